@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '@cite/errors';
+import { configReference, loadConfig } from './config';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives sensible defaults with an empty environment', () => {
+    const config = loadConfig({ env: {} });
+    expect(config).toEqual({
+      etcd: { endpoints: ['http://127.0.0.1:2379'], prefix: '/cite/v1/', timeoutMs: 3000 },
+      redis: { url: 'redis://127.0.0.1:6379' },
+      api: { host: '127.0.0.1', port: 8080 },
+      log: { level: 'info' },
+      auth: {},
+    });
+  });
+
+  it('lets the environment override the file and the file override defaults', () => {
+    const fileText =
+      'api:\n  port: 9000\n  host: 0.0.0.0\netcd:\n  endpoints: [http://10.0.0.1:2379, http://10.0.0.2:2379]\n';
+    const config = loadConfig({ env: { CITE_API_PORT: '9100' }, fileText, fileName: 'cite.yaml' });
+    expect(config.api).toEqual({ host: '0.0.0.0', port: 9100 });
+    expect(config.etcd.endpoints).toEqual(['http://10.0.0.1:2379', 'http://10.0.0.2:2379']);
+  });
+
+  it.each([
+    [{ CITE_API_PORT: 'abc' }, 'CITE_API_PORT: must be an integer 1–65535 (got "abc")'],
+    [{ CITE_API_PORT: '70000' }, 'CITE_API_PORT: must be an integer 1–65535 (got "70000")'],
+    [
+      { CITE_ETCD_ENDPOINTS: 'http://a:1,' },
+      'CITE_ETCD_ENDPOINTS: must not contain an empty URL (got "http://a:1,")',
+    ],
+    [
+      { CITE_ETCD_ENDPOINTS: 'localhost:2379' },
+      'CITE_ETCD_ENDPOINTS: "localhost:2379" must use http: or https: (got "localhost:2379")',
+    ],
+    [
+      { CITE_REDIS_URL: 'http://x' },
+      'CITE_REDIS_URL: "http://x" must use redis: or rediss: (got "http://x")',
+    ],
+    [
+      { CITE_ETCD_PREFIX: 'cite' },
+      'CITE_ETCD_PREFIX: must start and end with "/" (e.g. /cite/v1/) (got "cite")',
+    ],
+    [
+      { CITE_LOG_LEVEL: 'loud' },
+      'CITE_LOG_LEVEL: must be one of error, warn, info, http, debug (got "loud")',
+    ],
+    [{ CITE_ETCD_TIMEOUT_MS: '5' }, 'CITE_ETCD_TIMEOUT_MS: must be an integer 100–60000 (got "5")'],
+  ])('rejects %j with one line naming the key', (env, message) => {
+    const error = errorOf(() => loadConfig({ env }));
+    expect(error.message).toBe(message);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('never echoes a secret in an error', () => {
+    const error = errorOf(() => loadConfig({ env: { CITE_ADMIN_TOKEN: 'short-secret' } }));
+    expect(error.key).toBe('CITE_ADMIN_TOKEN');
+    expect(error.message).not.toContain('short-secret');
+    expect(error.message).toContain('12 characters');
+  });
+
+  it('names the file key for bad file values and unknown keys', () => {
+    expect(
+      errorOf(() => loadConfig({ env: {}, fileText: 'api:\n  port: nope\n', fileName: 'c.yaml' })).message,
+    ).toBe('CITE_API_PORT (c.yaml:api.port): must be an integer 1–65535 (got "nope")');
+    expect(
+      errorOf(() => loadConfig({ env: {}, fileText: 'api:\n  prot: 1\n', fileName: 'c.yaml' })).message,
+    ).toBe('api.prot: unknown key in c.yaml');
+    expect(errorOf(() => loadConfig({ env: {}, fileText: 'a: [', fileName: 'c.yaml' })).key).toBe(
+      'CITE_CONFIG_FILE',
+    );
+  });
+});
+
+describe('configReference', () => {
+  it('is embedded verbatim in README.md', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(readme).toContain(configReference());
+  });
+});

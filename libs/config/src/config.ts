@@ -1,0 +1,168 @@
+import { ConfigError } from '@cite/errors';
+import { parse as parseYaml } from 'yaml';
+import { CONFIG_KEYS, type ConfigKey } from './keys';
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'debug';
+
+export interface CiteConfig {
+  etcd: { endpoints: string[]; prefix: string; timeoutMs: number };
+  redis: { url: string };
+  api: { host: string; port: number };
+  log: { level: LogLevel };
+  auth: { adminToken?: string };
+}
+
+export interface ConfigSources {
+  /** Usually `process.env`, read by main.ts only. */
+  env: Record<string, string | undefined>;
+  /** Text of the YAML file named by CITE_CONFIG_FILE, when one is given. */
+  fileText?: string;
+  /** Name of that file, for messages. */
+  fileName?: string;
+}
+
+type Raw = Map<string, { value: string; from: string }>;
+
+function flattenFile(text: string, fileName: string): Raw {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(
+      'CITE_CONFIG_FILE',
+      `${fileName} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  const raw: Raw = new Map();
+  if (doc === null || doc === undefined) return raw;
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError('CITE_CONFIG_FILE', `${fileName} must hold a mapping of keys`);
+  }
+  const known = new Set<string>(CONFIG_KEYS.map((k) => k.file));
+  const walk = (node: Record<string, unknown>, path: string[]) => {
+    for (const [name, value] of Object.entries(node)) {
+      const at = [...path, name];
+      const dotted = at.join('.');
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        walk(value as Record<string, unknown>, at);
+      } else if (!known.has(dotted)) {
+        throw new ConfigError(dotted, `unknown key in ${fileName}`);
+      } else {
+        const text = Array.isArray(value) ? value.map(String).join(',') : value === null ? '' : String(value);
+        raw.set(dotted, { value: text, from: `${fileName}:${dotted}` });
+      }
+    }
+  };
+  walk(doc as Record<string, unknown>, []);
+  return raw;
+}
+
+function check(key: ConfigKey, value: string): string | undefined {
+  switch (key.kind) {
+    case 'port': {
+      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535)
+        return 'must be an integer 1–65535';
+      return undefined;
+    }
+    case 'url':
+    case 'urls': {
+      const parts = key.kind === 'urls' ? value.split(',').map((s) => s.trim()) : [value];
+      if (parts.some((p) => p === '')) return 'must not contain an empty URL';
+      for (const part of parts) {
+        let url: URL;
+        try {
+          url = new URL(part);
+        } catch {
+          return `"${part}" is not a URL`;
+        }
+        const allowed = key.env === 'CITE_REDIS_URL' ? ['redis:', 'rediss:'] : ['http:', 'https:'];
+        if (!allowed.includes(url.protocol)) return `"${part}" must use ${allowed.join(' or ')}`;
+      }
+      return undefined;
+    }
+    case 'host':
+      return /^[A-Za-z0-9.:-]+$/.test(value) ? undefined : 'must be a host name or IP address';
+    case 'prefix':
+      return value.startsWith('/') && value.endsWith('/') && !value.includes('//')
+        ? undefined
+        : 'must start and end with "/" (e.g. /cite/v1/)';
+    case 'enum':
+      return key.values?.includes(value) ? undefined : `must be one of ${key.values?.join(', ')}`;
+    case 'secret':
+      return value.length >= 32 ? undefined : 'must be at least 32 characters';
+    default:
+      return undefined;
+  }
+}
+
+/** Describes a value for an error message without ever echoing a secret. */
+function shown(key: ConfigKey, value: string): string {
+  return key.kind === 'secret' ? `${value.length} characters` : JSON.stringify(value);
+}
+
+/**
+ * Reads, checks and types the whole configuration once. The first problem found throws a `ConfigError`
+ * whose message is one line naming the key and what is wrong.
+ */
+export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
+  const fromFile =
+    sources.fileText !== undefined
+      ? flattenFile(sources.fileText, sources.fileName ?? 'config file')
+      : new Map();
+  const values = new Map<string, string | undefined>();
+  for (const key of CONFIG_KEYS as readonly ConfigKey[]) {
+    const envValue = sources.env[key.env];
+    const fileValue = fromFile.get(key.file);
+    const value = envValue !== undefined && envValue !== '' ? envValue : (fileValue?.value ?? key.default);
+    const source =
+      envValue !== undefined && envValue !== ''
+        ? key.env
+        : fileValue
+          ? fileValue.from
+          : `${key.env} (default)`;
+    if (value === undefined || value === '') {
+      if (key.requiredBy?.includes(app)) throw new ConfigError(key.env, 'is required but not set');
+      values.set(key.env, undefined);
+      continue;
+    }
+    const problem = check(key, value);
+    if (problem)
+      throw new ConfigError(
+        source === key.env ? key.env : `${key.env} (${source})`,
+        `${problem} (got ${shown(key, value)})`,
+      );
+    values.set(key.env, value);
+  }
+  const get = (env: string) => values.get(env);
+  const timeoutMs = Number(get('CITE_ETCD_TIMEOUT_MS'));
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) {
+    throw new ConfigError(
+      'CITE_ETCD_TIMEOUT_MS',
+      `must be an integer 100–60000 (got ${JSON.stringify(get('CITE_ETCD_TIMEOUT_MS'))})`,
+    );
+  }
+  const adminToken = get('CITE_ADMIN_TOKEN');
+  return {
+    etcd: {
+      endpoints: get('CITE_ETCD_ENDPOINTS')!
+        .split(',')
+        .map((s) => s.trim()),
+      prefix: get('CITE_ETCD_PREFIX')!,
+      timeoutMs,
+    },
+    redis: { url: get('CITE_REDIS_URL')! },
+    api: { host: get('CITE_API_HOST')!, port: Number(get('CITE_API_PORT')) },
+    log: { level: get('CITE_LOG_LEVEL') as LogLevel },
+    auth: adminToken === undefined ? {} : { adminToken },
+  };
+}
+
+/** The configuration reference as a Markdown table, embedded in the README (a test keeps them equal). */
+export function configReference(): string {
+  const rows = (CONFIG_KEYS as readonly ConfigKey[]).map((k) => {
+    const def = k.default === undefined ? '—' : `\`${k.default}\``;
+    const allowed = k.values ? ` One of ${k.values.map((v) => `\`${v}\``).join(', ')}.` : '';
+    return `| \`${k.env}\` | \`${k.file}\` | ${def} | ${k.description}${allowed} |`;
+  });
+  return ['| variable | file key | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}

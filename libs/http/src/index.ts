@@ -1,0 +1,3 @@
+export { errorHandler, notFound, requestContext } from './middleware';
+export { checkDependencies, healthRoutes, type DependencyCheck, type DependencyStatus } from './health';
+export { exitOnSignals, serve, type RunningServer, type ServeOptions } from './serve';

@@ -1,0 +1,3 @@
+export * from './processes';
+export { Supervisor, type AppSpec, type SupervisorEvents } from './supervisor';
+export { clearPid, recordPid, stopLeftover } from './pid-files';

@@ -1,0 +1,1 @@
+export { createLogger, requestIdFrom, type Logger, type LoggerOptions } from './logger';

@@ -1,0 +1,1 @@
+export { createRedis, pingRedis, type RedisClient } from './redis';

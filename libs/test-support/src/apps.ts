@@ -1,0 +1,98 @@
+/**
+ * Builds an app the way `npm run build` does (esbuild bundle of apps/<name>/src/main.ts) and runs it as a real
+ * child process, so tests exercise the same start-up, signals and exit codes users get.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const built = new Map<string, Promise<string>>();
+
+export function buildApp(name: string): Promise<string> {
+  let pending = built.get(name);
+  if (!pending) {
+    const outfile = path.join(root, '.local', 'test-build', `${name}-${process.pid}`, 'main.mjs');
+    pending = build({
+      entryPoints: [path.join(root, 'apps', name, 'src', 'main.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      packages: 'external',
+      tsconfig: path.join(root, 'tsconfig.base.json'),
+      logLevel: 'error',
+    }).then(() => outfile);
+    built.set(name, pending);
+  }
+  return pending;
+}
+
+export interface AppProcess {
+  child: ChildProcess;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code (or signal name) once the process has ended. */
+  exited: Promise<number | string>;
+  /** Waits until the output contains `text`. */
+  waitForOutput(text: string | RegExp, timeoutMs?: number): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+export async function runApp(name: string, env: Record<string, string>): Promise<AppProcess> {
+  const entry = await buildApp(name);
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    cwd: root,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const w of waiters) w();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitForOutput(match, timeoutMs = 15_000) {
+      const matches = () => (typeof match === 'string' ? text.includes(match) : match.test(text));
+      if (matches()) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${String(match)}; output so far:\n${text}`));
+        }, timeoutMs);
+        const check = () => {
+          if (matches()) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve();
+          }
+        };
+        waiters.add(check);
+        void exited.then(() => {
+          if (!matches()) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            reject(new Error(`process exited before ${String(match)}; output:\n${text}`));
+          }
+        });
+      });
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
