@@ -28,9 +28,11 @@ export default [
     },
   },
   // Each infrastructure client belongs to exactly one place.
-  ...restrict('etcd3', ['libs/store/**']),
-  ...restrict('@kubernetes/client-node', ['libs/kube/**', 'apps/local-cluster/**']),
-  ...restrict('bullmq', ['libs/queue/**']),
+  ...ownedImports({
+    etcd3: ['libs/store'],
+    '@kubernetes/client-node': ['libs/kube', 'apps/local-cluster'],
+    bullmq: ['libs/queue'],
+  }),
   {
     files: ['**/*.spec.ts', 'libs/test-support/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
@@ -65,18 +67,33 @@ export default [
   },
 ];
 
-/** Forbids importing `pkg` anywhere except the given globs. */
-function restrict(pkg, allowedGlobs) {
-  const rule = {
+/**
+ * `owners` maps a package to the only folders allowed to import it. Flat config lets a later block replace a
+ * rule for the files it matches, so every folder gets one block listing everything it may not import.
+ */
+function ownedImports(owners) {
+  const restriction = (forbidden) => ({
     'no-restricted-imports': [
       'error',
       {
-        paths: [{ name: pkg, message: `${pkg} may only be imported in ${allowedGlobs.join(', ')}` }],
-        patterns: [
-          { group: [`${pkg}/*`], message: `${pkg} may only be imported in ${allowedGlobs.join(', ')}` },
-        ],
+        paths: forbidden.map((pkg) => ({
+          name: pkg,
+          message: `${pkg} may only be imported in ${owners[pkg].join(', ')}`,
+        })),
+        patterns: forbidden.map((pkg) => ({
+          group: [`${pkg}/*`],
+          message: `${pkg} may only be imported in ${owners[pkg].join(', ')}`,
+        })),
       },
     ],
-  };
-  return [{ files: ['**/*.ts'], ignores: allowedGlobs, rules: rule }];
+  });
+  const packages = Object.keys(owners);
+  const folders = [...new Set(Object.values(owners).flat())];
+  return [
+    { files: ['**/*.ts'], rules: restriction(packages) },
+    ...folders.map((folder) => ({
+      files: [`${folder}/**/*.ts`],
+      rules: restriction(packages.filter((pkg) => !owners[pkg].includes(folder))),
+    })),
+  ];
 }
