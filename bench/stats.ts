@@ -1,0 +1,16 @@
+/** Small helpers shared by the benchmarks: percentiles over samples in milliseconds. */
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export function summary(samples: number[]): string {
+  const f = (n: number) => n.toFixed(2);
+  return `n=${samples.length} p50=${f(percentile(samples, 50))} ms p99=${f(percentile(samples, 99))} ms max=${f(Math.max(...samples))} ms`;
+}
+
+export function rssMb(): number {
+  return Math.round(process.memoryUsage().rss / 1024 / 1024);
+}
