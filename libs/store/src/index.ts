@@ -1,0 +1,51 @@
+export { EtcdStore } from './etcd-store';
+export { DEFAULT_PREFIX, DEFAULT_TIMEOUT_MS, type EtcdStoreOptions } from './etcd-connection';
+export { WatchCompactedError } from './etcd-errors';
+export {
+  Repository,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  type CorruptEntry,
+  type ListItem,
+  type ListOptions,
+  type Page,
+  type RepositoryOptions,
+  type Versioned,
+} from './repository';
+export { RepositoryWatch, type WatchEvent, type WatchOptions } from './repository-watch';
+export { ValueCodec } from './value-codec';
+export {
+  SequenceAllocator,
+  type AllocateOptions,
+  type Allocated,
+  type SequenceAllocatorOptions,
+} from './sequence-allocator';
+export {
+  DEFAULT_LOCK_TTL_SECONDS,
+  LockManager,
+  type AcquireLockOptions,
+  type Lock,
+  type LockInfo,
+} from './locks';
+export type { LeaseEnd } from './held-lease';
+export {
+  Leadership,
+  DEFAULT_ELECTION_TTL_SECONDS,
+  type CampaignEnd,
+  type CampaignOptions,
+  type LeaderInfo,
+  type LeadershipState,
+} from './election';
+export {
+  KEYSPACES,
+  RELEASE_NUMBER_WIDTH,
+  decodeCursor,
+  encodeCursor,
+  ids,
+  keys,
+  padReleaseNumber,
+  parseReleaseNumber,
+} from './keys';
+export { MetadataStore, NetworkPoolRecord } from './metadata-store';
+export { ReleaseStore, type ReleaseDraft, type ReleaseListOptions } from './release-store';
+export { AuditLog, type AuditListOptions } from './audit-log';

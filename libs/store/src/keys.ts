@@ -1,0 +1,113 @@
+/**
+ * cite's etcd key layout (DESIGN.md, "a contract other tools read"). Every key here is relative to the store's
+ * prefix (default `/cite/v1/`). Pure functions; no I/O.
+ */
+import { InputError } from '@cite/errors';
+
+/** Release numbers are zero-padded to this many digits so that key order is number order. */
+export const RELEASE_NUMBER_WIDTH = 10;
+const MAX_RELEASE_NUMBER = 10 ** RELEASE_NUMBER_WIDTH - 1;
+
+/** The folder of each kind of record, relative to the prefix. */
+export const KEYSPACES = {
+  services: 'services/',
+  releases: 'releases/',
+  domains: 'domains/',
+  lbEndpoints: 'lb/',
+  network: 'network/',
+  tokens: 'tokens/',
+  audit: 'audit/',
+  webhookDeliveries: 'webhooks/deliveries/',
+  locks: 'locks/',
+  election: 'election/',
+  batchReports: 'batch/reports/',
+} as const;
+
+// Control characters (including NUL) never belong in a key.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** A record id inside a keyspace: non-empty, no control characters, no empty or dot-only path segments. */
+export function assertId(id: string, kind = 'id'): void {
+  if (typeof id !== 'string' || id.length === 0) throw new InputError(`${kind} must be a non-empty string`);
+  if (CONTROL.test(id)) throw new InputError(`${kind} must not contain control characters`);
+  if (id.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
+    throw new InputError(`${kind} "${id}" has an empty or relative path segment`);
+  }
+}
+
+/** One path segment (a service name, a namespace): an id without `/`. */
+export function assertSegment(segment: string, kind: string): void {
+  assertId(segment, kind);
+  if (segment.includes('/')) throw new InputError(`${kind} "${segment}" must not contain "/"`);
+}
+
+export function padReleaseNumber(number: number): string {
+  if (!Number.isSafeInteger(number) || number < 1 || number > MAX_RELEASE_NUMBER) {
+    throw new InputError(`release number must be an integer in 1..${MAX_RELEASE_NUMBER}, got ${number}`);
+  }
+  return String(number).padStart(RELEASE_NUMBER_WIDTH, '0');
+}
+
+/** The number in a release key's last segment, or null when it is not one. */
+export function parseReleaseNumber(segment: string): number | null {
+  if (!/^\d+$/.test(segment)) return null;
+  const number = Number(segment);
+  return Number.isSafeInteger(number) && number >= 1 ? number : null;
+}
+
+/** `2024-05-01T12:00:00.000Z`: fixed width, so audit keys sort by time. */
+export function auditTime(at: Date | string | number): string {
+  const date = at instanceof Date ? at : new Date(at);
+  if (Number.isNaN(date.getTime())) throw new InputError(`invalid audit time: ${String(at)}`);
+  return date.toISOString();
+}
+
+/** Ids within each keyspace. */
+export const ids = {
+  release: (service: string, number: number): string => {
+    assertSegment(service, 'service');
+    return `${service}/${padReleaseNumber(number)}`;
+  },
+  lbEndpoints: (namespace: string, service: string): string => {
+    assertSegment(namespace, 'namespace');
+    assertSegment(service, 'service');
+    return `${namespace}/${service}`;
+  },
+  audit: (at: Date | string | number, id: string): string => {
+    assertSegment(id, 'audit id');
+    return `${auditTime(at)}-${id}`;
+  },
+};
+
+/** Full relative keys, for tools and documentation. */
+export const keys = {
+  service: (name: string): string => KEYSPACES.services + name,
+  release: (service: string, number: number): string => KEYSPACES.releases + ids.release(service, number),
+  domain: (host: string): string => KEYSPACES.domains + host,
+  lbEndpoints: (namespace: string, service: string): string =>
+    KEYSPACES.lbEndpoints + ids.lbEndpoints(namespace, service),
+  networkPool: (): string => `${KEYSPACES.network}pool`,
+  token: (id: string): string => KEYSPACES.tokens + id,
+  audit: (at: Date | string | number, id: string): string => KEYSPACES.audit + ids.audit(at, id),
+  lock: (name: string): string => KEYSPACES.locks + name,
+  election: (name: string): string => `${KEYSPACES.election}${name}/`,
+};
+
+/** An opaque list cursor: the id of the last item of the page, base64url-encoded. */
+export function encodeCursor(lastId: string): string {
+  return Buffer.from(lastId, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor))
+    throw new InputError('cursor is malformed', {
+      details: [{ path: 'cursor', message: 'not a cursor from this API' }],
+    });
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (id.length === 0 || encodeCursor(id) !== cursor) {
+    throw new InputError('cursor is malformed', {
+      details: [{ path: 'cursor', message: 'not a cursor from this API' }],
+    });
+  }
+  return id;
+}

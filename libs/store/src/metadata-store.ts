@@ -1,0 +1,121 @@
+import {
+  DomainSchema,
+  IpPoolSchema,
+  LbEndpointsSchema,
+  ServiceSchema,
+  TokenSchema,
+  type Domain,
+  type IpPool,
+  type LbEndpoints,
+  type Service,
+  type Token,
+} from '@cite/model';
+import { AuditLog } from './audit-log';
+import type { EtcdStoreOptions } from './etcd-connection';
+import { EtcdStore } from './etcd-store';
+import { assertSegment, ids, KEYSPACES } from './keys';
+import { ReleaseStore } from './release-store';
+import type { Repository, Versioned } from './repository';
+
+/** The one record at `network/pool`. */
+export class NetworkPoolRecord {
+  static readonly ID = 'pool';
+
+  constructor(readonly records: Repository<IpPool>) {}
+
+  get(): Promise<Versioned<IpPool> | null> {
+    return this.records.get(NetworkPoolRecord.ID);
+  }
+
+  /** Writes the first pool; `ConflictError` if one exists. */
+  create(pool: IpPool): Promise<Versioned<IpPool>> {
+    return this.records.create(NetworkPoolRecord.ID, pool);
+  }
+
+  /** Compare-and-swap; `ConflictError` when someone changed the pool since `expectedModRevision`. */
+  update(pool: IpPool, expectedModRevision: number): Promise<Versioned<IpPool>> {
+    return this.records.update(NetworkPoolRecord.ID, pool, expectedModRevision);
+  }
+
+  modify(change: (current: IpPool) => IpPool): Promise<Versioned<IpPool>> {
+    return this.records.modify(NetworkPoolRecord.ID, change);
+  }
+}
+
+/**
+ * cite's metadata in etcd, one typed store per record kind of the key layout, each validating with the
+ * `@cite/model` schemas on write and on read. Owns its `EtcdStore` when made with `create`.
+ */
+export class MetadataStore {
+  /** `services/<name>` */
+  readonly services: Repository<Service>;
+  /** `releases/<service>/<number>` */
+  readonly releases: ReleaseStore;
+  /** `domains/<host>` */
+  readonly domains: Repository<Domain>;
+  /** `lb/<namespace>/<service>`; ids from `MetadataStore.lbEndpointsId`. */
+  readonly lbEndpoints: Repository<LbEndpoints>;
+  /** `network/pool` */
+  readonly networkPool: NetworkPoolRecord;
+  /** `tokens/<id>` */
+  readonly tokens: Repository<Token>;
+  /** `audit/<time>-<id>` */
+  readonly audit: AuditLog;
+
+  constructor(
+    /** The underlying store: locks, elections, readiness. */
+    readonly etcd: EtcdStore,
+  ) {
+    const oneSegment = (kind: string) => (id: string) => assertSegment(id, kind);
+    this.services = etcd.repository<Service>({
+      keyspace: KEYSPACES.services,
+      schema: ServiceSchema,
+      kind: 'service',
+      validateId: oneSegment('service name'),
+      identify: (service) => service.name,
+    });
+    this.releases = new ReleaseStore(etcd, (service) => this.services.keyOf(service));
+    this.domains = etcd.repository<Domain>({
+      keyspace: KEYSPACES.domains,
+      schema: DomainSchema,
+      kind: 'domain',
+      validateId: oneSegment('host'),
+      identify: (domain) => domain.host,
+    });
+    this.lbEndpoints = etcd.repository<LbEndpoints>({
+      keyspace: KEYSPACES.lbEndpoints,
+      schema: LbEndpointsSchema,
+      kind: 'load-balancer endpoints',
+      identify: (lb) => ids.lbEndpoints(lb.namespace, lb.service),
+    });
+    this.networkPool = new NetworkPoolRecord(
+      etcd.repository<IpPool>({ keyspace: KEYSPACES.network, schema: IpPoolSchema, kind: 'ip pool' }),
+    );
+    this.tokens = etcd.repository<Token>({
+      keyspace: KEYSPACES.tokens,
+      schema: TokenSchema,
+      kind: 'token',
+      validateId: oneSegment('token id'),
+      identify: (token) => token.id,
+    });
+    this.audit = new AuditLog(etcd);
+  }
+
+  /** Connects to etcd (see `EtcdStore.create`) and builds the metadata store on it. */
+  static async create(options: EtcdStoreOptions): Promise<MetadataStore> {
+    return new MetadataStore(await EtcdStore.create(options));
+  }
+
+  /** The id of a service's load-balancer endpoints record. */
+  static lbEndpointsId(namespace: string, service: string): string {
+    return ids.lbEndpoints(namespace, service);
+  }
+
+  ping(): Promise<void> {
+    return this.etcd.ping();
+  }
+
+  close(): Promise<void> {
+    return this.etcd.close();
+  }
+}

@@ -1,0 +1,147 @@
+import { ConflictError, NotFoundError } from '@cite/errors';
+import type { ICompare } from 'etcd3';
+import type { EtcdConnection } from './etcd-connection';
+import { KeyedMutex } from './keyed-mutex';
+import { assertSegment, padReleaseNumber, parseReleaseNumber } from './keys';
+import type { Repository, Versioned } from './repository';
+
+export interface SequenceAllocatorOptions {
+  /**
+   * Transactions tried before giving up with `ConflictError` (only reachable under pathological contention).
+   * @defaultValue 200
+   */
+  maxAttempts?: number;
+  /** Injected for tests. @defaultValue Math.random */
+  random?: () => number;
+  /** Injected for tests. @defaultValue setTimeout-based */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface AllocateOptions {
+  /** A full key that must exist for the allocation to happen (the service); `NotFoundError` otherwise. */
+  requireKey?: string;
+  /** What `requireKey` is, for the error message. */
+  requireKind?: string;
+}
+
+export interface Allocated<T> extends Versioned<T> {
+  id: string;
+  number: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Jittered exponential backoff in ms: full jitter over 1, 2, 4 … 50 ms. Pure. */
+export function allocationBackoff(attempt: number, random: () => number): number {
+  return random() * Math.min(50, 2 ** Math.min(attempt, 6));
+}
+
+/**
+ * Allocates gap-free numbers per group (releases per service): the record `<group>/<number>` with number
+ * n + 1, n being the highest existing, written in one etcd transaction whose compares say "nothing at or above
+ * n + 1 exists, and n exists". Correct across processes (a losing transaction returns the new highest and is
+ * retried after a jittered pause); within one process, allocations for one group run one at a time so that
+ * they do not fight each other, and the last number allocated is remembered so a quiet group needs one
+ * round trip per allocation.
+ */
+export class SequenceAllocator<T> {
+  private readonly mutex = new KeyedMutex();
+  private readonly lastKnown = new Map<string, number>();
+  private readonly maxAttempts: number;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly conn: EtcdConnection,
+    private readonly repository: Repository<T>,
+    options: SequenceAllocatorOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 200;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** Stores `build(n)` as `<group>/<n>` with the next free number n. `build` may run more than once. */
+  async allocate(
+    group: string,
+    build: (number: number) => T,
+    options: AllocateOptions = {},
+  ): Promise<Allocated<T>> {
+    assertSegment(group, `${this.repository.kind} group`);
+    return this.mutex.run(group, () => this.allocateInOrder(group, build, options));
+  }
+
+  private async allocateInOrder(group: string, build: (number: number) => T, options: AllocateOptions) {
+    const base = this.conn.key(`${this.repository.keyspace}${group}/`);
+    // Keys whose last segment starts with a digit: '0' … '9' sort before ':'.
+    const digitsEnd = Buffer.from(`${base}:`);
+    let next = (this.lastKnown.get(group) ?? 0) + 1;
+    // Whether `next` was learned from etcd in this call (then a failure means another writer won the race).
+    let informed = false;
+    for (let attempt = 1; ; attempt++) {
+      const id = `${group}/${padReleaseNumber(next)}`;
+      const key = `${base}${padReleaseNumber(next)}`;
+      const encoded = this.repository.encode(id, build(next));
+      const compare: ICompare[] = [
+        // Nothing at or above `next` exists…
+        {
+          key: Buffer.from(key),
+          range_end: digitsEnd,
+          target: 'Create',
+          result: 'Equal',
+          create_revision: 0,
+        },
+      ];
+      if (next > 1) {
+        // …and `next - 1` does, so `next - 1` is the highest.
+        const previous = Buffer.from(`${base}${padReleaseNumber(next - 1)}`);
+        compare.push({ key: previous, target: 'Create', result: 'Greater', create_revision: 0 });
+      }
+      if (options.requireKey) {
+        compare.push({
+          key: Buffer.from(options.requireKey),
+          target: 'Create',
+          result: 'Greater',
+          create_revision: 0,
+        });
+      }
+      const failure = [
+        this.conn.client.getAll().inRange({ start: base, end: digitsEnd }).sort('Key', 'Descend').limit(1),
+        ...(options.requireKey ? [this.conn.client.get(options.requireKey)] : []),
+      ];
+      const result = await this.conn.txn(
+        `allocate ${key}`,
+        compare,
+        [this.conn.client.put(key).value(encoded.json)],
+        failure,
+      );
+      if (result.succeeded) {
+        this.lastKnown.set(group, next);
+        return { id, number: next, value: encoded.value, modRevision: Number(result.header.revision) };
+      }
+      if (options.requireKey && result.responses[1]?.response_range?.kvs.length === 0) {
+        this.lastKnown.delete(group);
+        throw new NotFoundError(
+          `${options.requireKind ?? 'record'} for ${group} not found (${options.requireKey})`,
+        );
+      }
+      const highest = result.responses[0]?.response_range?.kvs[0];
+      const highestNumber = highest ? parseReleaseNumber(highest.key.toString().slice(base.length)) : 0;
+      if (highestNumber === null) {
+        throw new ConflictError(
+          `cannot allocate under ${base}: highest key ${highest?.key.toString()} is not a number`,
+        );
+      }
+      next = highestNumber + 1;
+      this.lastKnown.set(group, highestNumber);
+      if (attempt >= this.maxAttempts) {
+        throw new ConflictError(
+          `could not allocate a ${this.repository.kind} number for ${group} after ${attempt} attempts`,
+        );
+      }
+      // Only another writer winning the race is worth a pause; a stale cache is fixed by the retry itself.
+      if (informed) await this.sleep(allocationBackoff(attempt, this.random));
+      informed = true;
+    }
+  }
+}
