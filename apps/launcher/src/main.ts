@@ -98,11 +98,17 @@ try {
     dataDir: etcdDir,
     clientPort: await preferredPort(2379),
     peerPort: await preferredPort(2380),
+    detached: true,
   });
   started.push(etcd);
   recordPid(runDir, 'etcd', etcd.pid, etcdDir);
   const redisDir = path.join(local, 'redis');
-  const redis = await startRedis({ dataDir: redisDir, port: await preferredPort(6379), appendOnly: true });
+  const redis = await startRedis({
+    dataDir: redisDir,
+    port: await preferredPort(6379),
+    appendOnly: true,
+    detached: true,
+  });
   started.push(redis);
   recordPid(runDir, 'redis', redis.pid, redisDir);
 

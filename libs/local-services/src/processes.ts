@@ -74,6 +74,8 @@ function logFile(dataDir: string, name: string): number {
 
 export interface EtcdOptions {
   dataDir?: string;
+  /** Own process group, so a terminal's Ctrl-C reaches only the launcher, which stops this in order. */
+  detached?: boolean;
   clientPort?: number;
   peerPort?: number;
 }
@@ -112,7 +114,7 @@ export async function startEtcd(options: EtcdOptions = {}): Promise<RunningEtcd>
       '--logger',
       'zap',
     ],
-    { stdio: ['ignore', out, out], detached: false },
+    { stdio: ['ignore', out, out], detached: options.detached ?? false },
   );
   fs.closeSync(out);
   child.on('error', () => undefined);
@@ -128,6 +130,8 @@ export async function startEtcd(options: EtcdOptions = {}): Promise<RunningEtcd>
 
 export interface RedisOptions {
   dataDir?: string;
+  /** Own process group (see EtcdOptions.detached). */
+  detached?: boolean;
   port?: number;
   /** Append-only file on (production-like persistence). Default true. */
   appendOnly?: boolean;
@@ -164,7 +168,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RunningRed
       '--protected-mode',
       'yes',
     ],
-    { stdio: ['ignore', out, out] },
+    { stdio: ['ignore', out, out], detached: options.detached ?? false },
   );
   fs.closeSync(out);
   child.on('error', () => undefined);

@@ -25,6 +25,8 @@ export class Supervisor {
   constructor(
     private readonly logDir: string,
     private readonly events: SupervisorEvents = {},
+    /** Children in their own process group: a terminal's Ctrl-C reaches only the supervisor's owner. */
+    private readonly detached = false,
   ) {
     fs.mkdirSync(logDir, { recursive: true });
   }
@@ -39,6 +41,7 @@ export class Supervisor {
     const child = spawn(process.execPath, ['--enable-source-maps', spec.entry], {
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', out, out],
+      detached: this.detached,
     });
     fs.closeSync(out);
     const startedAt = Date.now();

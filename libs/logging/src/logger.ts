@@ -37,6 +37,11 @@ const redactSecrets = winston.format((info) => {
   return info;
 });
 
+const stampTime = winston.format((info) => {
+  info['time'] = new Date().toISOString();
+  return info;
+});
+
 /** A JSON-lines logger: one object per line with time, level, app, message and fields; secrets redacted. */
 export function createLogger(options: LoggerOptions): Logger {
   const transport = options.stream
@@ -48,7 +53,7 @@ export function createLogger(options: LoggerOptions): Logger {
     format: winston.format.combine(
       winston.format.errors({ stack: true }),
       redactSecrets(),
-      winston.format.timestamp({ alias: 'time' }),
+      stampTime(),
       winston.format.json(),
     ),
     transports: [transport],
