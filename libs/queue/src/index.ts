@@ -1,1 +1,2 @@
 export { createRedis, pingRedis, type RedisClient } from './redis';
+export * from './jobs';

@@ -1,0 +1,52 @@
+/**
+ * The contract between the api (producer) and the deployer (workers). Jobs carry names, never whole objects:
+ * the worker re-reads etcd under the service's lock, so a job run twice changes nothing.
+ */
+
+/** BullMQ queue names (one Redis key space per name under the `cite` prefix). */
+export const QUEUES = {
+  /** Every change that must reach the cluster for one release: deploy, rollback, config, scale. */
+  releases: 'releases',
+  /** Removing a service's cluster objects. */
+  deletions: 'deletions',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Apply release `release` of `service` and watch it to a verdict. */
+export interface ReleaseJob {
+  service: string;
+  release: number;
+  /** Request id of the API call that asked for it, for log correlation. */
+  requestId?: string;
+}
+
+/** Remove the cluster objects of a deleted service. */
+export interface DeletionJob {
+  service: string;
+  namespace: string;
+  requestId?: string;
+}
+
+export interface JobPayloads {
+  releases: ReleaseJob;
+  deletions: DeletionJob;
+}
+
+/** Deterministic job ids make enqueueing idempotent: enqueueing the same release twice yields one job. */
+export function releaseJobId(job: Pick<ReleaseJob, 'service' | 'release'>): string {
+  return `release:${job.service}:${job.release}`;
+}
+
+export function deletionJobId(job: Pick<DeletionJob, 'service'>, deletedAt: string): string {
+  return `delete:${job.service}:${deletedAt}`;
+}
+
+/** The producer side, as the api sees it. Implemented over BullMQ; tests of pure logic may use an in-memory fake. */
+export interface JobQueue {
+  enqueueRelease(job: ReleaseJob): Promise<void>;
+  enqueueDeletion(job: DeletionJob, deletedAt: string): Promise<void>;
+  /** Redis reachable (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
