@@ -33,13 +33,13 @@ export interface JobPayloads {
   deletions: DeletionJob;
 }
 
-/** Deterministic job ids make enqueueing idempotent: enqueueing the same release twice yields one job. */
+/** BullMQ refuses ":" in custom ids; service names are DNS labels, so "." separates safely. Deterministic job ids make enqueueing idempotent: enqueueing the same release twice yields one job. */
 export function releaseJobId(job: Pick<ReleaseJob, 'service' | 'release'>): string {
-  return `release:${job.service}:${job.release}`;
+  return `release.${job.service}.${job.release}`;
 }
 
 export function deletionJobId(job: Pick<DeletionJob, 'service'>, deletedAt: string): string {
-  return `delete:${job.service}:${deletedAt}`;
+  return `delete.${job.service}.${deletedAt.replace(/[^0-9A-Za-z]/g, '')}`;
 }
 
 /** The producer side, as the api sees it. Implemented over BullMQ; tests of pure logic may use an in-memory fake. */
