@@ -72,7 +72,9 @@ if (fs.existsSync(resultsFile)) {
       if (a.status === 'failed') failures.push(`${path.relative(root, suite.name)} › ${a.fullName}`);
   }
   const skipped = results.numPendingTests + results.numTodoTests;
-  if (skipped > 0) {
+  // Against a real cluster (CITE_TEST_KUBECONFIG) emulator-only tests are skipped with a printed reason;
+  // everywhere else the suite allows no skipped test.
+  if (skipped > 0 && !process.env.CITE_TEST_KUBECONFIG) {
     failed += skipped;
     failures.push(`${skipped} skipped or todo test(s): the suite allows none`);
   }
