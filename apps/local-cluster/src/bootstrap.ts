@@ -1,0 +1,99 @@
+import { podCidrFor, validatePool, type PoolSpec } from '@cite/ip-pool';
+import type { ClusterState } from './cluster-state';
+import type { KubeObject } from './api-types';
+import type { ResourceDefinition } from './registry/resource-definition';
+import { namespaces } from './resources/namespaces';
+import { nodes } from './resources/nodes';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function createIfAbsent(
+  state: ClusterState,
+  definition: ResourceDefinition,
+  namespace: string | undefined,
+  object: KubeObject,
+): void {
+  if (state.registry.find(definition, namespace, object.metadata.name ?? '')) return;
+  state.registry.create(definition, namespace, object);
+}
+
+/** A Ready node as a kubelet registers it: pod CIDR from the pool, capacity, addresses, node info. */
+export function nodeObject(name: string, address: string, podCidr: string): KubeObject {
+  const capacity = { cpu: '8', memory: '32Gi', pods: '110', 'ephemeral-storage': '100Gi' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/os': 'linux',
+        'beta.kubernetes.io/arch': 'amd64',
+      },
+    },
+    spec: { podCIDR: podCidr, podCIDRs: [podCidr] },
+    status: {
+      capacity,
+      allocatable: capacity,
+      conditions: [
+        ...['MemoryPressure', 'DiskPressure', 'PIDPressure'].map((type) => ({
+          type,
+          status: 'False',
+          reason: `KubeletHasNo${type}`,
+          message: `kubelet has no ${type.toLowerCase()}`,
+        })),
+        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+      ],
+      addresses: [
+        { type: 'InternalIP', address },
+        { type: 'Hostname', address: name },
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: {
+        machineID: name,
+        systemUUID: name,
+        bootID: name,
+        kernelVersion: '6.1.0',
+        osImage: 'local-cluster',
+        containerRuntimeVersion: 'local-cluster://1.0.0',
+        kubeletVersion: 'v1.32.0',
+        kubeProxyVersion: 'v1.32.0',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+      },
+    },
+  };
+}
+
+/**
+ * What a fresh cluster has: the four system namespaces, the `kubernetes` service at the first service IP, and
+ * one node per pool node. Idempotent (create if absent), so a loaded snapshot or the controllers' kubelets may
+ * have created them already.
+ */
+export function bootstrapCluster(state: ClusterState, pool: PoolSpec, serverPort: number): void {
+  for (const name of SYSTEM_NAMESPACES)
+    createIfAbsent(state, namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  createIfAbsent(state, state.services, 'default', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+    },
+    spec: {
+      clusterIP: state.allocator.firstAddress,
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: serverPort }],
+    },
+  });
+  const validated = validatePool(pool);
+  for (const node of pool.nodes)
+    createIfAbsent(
+      state,
+      nodes,
+      undefined,
+      nodeObject(node.name, node.address, podCidrFor(validated, node.name)),
+    );
+}

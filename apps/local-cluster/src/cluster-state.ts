@@ -1,0 +1,107 @@
+import type { KubeObject } from './api-types';
+import { ResourceCatalog } from './registry/catalog';
+import { Registry, type Clock } from './registry/registry';
+import { storageKey, type ResourceDefinition } from './registry/resource-definition';
+import { ClusterIpAllocator } from './resources/cluster-ip-allocator';
+import { configMaps } from './resources/configmaps';
+import { crdResource } from './resources/crds';
+import { customResourceDefinitions } from './resources/custom-resources';
+import { deployments } from './resources/deployments';
+import { endpoints } from './resources/endpoints';
+import { events } from './resources/events';
+import { horizontalPodAutoscalers } from './resources/horizontalpodautoscalers';
+import { ingresses } from './resources/ingresses';
+import { namespaces } from './resources/namespaces';
+import { nodes } from './resources/nodes';
+import { pods } from './resources/pods';
+import { replicaSets } from './resources/replicasets';
+import { secrets } from './resources/secrets';
+import { serviceAccounts } from './resources/serviceaccounts';
+import { serviceResource } from './resources/services';
+import { ObjectStore } from './storage/object-store';
+import type { Snapshot } from './storage/snapshot';
+
+export interface ClusterStateOptions {
+  watchCacheSize: number;
+  serviceCidr: string;
+  clock: Clock;
+  snapshot?: Snapshot;
+}
+
+/**
+ * Everything the API server holds: storage, the registry, the served resources (built-in and custom) and the
+ * cluster-IP allocator. Built-in resources are served in kube's discovery order, core first.
+ */
+export class ClusterState {
+  readonly store: ObjectStore;
+  readonly registry: Registry;
+  readonly catalog = new ResourceCatalog();
+  readonly allocator: ClusterIpAllocator;
+  readonly services: ResourceDefinition;
+  readonly crds: ResourceDefinition;
+
+  constructor(options: ClusterStateOptions) {
+    this.store = new ObjectStore({
+      watchCacheSize: options.watchCacheSize,
+      initialResourceVersion: options.snapshot?.resourceVersion,
+    });
+    this.registry = new Registry(this.store, options.clock);
+    this.allocator = new ClusterIpAllocator(options.serviceCidr);
+    this.services = serviceResource(this.allocator);
+    this.crds = crdResource({
+      established: (crd) => {
+        for (const definition of customResourceDefinitions(crd))
+          this.catalog.add(definition, crd.metadata.name);
+      },
+      removed: (crd, deleted) => {
+        this.catalog.removeOwned(crd.metadata.name ?? '');
+        const spec = crd.spec as { group?: string; names?: { plural?: string } } | undefined;
+        if (deleted) this.dropObjects(`${spec?.group ?? ''}/${spec?.names?.plural ?? ''}`);
+      },
+    });
+    const builtins = [
+      pods,
+      this.services,
+      endpoints,
+      events,
+      configMaps,
+      secrets,
+      serviceAccounts,
+      namespaces,
+      nodes,
+      deployments,
+      replicaSets,
+      ingresses,
+      horizontalPodAutoscalers,
+      this.crds,
+    ];
+    for (const definition of builtins) this.catalog.add(definition);
+    if (options.snapshot) this.restore(options.snapshot, builtins);
+  }
+
+  /** Deletes every object of a resource (a deleted CRD's), with DELETED events so watchers see them go. */
+  private dropObjects(key: string): void {
+    const bucket = this.store.bucket(key);
+    for (const stored of [...bucket.objects.values()])
+      this.store.remove(key, stored.object.metadata.namespace, stored.object.metadata.name ?? '');
+  }
+
+  private restore(snapshot: Snapshot, builtins: ResourceDefinition[]): void {
+    for (const [key, objects] of Object.entries(snapshot.resources))
+      for (const object of objects) this.store.restore(key, object);
+    // Re-run the create hooks: CRDs serve their resources again, services hold their cluster IPs.
+    for (const definition of builtins) {
+      for (const stored of this.store.bucket(storageKey(definition)).objects.values())
+        definition.strategy.afterCreate?.(stored.object);
+    }
+  }
+
+  snapshot(): Snapshot {
+    const resources: Record<string, KubeObject[]> = {};
+    for (const key of this.store.bucketKeys()) {
+      const objects = [...this.store.bucket(key).objects.values()].map((stored) => stored.object);
+      if (objects.length > 0) resources[key] = objects;
+    }
+    return { version: 1, resourceVersion: this.store.resourceVersion, resources };
+  }
+}

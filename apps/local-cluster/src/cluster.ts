@@ -1,0 +1,115 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_POOL, type PoolSpec } from '@cite/ip-pool';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { bootstrapCluster } from './bootstrap';
+import { ClusterState } from './cluster-state';
+import { startControllers, type ControllerDelays, type RunningControllers } from './controllers';
+import { writeKubeconfig } from './kubeconfig';
+import { startApiServer, type RunningApiServer } from './server/http-server';
+import { readSnapshot, writeSnapshot } from './storage/snapshot';
+import { generateServingCertificate } from './tls';
+
+/** Simulated timings of the controllers unless given. */
+export const DEFAULT_DELAYS: ControllerDelays = {
+  containerCreatingMs: 500,
+  startMs: 1000,
+  readyMs: 1000,
+  logIntervalMs: 5000,
+};
+
+export interface LocalClusterOptions {
+  /** @defaultValue '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @defaultValue 0 */
+  port?: number;
+  /** Serve HTTPS with a freshly generated self-signed CA (needs the openssl CLI). @defaultValue false */
+  tls?: boolean;
+  /** Require this bearer token (401 otherwise); it goes into the kubeconfig. */
+  token?: string;
+  /** Load state from this file on start (when it exists) and save it on stop. */
+  snapshotFile?: string;
+  delays?: Partial<ControllerDelays>;
+  /** Docker Registry v2 base URL the kubelets check images against. */
+  registryUrl?: string;
+  /** Nodes and pod ranges. @defaultValue the seed's ten nodes (DEFAULT_POOL) */
+  pool?: PoolSpec;
+  /** Where to write the kubeconfig. @defaultValue a new temporary directory */
+  kubeconfigPath?: string;
+  /** Start the controllers (deployment, replicaset, scheduler, kubelets, ...). @defaultValue true */
+  controllers?: boolean;
+  /** Events each resource's watch cache keeps; older resourceVersions get 410 Expired. @defaultValue 10000 */
+  watchCacheSize?: number;
+  /** Period of BOOKMARK events on watches that allow them. @defaultValue 60000 */
+  bookmarkIntervalMs?: number;
+  /** @defaultValue '10.96.0.0/12' */
+  serviceCidr?: string;
+}
+
+export interface RunningLocalCluster {
+  url: string;
+  kubeconfigPath: string;
+  kubeConfig: KubeConfig;
+  /** Stops the controllers and the server, then saves the snapshot (when configured). */
+  stop(): Promise<void>;
+}
+
+/** The embedded Kubernetes: API server emulator plus controllers, reachable over HTTP(S) on loopback. */
+export class LocalCluster {
+  private constructor() {}
+
+  static async start(options: LocalClusterOptions = {}): Promise<RunningLocalCluster> {
+    const host = options.host ?? '127.0.0.1';
+    const delays: ControllerDelays = { ...DEFAULT_DELAYS, ...options.delays };
+    const pool = options.pool ?? (structuredClone(DEFAULT_POOL) as PoolSpec);
+    const snapshot = options.snapshotFile ? await readSnapshot(options.snapshotFile) : undefined;
+    const state = new ClusterState({
+      watchCacheSize: options.watchCacheSize ?? 10_000,
+      serviceCidr: options.serviceCidr ?? '10.96.0.0/12',
+      clock: () => new Date(),
+      snapshot,
+    });
+    const certificate = options.tls ? await generateServingCertificate(host) : undefined;
+    const server: RunningApiServer = await startApiServer(state, {
+      host,
+      port: options.port ?? 0,
+      tls: certificate ? { key: certificate.key, cert: certificate.cert } : undefined,
+      token: options.token,
+      bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+      defaultTimeoutMs: 30 * 60_000,
+      logIntervalMs: delays.logIntervalMs,
+    });
+    bootstrapCluster(state, pool, server.port);
+    const kubeconfigPath =
+      options.kubeconfigPath ?? join(await mkdtemp(join(tmpdir(), 'local-cluster-')), 'kubeconfig');
+    const kubeConfig = await writeKubeconfig(kubeconfigPath, {
+      server: server.url,
+      caCert: certificate?.caCert,
+      token: options.token,
+    });
+    let controllers: RunningControllers | undefined;
+    if (options.controllers !== false) {
+      try {
+        controllers = await startControllers(kubeConfig, { delays, registryUrl: options.registryUrl, pool });
+      } catch (error) {
+        await server.close();
+        throw error;
+      }
+    }
+    let stopping: Promise<void> | undefined;
+    return {
+      url: server.url,
+      kubeconfigPath,
+      kubeConfig,
+      stop: () => {
+        stopping ??= (async () => {
+          await controllers?.stop();
+          await server.close();
+          if (options.snapshotFile) await writeSnapshot(options.snapshotFile, state.snapshot());
+        })();
+        return stopping;
+      },
+    };
+  }
+}

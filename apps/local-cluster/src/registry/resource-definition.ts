@@ -1,0 +1,99 @@
+import type { KubeObject } from '../api-types';
+import type { FieldError } from '../errors';
+import type { FieldGetter } from '../selectors/field-selector';
+
+/** Where a strategy reaches cluster-wide state it needs while preparing an object (IP allocation, CRDs). */
+export interface StrategyContext {
+  now: Date;
+}
+
+/** A table column as meta.k8s.io/v1 Table defines it, plus how to read its cell from an object. */
+export interface TableColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
+  description?: string;
+  priority?: number;
+  cell(object: KubeObject, now: Date): unknown;
+}
+
+/** How `scale` reads and writes a resource's replicas (autoscaling/v1 Scale). */
+export interface ScaleAccess {
+  specReplicas(object: KubeObject): number;
+  statusReplicas(object: KubeObject): number;
+  selector(object: KubeObject): string;
+  setSpecReplicas(object: KubeObject, replicas: number): void;
+}
+
+/**
+ * The per-resource behaviour of the generic registry, as kube-apiserver's RESTCreateStrategy and
+ * RESTUpdateStrategy: defaulting, validation, spec/status split and deletion rules.
+ */
+export interface ResourceStrategy {
+  /** Defaults, clears what a client may not set on create (status of resources with a status subresource). */
+  prepareForCreate(object: KubeObject, context: StrategyContext): void;
+  /** Carries over what a main-resource update may not change (status), applies update defaults. */
+  prepareForUpdate(object: KubeObject, previous: KubeObject, context: StrategyContext): void;
+  /** Errors for a new object; metadata is validated by the registry. */
+  validate(object: KubeObject, context: StrategyContext): FieldError[];
+  /** Errors for an update (immutability rules and the create rules). */
+  validateUpdate(object: KubeObject, previous: KubeObject, context: StrategyContext): FieldError[];
+  /** Name rule: DNS-1123 subdomain unless said otherwise. */
+  nameErrors(name: string): string[];
+  /** True when the resource has a status subresource, so main writes ignore status and status writes ignore spec. */
+  statusSubresource: boolean;
+  /** True when metadata.generation counts spec changes. */
+  tracksGeneration: boolean;
+  /** PUT of a missing object creates it (endpoints). */
+  allowCreateOnUpdate: boolean;
+  /** DELETE answers with the deleted object instead of a Status (pods, services, namespaces, CRs). */
+  returnDeletedObject: boolean;
+  /** Seconds of graceful deletion for this object (pods); 0 deletes now. */
+  gracePeriodSeconds?(object: KubeObject, requested: number | undefined): number;
+  /** Custom deletion (namespaces): returns the object to store instead of deleting, or undefined to delete. */
+  beforeDelete?(object: KubeObject, context: StrategyContext): KubeObject | undefined;
+  /** True while something besides metadata.finalizers keeps a deleted object (a namespace's spec.finalizers). */
+  holdsDeletion?(object: KubeObject): boolean;
+  /** Called after the object is stored for the first time. */
+  afterCreate?(object: KubeObject): void;
+  /** Called after an update is stored. */
+  afterUpdate?(object: KubeObject, previous: KubeObject): void;
+  /** Called after the object is removed from storage. */
+  afterDelete?(object: KubeObject): void;
+}
+
+/** One served resource: its identity, discovery data and strategy. */
+export interface ResourceDefinition {
+  group: string;
+  version: string;
+  /** Plural, lower case: the URL segment. */
+  resource: string;
+  singular: string;
+  kind: string;
+  listKind: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  /** Served subresources: status, scale, log, binding, eviction, finalize. */
+  subresources: string[];
+  /** Verbs discovery lists; defaults to the full set. */
+  verbs?: string[];
+  strategy: ResourceStrategy;
+  /** Selectable fields beyond metadata.name and metadata.namespace. */
+  fieldGetter?: FieldGetter;
+  selectableFields?: string[];
+  scale?: ScaleAccess;
+  /** Columns for `kubectl get` (meta.k8s.io Table); NAME and AGE only when absent. */
+  columns?: TableColumn[];
+  /** False for custom resources: strategic merge patch is unsupported there (415), as in kube. */
+  strategicMergePatch: boolean;
+}
+
+export function apiVersionOf(definition: Pick<ResourceDefinition, 'group' | 'version'>): string {
+  return definition.group ? `${definition.group}/${definition.version}` : definition.version;
+}
+
+/** Key of a resource's storage; shared by all versions of a group-resource. */
+export function storageKey(definition: Pick<ResourceDefinition, 'group' | 'resource'>): string {
+  return `${definition.group}/${definition.resource}`;
+}

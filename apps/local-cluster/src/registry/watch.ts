@@ -1,0 +1,127 @@
+import type { KubeObject } from '../api-types';
+import { badRequest, expired } from '../errors';
+import type { StoredEvent } from '../storage/watch-cache';
+import { selectionFilter } from './list';
+import type { WatchOptions } from './options';
+import type { Registry } from './registry';
+import { objectJson } from './serialize';
+import { apiVersionOf, storageKey, type ResourceDefinition } from './resource-definition';
+
+/** Where a watch writes its events: each with its object and the object's JSON, then `end` once. */
+export interface WatchSink {
+  event(type: string, object: unknown, objectJsonText: string): void;
+  end(): void;
+}
+
+export interface WatchSettings {
+  /** Period of BOOKMARK events for watches that allow them. */
+  bookmarkIntervalMs: number;
+  /** How long a watch without timeoutSeconds stays open. */
+  defaultTimeoutMs: number;
+}
+
+export interface RunningWatch {
+  stop(): void;
+}
+
+/**
+ * WATCH with kube-apiserver semantics. No resourceVersion (or "0"): synthetic ADDED events for the current
+ * state, then changes. A resourceVersion inside the watch cache window: the changes after it, then live ones.
+ * Older: one ERROR event carrying a 410 Expired Status, then the stream ends. With selectors, an object that
+ * stops matching arrives as DELETED and one that starts matching as ADDED.
+ */
+export function startWatch(
+  registry: Registry,
+  definition: ResourceDefinition,
+  namespace: string | undefined,
+  options: WatchOptions,
+  sink: WatchSink,
+  settings: WatchSettings,
+): RunningWatch {
+  const filter = selectionFilter(definition, options);
+  const inScope = (object: KubeObject) =>
+    !definition.namespaced || !namespace || object.metadata.namespace === namespace;
+  const matches = (object: KubeObject | undefined) =>
+    object !== undefined && inScope(object) && filter(object);
+  const bucket = registry.store.bucket(storageKey(definition));
+  const requested = options.resourceVersion;
+  if (requested && requested !== '0' && !/^\d+$/.test(requested))
+    throw badRequest(`invalid resource version: ${requested}`);
+
+  let stopped = false;
+  const timers: { timeout?: NodeJS.Timeout; bookmark?: NodeJS.Timeout } = {};
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    bucket.listeners.delete(listener);
+    clearTimeout(timers.timeout);
+    clearTimeout(timers.bookmark);
+  };
+  const finish = () => {
+    if (stopped) return;
+    stop();
+    sink.end();
+  };
+  const deliver = (event: StoredEvent) => {
+    const now = matches(event.object);
+    const before = matches(event.previous);
+    let type: string | undefined;
+    if (event.type === 'ADDED') type = now ? 'ADDED' : undefined;
+    else if (event.type === 'DELETED') type = before ? 'DELETED' : undefined;
+    else if (now && before) type = 'MODIFIED';
+    else if (now) type = 'ADDED';
+    else if (before) type = 'DELETED';
+    if (type) sink.event(type, event.object, objectJson(definition, event.object, event.json));
+  };
+  const listener = (event: StoredEvent) => {
+    if (!stopped) deliver(event);
+  };
+  const bookmark = (annotations?: Record<string, string>) => {
+    const object = {
+      kind: definition.kind,
+      apiVersion: apiVersionOf(definition),
+      metadata: {
+        resourceVersion: String(registry.store.resourceVersion),
+        ...(annotations ? { annotations } : {}),
+      },
+    };
+    sink.event('BOOKMARK', object, JSON.stringify(object));
+  };
+
+  const initialState = !requested || requested === '0' || options.sendInitialEvents === true;
+  if (initialState) {
+    for (const key of bucket.keys()) {
+      const stored = bucket.objects.get(key);
+      if (stored && matches(stored.object))
+        sink.event('ADDED', stored.object, objectJson(definition, stored.object, stored.json));
+    }
+    if (options.sendInitialEvents && options.allowWatchBookmarks)
+      bookmark({ 'k8s.io/initial-events-end': 'true' });
+  } else {
+    const from = Number(requested);
+    const events = bucket.cache.since(from);
+    if (!events) {
+      const status = expired(
+        `too old resource version: ${from} (${bucket.cache.oldestResourceVersion})`,
+      ).status;
+      sink.event('ERROR', status, JSON.stringify(status));
+      sink.end();
+      return { stop };
+    }
+    for (const event of events) deliver(event);
+  }
+  bucket.listeners.add(listener);
+
+  const timeoutMs =
+    options.timeoutSeconds !== undefined ? options.timeoutSeconds * 1000 : settings.defaultTimeoutMs;
+  timers.timeout = setTimeout(finish, timeoutMs);
+  if (options.allowWatchBookmarks) {
+    const tick = () => {
+      if (stopped) return;
+      bookmark();
+      timers.bookmark = setTimeout(tick, settings.bookmarkIntervalMs);
+    };
+    timers.bookmark = setTimeout(tick, settings.bookmarkIntervalMs);
+  }
+  return { stop };
+}

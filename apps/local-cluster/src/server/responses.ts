@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StatusError, internalError } from '../errors';
+
+export function writeJsonText(response: ServerResponse, code: number, json: string): void {
+  response.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(json),
+    'Cache-Control': 'no-cache, private',
+  });
+  response.end(json);
+}
+
+export function writeJson(response: ServerResponse, code: number, body: unknown): void {
+  writeJsonText(response, code, JSON.stringify(body));
+}
+
+export function writeError(response: ServerResponse, error: unknown): void {
+  const status =
+    error instanceof StatusError
+      ? error
+      : internalError(error instanceof Error ? error.message : String(error));
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  writeJson(response, status.code, status.status);
+}
+
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** The request body as text (kube's limit is 3 MiB). */
+export async function readBody(request: IncomingMessage): Promise<string> {
+  return (await readRawBody(request)).toString('utf8');
+}
+
+export async function readRawBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      const tooLarge = new StatusError({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Request entity too large: limit is 3145728',
+        reason: 'RequestEntityTooLarge',
+        code: 413,
+      });
+      throw tooLarge;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

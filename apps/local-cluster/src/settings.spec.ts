@@ -1,0 +1,46 @@
+import { parseSettings, SETTINGS_KEYS } from './settings';
+
+describe('parseSettings', () => {
+  it('defaults to 127.0.0.1:6443, controllers on, kubeconfig in .local', () => {
+    const result = parseSettings({});
+    expect(result).toEqual({
+      ok: true,
+      options: expect.objectContaining({
+        host: '127.0.0.1',
+        port: 6443,
+        tls: false,
+        controllers: true,
+        kubeconfigPath: '.local/kubeconfig',
+        delays: {},
+      }),
+    });
+  });
+
+  it('reads delays, TLS, token and snapshot', () => {
+    const result = parseSettings({
+      [SETTINGS_KEYS.port]: '0',
+      [SETTINGS_KEYS.tls]: 'true',
+      [SETTINGS_KEYS.token]: 'abc',
+      [SETTINGS_KEYS.snapshot]: '/tmp/s.json',
+      [SETTINGS_KEYS.startMs]: '0',
+      [SETTINGS_KEYS.logIntervalMs]: '250',
+    });
+    expect(result.ok && result.options).toMatchObject({
+      port: 0,
+      tls: true,
+      token: 'abc',
+      snapshotFile: '/tmp/s.json',
+      delays: { startMs: 0, logIntervalMs: 250 },
+    });
+  });
+
+  it.each([
+    [SETTINGS_KEYS.port, '70000'],
+    [SETTINGS_KEYS.tls, 'maybe'],
+    [SETTINGS_KEYS.registryUrl, 'ftp://x'],
+    [SETTINGS_KEYS.logIntervalMs, '0'],
+  ])('names the key of a bad value (%s=%s)', (key, value) => {
+    const result = parseSettings({ [key]: value });
+    expect(result).toMatchObject({ ok: false, key });
+  });
+});
