@@ -8,7 +8,7 @@ export function percentile(samples: number[], p: number): number {
 
 export function summary(samples: number[]): string {
   const f = (n: number) => n.toFixed(2);
-  return `n=${samples.length} p50=${f(percentile(samples, 50))} ms p99=${f(percentile(samples, 99))} ms max=${f(Math.max(...samples))} ms`;
+  return `n=${samples.length} p50=${f(percentile(samples, 50))} ms p99=${f(percentile(samples, 99))} ms max=${f(samples.reduce((a, b) => Math.max(a, b), -Infinity))} ms`;
 }
 
 export function rssMb(): number {

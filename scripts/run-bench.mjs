@@ -15,6 +15,11 @@ if (benches.length === 0) {
   process.stderr.write(`no benchmark matches ${only.join(', ')}\n`);
   process.exit(1);
 }
+// Benchmarks that run apps as processes use the same bundles as npm start.
+spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs'), 'local-cluster'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 let failed = 0;
 for (const name of benches) {
   const outfile = path.join(root, '.local', 'bench', `${name}.mjs`);
