@@ -21,7 +21,8 @@ import {
 const root = path.resolve(import.meta.dirname, '../../..');
 const local = path.join(root, '.local');
 const runDir = path.join(local, 'run');
-const apps = ['api'] as const;
+/** cite's own processes, in start order. The deployer and watcher join as they land. */
+const apps = ['local-cluster', 'api'] as const;
 const apiPort = Number(process.env['CITE_API_PORT'] ?? 8080);
 
 function say(line: string) {
@@ -112,22 +113,36 @@ try {
   started.push(redis);
   recordPid(runDir, 'redis', redis.pid, redisDir);
 
+  const clusterPort = await preferredPort(6443);
+  const kubeconfig = path.join(local, 'kubeconfig');
   const env: Record<string, string> = {
     CITE_ETCD_ENDPOINTS: etcd.endpoint,
     CITE_REDIS_URL: redis.url,
     CITE_API_HOST: '127.0.0.1',
     CITE_API_PORT: String(apiPort),
     CITE_ADMIN_TOKEN: adminToken(),
+    CITE_KUBECONFIG: kubeconfig,
+    CITE_LOCAL_CLUSTER_PORT: String(clusterPort),
+    CITE_LOCAL_CLUSTER_KUBECONFIG: kubeconfig,
+    CITE_LOCAL_CLUSTER_SNAPSHOT: path.join(local, 'cluster-snapshot.json'),
   };
-  supervisor = new Supervisor(path.join(local, 'logs'), {
-    onExit: (app, code, signal, delay) =>
-      say(
-        `${app} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms — see .local/logs/${app}.log`,
-      ),
-  });
+  supervisor = new Supervisor(
+    path.join(local, 'logs'),
+    {
+      onExit: (app, code, signal, delay) =>
+        say(
+          `${app} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms — see .local/logs/${app}.log`,
+        ),
+    },
+    true,
+  );
   for (const app of apps) {
     const entry = path.join(root, 'dist', 'apps', app, 'main.mjs');
     supervisor.start({ name: app, entry, env });
+    if (app === 'local-cluster' && !(await waitReady(`http://127.0.0.1:${clusterPort}/readyz`, 30_000))) {
+      say('the local cluster did not become ready in 30 s — see .local/logs/local-cluster.log');
+      await shutdown(1);
+    }
   }
   for (const [name, pid] of Object.entries(supervisor.pids()))
     recordPid(runDir, name, pid, path.join('dist', 'apps', name));
@@ -146,6 +161,7 @@ try {
       `    admin token  .local/admin-token   (export CITE_TOKEN=$(cat .local/admin-token))`,
       `    etcd         ${etcd.endpoint}   data in .local/etcd`,
       `    redis        ${redis.url}   data in .local/redis`,
+      `    cluster      http://127.0.0.1:${clusterPort}   KUBECONFIG=.local/kubeconfig kubectl get nodes`,
       `    logs         .local/logs/`,
       '  Ctrl-C stops everything.',
       '',
