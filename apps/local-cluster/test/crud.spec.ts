@@ -1,3 +1,4 @@
+import type { V1ReplicaSet } from '@kubernetes/client-node';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -235,7 +236,7 @@ describe('create, read, update, delete (kube-apiserver semantics over HTTP)', ()
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
     expect((await apps.readNamespacedDeployment({ name: 'scaled', namespace })).spec?.replicas).toBe(2);
-    await apps.createNamespacedReplicaSet({ namespace, body: deployment('rs') });
+    await apps.createNamespacedReplicaSet({ namespace, body: deployment('rs') as V1ReplicaSet });
     const rsScale = await apps.readNamespacedReplicaSetScale({ name: 'rs', namespace });
     expect(rsScale.spec?.replicas).toBe(1);
   });
@@ -326,7 +327,7 @@ describe('create, read, update, delete (kube-apiserver semantics over HTTP)', ()
       ['a', 'web'],
       ['b', 'web'],
       ['c', 'db'],
-    ])
+    ] as const)
       await core.createNamespacedConfigMap({
         namespace,
         body: { metadata: { name: `dc-${name}`, labels: { tier, group: 'dc' } } },

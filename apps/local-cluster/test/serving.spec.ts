@@ -179,7 +179,7 @@ describe('serving: TLS, bearer token and snapshots', () => {
   it('answers a missing or wrong token with a 401 Status (health stays open)', async () => {
     const cluster = await startTestCluster({ token: 't0ken' });
     try {
-      for (const headers of [{}, { authorization: 'Bearer wrong' }]) {
+      for (const headers of [{}, { authorization: 'Bearer wrong' }] as Record<string, string>[]) {
         const response = await fetch(`${cluster.url}/api/v1/namespaces`, { headers });
         expect(response.status).toBe(401);
         expect(await response.json()).toMatchObject({

@@ -1,0 +1,67 @@
+/**
+ * Per-pod failure behaviours, chosen by annotations under `local-cluster.cite.dev/` (set them on a pod
+ * template and every pod of the Deployment behaves so), and the kubelet's back-off arithmetic.
+ */
+import type { Pod } from '../kit/wire';
+
+export const ANNOTATION_PREFIX = 'local-cluster.cite.dev/';
+export const IMAGE_PULL_ANNOTATION = `${ANNOTATION_PREFIX}image-pull`;
+export const CRASH_ANNOTATION = `${ANNOTATION_PREFIX}crash`;
+export const READY_ANNOTATION = `${ANNOTATION_PREFIX}ready`;
+
+export interface PodBehaviour {
+  /** `image-pull: fail`: every pull fails (ErrImagePull ↔ ImagePullBackOff). */
+  imagePullFails: boolean;
+  /** `crash: loop`: containers exit 1 a while after starting and are restarted with back-off. */
+  crashLoop: boolean;
+  /** `ready: never`: containers run but never pass readiness. */
+  neverReady: boolean;
+}
+
+export function behaviourOf(pod: Pod): PodBehaviour {
+  const annotations = pod.metadata?.annotations ?? {};
+  return {
+    imagePullFails: annotations[IMAGE_PULL_ANNOTATION] === 'fail',
+    crashLoop: annotations[CRASH_ANNOTATION] === 'loop',
+    neverReady: annotations[READY_ANNOTATION] === 'never',
+  };
+}
+
+export interface KubeletTimings {
+  /** Pending → ContainerCreating (sandbox up, pod IP assigned, pull starts). */
+  containerCreatingMs: number;
+  /** ContainerCreating → Running (pull, create, start). */
+  startMs: number;
+  /** Running → Ready. */
+  readyMs: number;
+  /** The kubelet's back-off starts at 10s and doubles to 5m; both are multiplied by this. @defaultValue 1 */
+  backOffScale: number;
+  /** How long a crash-looping container runs before it exits 1. @defaultValue 1000 */
+  crashAfterMs: number;
+}
+
+const BACK_OFF_BASE_MS = 10_000;
+const BACK_OFF_MAX_MS = 300_000;
+
+/** The n-th back-off (n ≥ 1): 10s, 20s, 40s, … capped at 5m, scaled. */
+export function backOffMs(n: number, scale: number): number {
+  const delay = Math.min(BACK_OFF_MAX_MS, BACK_OFF_BASE_MS * 2 ** Math.max(0, Math.min(n - 1, 30)));
+  return Math.round(delay * scale);
+}
+
+/**
+ * The wait before restarting a container that has just exited for the `crashes`-th time: the kubelet restarts
+ * at once after the first exit and backs off from the second (10s, 20s, …).
+ */
+export function crashBackOffMs(crashes: number, scale: number): number {
+  return crashes <= 1 ? 0 : backOffMs(crashes - 1, scale);
+}
+
+/** The Go duration kubelet messages print (`10s`, `1m20s`, `5m0s`). */
+export function goDuration(ms: number): string {
+  const totalSeconds = Math.round(ms / 1000);
+  if (ms > 0 && ms < 1000) return `${ms}ms`;
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+  return minutes > 0 ? `${minutes}m${seconds}s` : `${seconds}s`;
+}
