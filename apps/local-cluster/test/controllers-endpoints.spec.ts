@@ -3,7 +3,14 @@
  * https://kubernetes.io/docs/concepts/services-networking/service/#endpoints
  */
 import { PatchStrategy, type V1Endpoints, setHeaderOptions } from '@kubernetes/client-node';
-import { type TestCluster, createNamespace, deploymentBody, emulatorOnly, startCluster, waitFor } from './controllers-support';
+import {
+  type TestCluster,
+  createNamespace,
+  deploymentBody,
+  emulatorOnly,
+  startCluster,
+  waitFor,
+} from './controllers-support';
 
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
@@ -14,19 +21,31 @@ describe('controllers: endpoints', () => {
   }, 30_000);
   afterAll(() => cluster?.stop(), 30_000);
 
-  const endpointsOf = (namespace: string, name = 'web'): Promise<V1Endpoints> => cluster.core.readNamespacedEndpoints({ name, namespace });
+  const endpointsOf = (namespace: string, name = 'web'): Promise<V1Endpoints> =>
+    cluster.core.readNamespacedEndpoints({ name, namespace });
   const ips = (endpoints: V1Endpoints, kind: 'addresses' | 'notReadyAddresses'): string[] =>
     (endpoints.subsets ?? []).flatMap((subset) => (subset[kind] ?? []).map((address) => address.ip)).sort();
-  const service = (namespace: string, name: string, selector: Record<string, string> | undefined, targetPort: number | string) =>
+  const service = (
+    namespace: string,
+    name: string,
+    selector: Record<string, string> | undefined,
+    targetPort: number | string,
+  ) =>
     cluster.core.createNamespacedService({
       namespace,
-      body: { metadata: { name }, spec: { ...(selector ? { selector } : {}), ports: [{ name: 'http', port: 80, targetPort }] } },
+      body: {
+        metadata: { name },
+        spec: { ...(selector ? { selector } : {}), ports: [{ name: 'http', port: 80, targetPort }] },
+      },
     });
 
   it('lists ready pod IPs with ports resolved by container port name, and follows scaling and deletion', async () => {
     const namespace = await createNamespace(cluster);
     await service(namespace, 'web', { app: 'web' }, 'http');
-    await cluster.apps.createNamespacedDeployment({ namespace, body: deploymentBody('web', 3, { containerPort: 8080 }) });
+    await cluster.apps.createNamespacedDeployment({
+      namespace,
+      body: deploymentBody('web', 3, { containerPort: 8080 }),
+    });
     const full = await waitFor('three addresses', async () => {
       const e = await endpointsOf(namespace);
       return ips(e, 'addresses').length === 3 ? e : undefined;
@@ -36,20 +55,34 @@ describe('controllers: endpoints', () => {
     expect(ips(full, 'addresses')).toEqual(pods.map((pod) => pod.status?.podIP).sort());
     expect(full.subsets?.[0]?.addresses?.[0]?.targetRef).toMatchObject({ kind: 'Pod', namespace });
 
-    await cluster.apps.patchNamespacedDeploymentScale({ name: 'web', namespace, body: { spec: { replicas: 1 } } }, MERGE_PATCH);
+    await cluster.apps.patchNamespacedDeploymentScale(
+      { name: 'web', namespace, body: { spec: { replicas: 1 } } },
+      MERGE_PATCH,
+    );
     await waitFor('one address', async () => ips(await endpointsOf(namespace), 'addresses').length === 1);
 
     await cluster.core.deleteNamespacedService({ name: 'web', namespace });
-    await waitFor('the Endpoints to go with the Service', () => endpointsOf(namespace).then(() => false, () => true));
+    await waitFor('the Endpoints to go with the Service', () =>
+      endpointsOf(namespace).then(
+        () => false,
+        () => true,
+      ),
+    );
   }, 30_000);
 
   it('keeps pods that are not ready in notReadyAddresses', async () => {
     if (emulatorOnly(cluster, 'uses the ready: never annotation')) return;
     const namespace = await createNamespace(cluster);
     await service(namespace, 'web', { tier: 'front' }, 8080);
-    const shy = deploymentBody('shy', 2, { labels: { tier: 'front' }, annotations: { 'local-cluster.cite.dev/ready': 'never' } });
+    const shy = deploymentBody('shy', 2, {
+      labels: { tier: 'front' },
+      annotations: { 'local-cluster.cite.dev/ready': 'never' },
+    });
     await cluster.apps.createNamespacedDeployment({ namespace, body: shy });
-    await cluster.apps.createNamespacedDeployment({ namespace, body: deploymentBody('bold', 1, { labels: { tier: 'front' } }) });
+    await cluster.apps.createNamespacedDeployment({
+      namespace,
+      body: deploymentBody('bold', 1, { labels: { tier: 'front' } }),
+    });
     const endpoints = await waitFor('1 ready and 2 not ready', async () => {
       const e = await endpointsOf(namespace);
       return ips(e, 'addresses').length === 1 && ips(e, 'notReadyAddresses').length === 2 ? e : undefined;
@@ -63,11 +96,16 @@ describe('controllers: endpoints', () => {
     await service(namespace, 'manual', undefined, 80);
     await cluster.core.createNamespacedEndpoints({
       namespace,
-      body: { metadata: { name: 'manual' }, subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'http', port: 80 }] }] },
+      body: {
+        metadata: { name: 'manual' },
+        subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'http', port: 80 }] }],
+      },
     });
     // A Service created after it gets its Endpoints: the controller has been through the earlier events.
     await service(namespace, 'web', { app: 'nobody' }, 80);
-    await waitFor('the later Service handled', () => endpointsOf(namespace, 'web').then(Boolean, () => false));
+    await waitFor('the later Service handled', () =>
+      endpointsOf(namespace, 'web').then(Boolean, () => false),
+    );
     expect(ips(await endpointsOf(namespace, 'manual'), 'addresses')).toEqual(['192.0.2.10']);
   }, 30_000);
 });

@@ -3,7 +3,14 @@
  * ReplicaSet → Pods with each propagation policy, namespace deletion emptying the namespace, and the default
  * ServiceAccount. https://kubernetes.io/docs/concepts/architecture/garbage-collection/
  */
-import { type TestCluster, createNamespace, deploymentBody, startCluster, waitFor, waitForRollout } from './controllers-support';
+import {
+  type TestCluster,
+  createNamespace,
+  deploymentBody,
+  startCluster,
+  waitFor,
+  waitForRollout,
+} from './controllers-support';
 
 describe('controllers: garbage collection and namespaces', () => {
   let cluster: TestCluster;
@@ -27,7 +34,11 @@ describe('controllers: garbage collection and namespaces', () => {
 
   it('Background: the Deployment goes at once, its ReplicaSet and pods after it', async () => {
     const namespace = await deployed();
-    await cluster.apps.deleteNamespacedDeployment({ name: 'web', namespace, propagationPolicy: 'Background' });
+    await cluster.apps.deleteNamespacedDeployment({
+      name: 'web',
+      namespace,
+      propagationPolicy: 'Background',
+    });
     await waitFor('everything gone', async () => {
       const c = await counts(namespace);
       return c.deployments + c.replicaSets + c.pods === 0;
@@ -36,7 +47,11 @@ describe('controllers: garbage collection and namespaces', () => {
 
   it('Foreground: the Deployment stays, with foregroundDeletion, until its dependents are gone', async () => {
     const namespace = await deployed();
-    await cluster.apps.deleteNamespacedDeployment({ name: 'web', namespace, propagationPolicy: 'Foreground' });
+    await cluster.apps.deleteNamespacedDeployment({
+      name: 'web',
+      namespace,
+      propagationPolicy: 'Foreground',
+    });
     const deleting = await cluster.apps.readNamespacedDeployment({ name: 'web', namespace });
     expect(deleting.metadata?.deletionTimestamp).toBeDefined();
     expect(deleting.metadata?.finalizers).toContain('foregroundDeletion');
@@ -59,26 +74,48 @@ describe('controllers: garbage collection and namespaces', () => {
     expect(orphan.metadata?.uid).toBe(rs?.metadata?.uid);
     const pods = (await cluster.core.listNamespacedPod({ namespace })).items;
     expect(pods).toHaveLength(2);
-    expect(pods.every((pod) => pod.metadata?.ownerReferences?.[0]?.uid === rs?.metadata?.uid && !pod.metadata?.deletionTimestamp)).toBe(true);
+    expect(
+      pods.every(
+        (pod) =>
+          pod.metadata?.ownerReferences?.[0]?.uid === rs?.metadata?.uid && !pod.metadata?.deletionTimestamp,
+      ),
+    ).toBe(true);
   }, 30_000);
 
   it('deleting a namespace empties it, then the namespace goes', async () => {
     const namespace = await deployed();
-    await cluster.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'settings' }, data: { a: 'b' } } });
-    await cluster.core.createNamespacedService({ namespace, body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } } });
+    await cluster.core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'settings' }, data: { a: 'b' } },
+    });
+    await cluster.core.createNamespacedService({
+      namespace,
+      body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+    });
     await cluster.core.deleteNamespace({ name: namespace });
     const terminating = await cluster.core.readNamespace({ name: namespace });
     expect(terminating.status?.phase).toBe('Terminating');
-    await waitFor('the namespace gone', () => cluster.core.readNamespace({ name: namespace }).then(() => false, () => true));
-    const everywhere = (await cluster.core.listPodForAllNamespaces()).items.filter((pod) => pod.metadata?.namespace === namespace);
+    await waitFor('the namespace gone', () =>
+      cluster.core.readNamespace({ name: namespace }).then(
+        () => false,
+        () => true,
+      ),
+    );
+    const everywhere = (await cluster.core.listPodForAllNamespaces()).items.filter(
+      (pod) => pod.metadata?.namespace === namespace,
+    );
     expect(everywhere).toEqual([]);
   }, 30_000);
 
   it('gives every new namespace a default ServiceAccount, and restores it', async () => {
     const namespace = await createNamespace(cluster);
-    await waitFor('default ServiceAccount', () => cluster.core.readNamespacedServiceAccount({ name: 'default', namespace }));
+    await waitFor('default ServiceAccount', () =>
+      cluster.core.readNamespacedServiceAccount({ name: 'default', namespace }),
+    );
     await cluster.core.deleteNamespacedServiceAccount({ name: 'default', namespace });
-    const restored = await waitFor('default ServiceAccount again', () => cluster.core.readNamespacedServiceAccount({ name: 'default', namespace }));
+    const restored = await waitFor('default ServiceAccount again', () =>
+      cluster.core.readNamespacedServiceAccount({ name: 'default', namespace }),
+    );
     expect(restored.metadata?.name).toBe('default');
   }, 30_000);
 });

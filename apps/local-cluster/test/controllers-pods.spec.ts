@@ -7,15 +7,29 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { V1Pod } from '@kubernetes/client-node';
 import { DEFAULT_POOL, validatePool, whoOwns } from '@cite/ip-pool';
-import { PodTracker, type TestCluster, createNamespace, emulatorOnly, startCluster, waitFor } from './controllers-support';
+import {
+  PodTracker,
+  type TestCluster,
+  createNamespace,
+  emulatorOnly,
+  startCluster,
+  waitFor,
+} from './controllers-support';
 
-const podBody = (name: string, extra: { annotations?: Record<string, string>; cpu?: string; image?: string } = {}): V1Pod => ({
+const podBody = (
+  name: string,
+  extra: { annotations?: Record<string, string>; cpu?: string; image?: string } = {},
+): V1Pod => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, ...(extra.annotations ? { annotations: extra.annotations } : {}) },
   spec: {
     containers: [
-      { name: 'app', image: extra.image ?? 'nginx:1.27', ...(extra.cpu ? { resources: { requests: { cpu: extra.cpu } } } : {}) },
+      {
+        name: 'app',
+        image: extra.image ?? 'nginx:1.27',
+        ...(extra.cpu ? { resources: { requests: { cpu: extra.cpu } } } : {}),
+      },
     ],
   },
 });
@@ -28,7 +42,8 @@ describe('controllers: scheduler and kubelets', () => {
   beforeAll(async () => {
     // A Docker Registry v2 stand-in that has exactly one image: team/app:v1.
     registry = createServer((request, response) => {
-      const found = request.url === '/v2/team/app/manifests/v1' && String(request.headers.accept).includes('manifest');
+      const found =
+        request.url === '/v2/team/app/manifests/v1' && String(request.headers.accept).includes('manifest');
       response.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
       response.end(found ? '{}' : '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
     });
@@ -107,20 +122,32 @@ describe('controllers: scheduler and kubelets', () => {
     await cluster.core.createNamespacedPod({ namespace, body: podBody('huge', { cpu: '64' }) });
     const pod = await waitFor('Unschedulable', async () => {
       const p = await read(namespace, 'huge');
-      return p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable') ? p : undefined;
+      return p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')
+        ? p
+        : undefined;
     });
     expect(pod.spec?.nodeName).toBeUndefined();
     expect(pod.status?.phase).toBe('Pending');
     const message = '0/10 nodes are available: 10 Insufficient cpu.';
-    expect(pod.status?.conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({ status: 'False', message });
+    expect(pod.status?.conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({
+      status: 'False',
+      message,
+    });
     const events = (await cluster.core.listNamespacedEvent({ namespace })).items;
-    expect(events.find((e) => e.reason === 'FailedScheduling')).toMatchObject({ type: 'Warning', message, source: { component: 'default-scheduler' } });
+    expect(events.find((e) => e.reason === 'FailedScheduling')).toMatchObject({
+      type: 'Warning',
+      message,
+      source: { component: 'default-scheduler' },
+    });
   }, 30_000);
 
   it('crash-loops with the crash annotation: restartCount grows, CrashLoopBackOff, lastState.terminated', async () => {
     if (emulatorOnly(cluster, 'uses the crash annotation')) return;
     const namespace = await createNamespace(cluster);
-    await cluster.core.createNamespacedPod({ namespace, body: podBody('crasher', { annotations: { 'local-cluster.cite.dev/crash': 'loop' } }) });
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: podBody('crasher', { annotations: { 'local-cluster.cite.dev/crash': 'loop' } }),
+    });
     const seen = new Set<string>();
     const pod = await waitFor('three restarts', async () => {
       const p = await read(namespace, 'crasher');
@@ -133,28 +160,51 @@ describe('controllers: scheduler and kubelets', () => {
     expect(pod.status?.phase).toBe('Running');
     expect(seen.has('CrashLoopBackOff')).toBe(true);
     const events = await eventsOf(namespace, 'crasher');
-    expect(events).toContain('BackOff: Back-off restarting failed container app in pod crasher_' + namespace + `(${pod.metadata?.uid})`);
+    expect(events).toContain(
+      'BackOff: Back-off restarting failed container app in pod crasher_' +
+        namespace +
+        `(${pod.metadata?.uid})`,
+    );
   }, 30_000);
 
   it('keeps a ready: never pod Running but not Ready', async () => {
     if (emulatorOnly(cluster, 'uses the ready annotation')) return;
     const namespace = await createNamespace(cluster);
-    await cluster.core.createNamespacedPod({ namespace, body: podBody('shy', { annotations: { 'local-cluster.cite.dev/ready': 'never' } }) });
-    await waitFor('Unhealthy', async () => (await eventsOf(namespace, 'shy')).some((e) => e.startsWith('Unhealthy: Readiness probe failed')));
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: podBody('shy', { annotations: { 'local-cluster.cite.dev/ready': 'never' } }),
+    });
+    await waitFor('Unhealthy', async () =>
+      (await eventsOf(namespace, 'shy')).some((e) => e.startsWith('Unhealthy: Readiness probe failed')),
+    );
     const pod = await read(namespace, 'shy');
     expect(pod.status?.phase).toBe('Running');
-    expect(pod.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
+    expect(pod.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+    });
   }, 30_000);
 
   it('checks images against the configured registry: present runs, missing fails like a kubelet', async () => {
     if (emulatorOnly(cluster, 'needs the emulated kubelets to use a test registry')) return;
     const namespace = await createNamespace(cluster);
-    await cluster.core.createNamespacedPod({ namespace, body: podBody('present', { image: `${registryHost}/team/app:v1` }) });
-    await cluster.core.createNamespacedPod({ namespace, body: podBody('missing', { image: `${registryHost}/team/app:v2` }) });
-    await waitFor('present to run', async () => (await read(namespace, 'present')).status?.phase === 'Running');
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: podBody('present', { image: `${registryHost}/team/app:v1` }),
+    });
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: podBody('missing', { image: `${registryHost}/team/app:v2` }),
+    });
+    await waitFor(
+      'present to run',
+      async () => (await read(namespace, 'present')).status?.phase === 'Running',
+    );
     const missing = await waitFor('ErrImagePull or ImagePullBackOff', async () => {
       const p = await read(namespace, 'missing');
-      return p.status?.containerStatuses?.[0]?.state?.waiting?.reason?.match(/ErrImagePull|ImagePullBackOff/) ? p : undefined;
+      return p.status?.containerStatuses?.[0]?.state?.waiting?.reason?.match(/ErrImagePull|ImagePullBackOff/)
+        ? p
+        : undefined;
     });
     expect(missing.status?.phase).toBe('Pending');
     const events = await waitFor('the pull failure event', async () => {
@@ -162,7 +212,11 @@ describe('controllers: scheduler and kubelets', () => {
       return list.some((e) => e.includes('not found')) ? list : undefined;
     });
     expect(events).toContainEqual(
-      expect.stringMatching(new RegExp(`^Failed: Failed to pull image "${registryHost}/team/app:v2": rpc error: code = NotFound .*: not found$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^Failed: Failed to pull image "${registryHost}/team/app:v2": rpc error: code = NotFound .*: not found$`,
+        ),
+      ),
     );
   }, 30_000);
 });

@@ -4,7 +4,14 @@
  * tracker fed by a watch, and bounded waits (poll with a deadline, never a fixed sleep).
  */
 import { randomBytes } from 'node:crypto';
-import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment, type V1Pod, Watch } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  type V1Deployment,
+  type V1Pod,
+  Watch,
+} from '@kubernetes/client-node';
 import { LocalCluster, type RunningLocalCluster } from '../src/cluster';
 import { type ControllerOptions, type RunningControllers, startControllers } from '../src/controllers';
 
@@ -19,7 +26,12 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 /**
  * local-cluster with the controllers started here, so a spec can pick options LocalCluster does not forward
@@ -35,7 +47,11 @@ export async function startCluster(options: Partial<ControllerOptions> = {}): Pr
   const cluster: RunningLocalCluster = await LocalCluster.start({ controllers: false });
   let controllers: RunningControllers;
   try {
-    controllers = await startControllers(cluster.kubeConfig, { delays: ZERO_DELAYS, logger: quiet, ...options });
+    controllers = await startControllers(cluster.kubeConfig, {
+      delays: ZERO_DELAYS,
+      logger: quiet,
+      ...options,
+    });
   } catch (error) {
     await cluster.stop();
     throw error;
@@ -47,7 +63,13 @@ export async function startCluster(options: Partial<ControllerOptions> = {}): Pr
 }
 
 function clientsFor(kubeConfig: KubeConfig, emulated: boolean, stop: () => Promise<void>): TestCluster {
-  return { kubeConfig, core: kubeConfig.makeApiClient(CoreV1Api), apps: kubeConfig.makeApiClient(AppsV1Api), emulated, stop };
+  return {
+    kubeConfig,
+    core: kubeConfig.makeApiClient(CoreV1Api),
+    apps: kubeConfig.makeApiClient(AppsV1Api),
+    emulated,
+    stop,
+  };
 }
 
 /** True (and says why) when the spec runs against a real cluster and tests emulator-only behaviour. */
@@ -83,7 +105,8 @@ export async function waitFor<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
@@ -109,9 +132,14 @@ export function deploymentBody(
       replicas,
       selector: { matchLabels: { app: name } },
       ...(options.strategy ? { strategy: options.strategy } : {}),
-      ...(options.progressDeadlineSeconds ? { progressDeadlineSeconds: options.progressDeadlineSeconds } : {}),
+      ...(options.progressDeadlineSeconds
+        ? { progressDeadlineSeconds: options.progressDeadlineSeconds }
+        : {}),
       template: {
-        metadata: { labels: { app: name, ...options.labels }, ...(options.annotations ? { annotations: options.annotations } : {}) },
+        metadata: {
+          labels: { app: name, ...options.labels },
+          ...(options.annotations ? { annotations: options.annotations } : {}),
+        },
         spec: {
           containers: [
             {
@@ -138,15 +166,26 @@ export function rolledOut(deployment: V1Deployment): boolean {
   );
 }
 
-export async function waitForRollout(cluster: TestCluster, namespace: string, name: string, timeoutMs = 20_000): Promise<V1Deployment> {
-  return waitFor(`deployment ${name} to roll out`, async () => {
-    const deployment = await cluster.apps.readNamespacedDeployment({ name, namespace });
-    return rolledOut(deployment) ? deployment : undefined;
-  }, timeoutMs);
+export async function waitForRollout(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+  timeoutMs = 20_000,
+): Promise<V1Deployment> {
+  return waitFor(
+    `deployment ${name} to roll out`,
+    async () => {
+      const deployment = await cluster.apps.readNamespacedDeployment({ name, namespace });
+      return rolledOut(deployment) ? deployment : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export const isReady = (pod: V1Pod): boolean =>
-  (pod.status?.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True');
+  (pod.status?.conditions ?? []).some(
+    (condition) => condition.type === 'Ready' && condition.status === 'True',
+  );
 
 /**
  * Pods of a namespace as a watch reports them, with running extremes: pods not being deleted (what maxSurge
@@ -181,7 +220,12 @@ export class PodTracker {
   }
 
   active(): V1Pod[] {
-    return [...this.pods.values()].filter((pod) => !pod.metadata?.deletionTimestamp && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed');
+    return [...this.pods.values()].filter(
+      (pod) =>
+        !pod.metadata?.deletionTimestamp &&
+        pod.status?.phase !== 'Succeeded' &&
+        pod.status?.phase !== 'Failed',
+    );
   }
 
   ready(): V1Pod[] {

@@ -19,7 +19,12 @@ import { startReplicaSetController } from './replicaset/replicaset-controller';
 import { startScheduler } from './scheduler/scheduler-controller';
 import { startServiceAccountController } from './serviceaccount/serviceaccount-controller';
 
-export { ANNOTATION_PREFIX, CRASH_ANNOTATION, IMAGE_PULL_ANNOTATION, READY_ANNOTATION } from './kubelet/behaviour';
+export {
+  ANNOTATION_PREFIX,
+  CRASH_ANNOTATION,
+  IMAGE_PULL_ANNOTATION,
+  READY_ANNOTATION,
+} from './kubelet/behaviour';
 export type { ControllerLogger } from './kit/logger';
 export type { NodeCapacity } from './nodes/nodes';
 
@@ -65,7 +70,9 @@ export interface RunningControllers {
 function checkOptions(options: ControllerOptions): void {
   for (const [name, value] of Object.entries(options.delays ?? {})) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-      throw new RangeError(`delays.${name} must be a non-negative number of milliseconds, got ${String(value)}`);
+      throw new RangeError(
+        `delays.${name} must be a non-negative number of milliseconds, got ${String(value)}`,
+      );
   }
   if (options.backOffScale !== undefined && !(options.backOffScale >= 0))
     throw new RangeError('backOffScale must be a non-negative number');
@@ -90,7 +97,10 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: () => strin
  * serviceaccount, node registration). They talk to the emulator only through its HTTP API, as
  * kube-controller-manager does, and resolve once their caches are filled and the pool's nodes are registered.
  */
-export async function startControllers(kubeConfig: KubeConfig, options: ControllerOptions): Promise<RunningControllers> {
+export async function startControllers(
+  kubeConfig: KubeConfig,
+  options: ControllerOptions,
+): Promise<RunningControllers> {
   checkOptions(options);
   const pool = validatePool(options.pool ?? DEFAULT_POOL);
   const logger = options.logger ?? defaultControllerLogger();
@@ -112,7 +122,11 @@ export async function startControllers(kubeConfig: KubeConfig, options: Controll
   };
   const syncTimeoutMs = options.syncTimeoutMs ?? 30_000;
   try {
-    await withTimeout(informers.requiredSynced(), syncTimeoutMs, () => `controllers: no first list of ${informers.unsynced().join(', ')} within ${syncTimeoutMs}ms`);
+    await withTimeout(
+      informers.requiredSynced(),
+      syncTimeoutMs,
+      () => `controllers: no first list of ${informers.unsynced().join(', ')} within ${syncTimeoutMs}ms`,
+    );
   } catch (error) {
     await stopEverything([]);
     throw error;
@@ -126,7 +140,9 @@ export async function startControllers(kubeConfig: KubeConfig, options: Controll
     backOffScale: options.backOffScale ?? 1,
     crashAfterMs: options.crashAfterMs ?? 1000,
   };
-  const images = options.registryUrl ? createRegistryChecker({ registryUrl: options.registryUrl }) : ALL_IMAGES_PRESENT;
+  const images = options.registryUrl
+    ? createRegistryChecker({ registryUrl: options.registryUrl })
+    : ALL_IMAGES_PRESENT;
   const capacity = { ...DEFAULT_NODE_CAPACITY, ...options.nodeCapacity };
   const workers: Workers[] = [
     startNodeController({ clients, nodes: informers.nodes, pool, capacity, clock, logger }),
@@ -142,10 +158,21 @@ export async function startControllers(kubeConfig: KubeConfig, options: Controll
       clock,
       logger,
     }),
-    startEndpointsController({ clients, services: informers.services, endpoints: informers.endpoints, pods, logger }),
+    startEndpointsController({
+      clients,
+      services: informers.services,
+      endpoints: informers.endpoints,
+      pods,
+      logger,
+    }),
     startGarbageCollector({ kinds: gcKinds, logger }),
     startNamespaceController({ clients, namespaces: informers.namespaces, clock, logger }),
-    startServiceAccountController({ clients, namespaces: informers.namespaces, serviceAccounts: informers.serviceAccounts, logger }),
+    startServiceAccountController({
+      clients,
+      namespaces: informers.namespaces,
+      serviceAccounts: informers.serviceAccounts,
+      logger,
+    }),
   ];
 
   // Nodes register first, as kubelets do before pods can land on them.
@@ -156,7 +183,11 @@ export async function startControllers(kubeConfig: KubeConfig, options: Controll
     }
   };
   try {
-    await withTimeout(registered(), syncTimeoutMs, () => 'controllers: the pool nodes were not registered in time');
+    await withTimeout(
+      registered(),
+      syncTimeoutMs,
+      () => 'controllers: the pool nodes were not registered in time',
+    );
   } catch (error) {
     waiting = false;
     await stopEverything(workers, events);

@@ -78,11 +78,17 @@ export function availableForScaleDown(rs: ReplicaSet): number {
 }
 
 export function byCreation(a: ReplicaSet, b: ReplicaSet): number {
-  const diff = (parseTime(a.metadata?.creationTimestamp) ?? 0) - (parseTime(b.metadata?.creationTimestamp) ?? 0);
+  const diff =
+    (parseTime(a.metadata?.creationTimestamp) ?? 0) - (parseTime(b.metadata?.creationTimestamp) ?? 0);
   return diff !== 0 ? diff : nameOf(a).localeCompare(nameOf(b));
 }
 
-export function event(context: SyncContext, eventType: 'Normal' | 'Warning', reason: string, message: string): void {
+export function event(
+  context: SyncContext,
+  eventType: 'Normal' | 'Warning',
+  reason: string,
+  message: string,
+): void {
   context.actions.push({ type: 'event', eventType, reason, message });
 }
 
@@ -107,9 +113,14 @@ export function updateReplicaSet(
     created.replicaSet = structuredClone(rs);
     return;
   }
-  const planned = context.actions.find((action) => action.type === 'updateReplicaSet' && action.name === name);
+  const planned = context.actions.find(
+    (action) => action.type === 'updateReplicaSet' && action.name === name,
+  );
   if (planned && planned.type === 'updateReplicaSet') {
-    Object.assign(planned, Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)));
+    Object.assign(
+      planned,
+      Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)),
+    );
     return;
   }
   context.actions.push({
@@ -132,13 +143,22 @@ export function scaleReplicaSet(context: SyncContext, rs: ReplicaSet, newScale: 
   updateReplicaSet(context, rs, { replicas: newScale, annotations: annotated.metadata?.annotations ?? {} });
   if (sizeNeedsUpdate) {
     const direction = newScale > oldScale ? 'up' : 'down';
-    event(context, 'Normal', 'ScalingReplicaSet', `Scaled ${direction} replica set ${nameOf(rs)} from ${oldScale} to ${newScale}`);
+    event(
+      context,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${direction} replica set ${nameOf(rs)} from ${oldScale} to ${newScale}`,
+    );
   }
   return sizeNeedsUpdate;
 }
 
 /** dc.scaleReplicaSetAndRecordEvent: nothing at all when the size is already right. */
-export function scaleReplicaSetAndRecordEvent(context: SyncContext, rs: ReplicaSet, newScale: number): boolean {
+export function scaleReplicaSetAndRecordEvent(
+  context: SyncContext,
+  rs: ReplicaSet,
+  newScale: number,
+): boolean {
   if (rsReplicas(rs) === newScale) return false;
   return scaleReplicaSet(context, rs, newScale);
 }

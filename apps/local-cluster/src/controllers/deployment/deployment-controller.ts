@@ -80,24 +80,38 @@ export function startDeploymentController(deps: DeploymentControllerDeps): Worke
     const regarding = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: deployment.metadata };
     switch (action.type) {
       case 'event':
-        events.record({ regarding, type: action.eventType, reason: action.reason, message: action.message, source: SOURCE });
+        events.record({
+          regarding,
+          type: action.eventType,
+          reason: action.reason,
+          message: action.message,
+          source: SOURCE,
+        });
         return;
       case 'adoptReplicaSet':
       case 'releaseReplicaSet': {
         const body = { metadata: { uid: action.rs.metadata?.uid, ownerReferences: action.ownerReferences } };
-        const patched = await clients.apps.patchNamespacedReplicaSet({ name: action.rs.metadata?.name ?? '', namespace, body }, MERGE_PATCH);
+        const patched = await clients.apps.patchNamespacedReplicaSet(
+          { name: action.rs.metadata?.name ?? '', namespace, body },
+          MERGE_PATCH,
+        );
         replicaSets.store.recordWrite(toWire(patched) as ReplicaSet);
         return;
       }
       case 'createReplicaSet':
         try {
-          const created = await clients.apps.createNamespacedReplicaSet({ namespace, body: asBody(action.replicaSet) });
+          const created = await clients.apps.createNamespacedReplicaSet({
+            namespace,
+            body: asBody(action.replicaSet),
+          });
           replicaSets.store.recordWrite(toWire(created) as ReplicaSet);
           return;
         } catch (error) {
           if (!isAlreadyExists(error)) throw error;
           const rsName = action.replicaSet.metadata?.name ?? '';
-          const existing = toWire(await clients.apps.readNamespacedReplicaSet({ name: rsName, namespace })) as ReplicaSet;
+          const existing = toWire(
+            await clients.apps.readNamespacedReplicaSet({ name: rsName, namespace }),
+          ) as ReplicaSet;
           replicaSets.store.recordWrite(existing);
           const ours =
             isControlledBy(existing, deployment.metadata?.uid) &&
@@ -105,7 +119,10 @@ export function startDeploymentController(deps: DeploymentControllerDeps): Worke
           if (!ours) {
             // A hash collision: the next template hash includes a higher collisionCount.
             const body = { status: { collisionCount: (deployment.status?.collisionCount ?? 0) + 1 } };
-            const patched = await clients.apps.patchNamespacedDeploymentStatus({ name, namespace, body }, MERGE_PATCH);
+            const patched = await clients.apps.patchNamespacedDeploymentStatus(
+              { name, namespace, body },
+              MERGE_PATCH,
+            );
             deployments.store.recordWrite(toWire(patched) as Deployment);
           }
           return 'stop';
@@ -121,7 +138,10 @@ export function startDeploymentController(deps: DeploymentControllerDeps): Worke
             ...(action.minReadySeconds !== undefined ? { minReadySeconds: action.minReadySeconds } : {}),
           },
         };
-        const patched = await clients.apps.patchNamespacedReplicaSet({ name: action.name, namespace, body }, MERGE_PATCH);
+        const patched = await clients.apps.patchNamespacedReplicaSet(
+          { name: action.name, namespace, body },
+          MERGE_PATCH,
+        );
         replicaSets.store.recordWrite(toWire(patched) as ReplicaSet);
         return;
       }
@@ -144,7 +164,10 @@ export function startDeploymentController(deps: DeploymentControllerDeps): Worke
         return;
       }
       case 'updateStatus': {
-        const patched = await clients.apps.patchNamespacedDeploymentStatus({ name, namespace, body: action.patch }, MERGE_PATCH);
+        const patched = await clients.apps.patchNamespacedDeploymentStatus(
+          { name, namespace, body: action.patch },
+          MERGE_PATCH,
+        );
         deployments.store.recordWrite(toWire(patched) as Deployment);
         return;
       }
@@ -169,7 +192,11 @@ export function startDeploymentController(deps: DeploymentControllerDeps): Worke
           if ((await execute(deployment, action)) === 'stop') return { requeueAfterMs: 0 };
         } catch (error) {
           // The Deployment itself is gone: nothing left to do for it.
-          if (isNotFound(error) && (action.type === 'updateStatus' || action.type === 'setDeploymentRevision')) return;
+          if (
+            isNotFound(error) &&
+            (action.type === 'updateStatus' || action.type === 'setDeploymentRevision')
+          )
+            return;
           throw error;
         }
       }

@@ -26,7 +26,14 @@ describe('maxSurge / maxUnavailable', () => {
     const recreate = deployment({ strategy: { type: 'Recreate' } });
     expect(maxSurge(recreate)).toBe(0);
     expect(maxUnavailable(recreate)).toBe(0);
-    expect(maxUnavailable(deployment({ replicas: 2, strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 5 } } }))).toBe(2);
+    expect(
+      maxUnavailable(
+        deployment({
+          replicas: 2,
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 5 } },
+        }),
+      ),
+    ).toBe(2);
   });
 });
 
@@ -40,7 +47,10 @@ describe('pod-template-hash', () => {
 
   it('ignores key order, empty values and its own label; changes with the collision count', () => {
     const a = template('nginx:1');
-    const b = { spec: { containers: [{ image: 'nginx:1', name: 'web', env: [] }] }, metadata: { labels: { 'pod-template-hash': 'x', app: 'web' } } };
+    const b = {
+      spec: { containers: [{ image: 'nginx:1', name: 'web', env: [] }] },
+      metadata: { labels: { 'pod-template-hash': 'x', app: 'web' } },
+    };
     expect(computeHash(b)).toBe(computeHash(a));
     expect(equalIgnoreHash(a, b)).toBe(true);
     expect(computeHash(a, 1)).not.toBe(computeHash(a));

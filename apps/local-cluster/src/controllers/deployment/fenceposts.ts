@@ -15,7 +15,9 @@ export function scaledValue(value: number | string | undefined, total: number, r
     return roundUp ? Math.ceil(exact) : Math.floor(exact);
   }
   if (/^\d+$/.test(value)) return Number(value);
-  throw new RangeError(`invalid value for IntOrString: invalid type: string is not a percentage: ${JSON.stringify(value)}`);
+  throw new RangeError(
+    `invalid value for IntOrString: invalid type: string is not a percentage: ${JSON.stringify(value)}`,
+  );
 }
 
 export function isRollingUpdate(deployment: Deployment): boolean {

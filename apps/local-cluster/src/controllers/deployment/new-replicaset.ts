@@ -39,7 +39,10 @@ export function newReplicaSetReplicas(context: SyncContext, allRSs: ReplicaSet[]
   const deployment = context.deployment;
   const replicas = replicasOf(deployment);
   if (!isRollingUpdate(deployment)) return replicas;
-  const current = allRSs.reduce((total, rs) => total + Math.max(rsReplicas(rs), activePodCount(context, rs)), 0);
+  const current = allRSs.reduce(
+    (total, rs) => total + Math.max(rsReplicas(rs), activePodCount(context, rs)),
+    0,
+  );
   const maxTotal = replicas + maxSurge(deployment);
   if (current >= maxTotal) return rsReplicas(newRS);
   return rsReplicas(newRS) + Math.max(0, Math.min(maxTotal - current, replicas - rsReplicas(newRS)));
@@ -64,7 +67,10 @@ export interface AllReplicaSets {
   oldRSs: ReplicaSet[];
 }
 
-export function getAllReplicaSetsAndSyncRevision(context: SyncContext, createIfMissing: boolean): AllReplicaSets {
+export function getAllReplicaSetsAndSyncRevision(
+  context: SyncContext,
+  createIfMissing: boolean,
+): AllReplicaSets {
   const deployment = context.deployment;
   const existing = findNewReplicaSet(context);
   const oldRSs = context.replicaSets.filter((rs) => rs !== existing);
@@ -102,7 +108,10 @@ export function getAllReplicaSetsAndSyncRevision(context: SyncContext, createIfM
     return { newRS: undefined, oldRSs };
   }
   const template = structuredClone(deployment.spec?.template ?? {});
-  template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [POD_TEMPLATE_HASH_LABEL]: hash } };
+  template.metadata = {
+    ...template.metadata,
+    labels: { ...template.metadata?.labels, [POD_TEMPLATE_HASH_LABEL]: hash },
+  };
   const newRS: ReplicaSet = {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
@@ -124,11 +133,15 @@ export function getAllReplicaSetsAndSyncRevision(context: SyncContext, createIfM
   context.actions.push({ type: 'createReplicaSet', replicaSet: structuredClone(newRS) });
   context.replicaSets.push(newRS);
   const replicas = rsReplicas(newRS);
-  if (replicas > 0) event(context, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} from 0 to ${replicas}`);
+  if (replicas > 0)
+    event(context, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} from 0 to ${replicas}`);
   setDeploymentRevision(context, String(newRevision));
   if (hasProgressDeadline(deployment)) {
     const message = `Created new replica set "${name}"`;
-    setCondition((deployment.status ??= {}), newCondition(PROGRESSING, 'True', 'NewReplicaSetCreated', message, context.now));
+    setCondition(
+      (deployment.status ??= {}),
+      newCondition(PROGRESSING, 'True', 'NewReplicaSetCreated', message, context.now),
+    );
   }
   return { newRS, oldRSs };
 }

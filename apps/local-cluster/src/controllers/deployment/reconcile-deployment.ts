@@ -8,7 +8,13 @@ import { selectorIsEmpty, selectorMatches } from '../kit/labels';
 import { controllerRefOf, newControllerRef, withControllerRef, withoutOwner } from '../kit/owners';
 import { statusPatch } from '../kit/status-fields';
 import type { Deployment, Pod, ReplicaSet } from '../kit/wire';
-import { DEPLOYMENT_STATUS_FIELDS, type DeploymentAction, type DeploymentStatus, type SyncContext, event } from './context';
+import {
+  DEPLOYMENT_STATUS_FIELDS,
+  type DeploymentAction,
+  type DeploymentStatus,
+  type SyncContext,
+  event,
+} from './context';
 import { isRollingUpdate } from './fenceposts';
 import { getAllReplicaSetsAndSyncRevision } from './new-replicaset';
 import { rolloutRecreate } from './recreate';
@@ -66,7 +72,11 @@ function podsByReplicaSet(replicaSets: ReplicaSet[], pods: Pod[]): Map<string, P
 
 /** Plans the status write, unless the status already says it (zero counts equal missing ones). */
 function pushStatus(actions: DeploymentAction[], observed: DeploymentStatus, status: DeploymentStatus): void {
-  const patch = statusPatch(observed as Record<string, unknown>, status as Record<string, unknown>, DEPLOYMENT_STATUS_FIELDS);
+  const patch = statusPatch(
+    observed as Record<string, unknown>,
+    status as Record<string, unknown>,
+    DEPLOYMENT_STATUS_FIELDS,
+  );
   if (patch) actions.push({ type: 'updateStatus', status, patch });
 }
 
@@ -85,7 +95,12 @@ export function reconcileDeployment(input: DeploymentInput): DeploymentDecision 
   };
 
   if (selectorIsEmpty(deployment.spec?.selector)) {
-    event(context, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
+    event(
+      context,
+      'Warning',
+      'SelectingAll',
+      'This deployment is selecting all pods. A non-empty selector is required.',
+    );
     const generation = deployment.metadata?.generation ?? 0;
     if ((observedStatus.observedGeneration ?? 0) < generation)
       pushStatus(actions, observedStatus, { ...observedStatus, observedGeneration: generation });

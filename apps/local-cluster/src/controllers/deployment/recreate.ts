@@ -9,7 +9,11 @@ import { getAllReplicaSetsAndSyncRevision } from './new-replicaset';
 import { cleanupDeployment } from './scale';
 import { deploymentComplete, syncRolloutStatus } from './status';
 
-export function oldPodsRunning(context: SyncContext, newRS: ReplicaSet | undefined, oldRSs: ReplicaSet[]): boolean {
+export function oldPodsRunning(
+  context: SyncContext,
+  newRS: ReplicaSet | undefined,
+  oldRSs: ReplicaSet[],
+): boolean {
   if (oldRSs.some((rs) => (rs.status?.replicas ?? 0) > 0)) return true;
   return oldRSs
     .filter((rs) => rs !== newRS)
@@ -30,7 +34,8 @@ export function rolloutRecreate(context: SyncContext): void {
   for (const rs of oldRSs.filter((candidate) => rsReplicas(candidate) > 0)) {
     if (scaleReplicaSetAndRecordEvent(context, rs, 0)) scaledDown = true;
   }
-  if (scaledDown || oldPodsRunning(context, newRS, oldRSs)) return syncRolloutStatus(context, allRSs(), newRS);
+  if (scaledDown || oldPodsRunning(context, newRS, oldRSs))
+    return syncRolloutStatus(context, allRSs(), newRS);
 
   if (!newRS) {
     newRS = getAllReplicaSetsAndSyncRevision(context, true).newRS;

@@ -73,7 +73,10 @@ export function replicasAnnotationsFor(deployment: Deployment): { desired: numbe
 export function replicasAnnotationsNeedUpdate(rs: ReplicaSet, deployment: Deployment): boolean {
   const { desired, max } = replicasAnnotationsFor(deployment);
   const annotations = rs.metadata?.annotations ?? {};
-  return annotations[DESIRED_REPLICAS_ANNOTATION] !== String(desired) || annotations[MAX_REPLICAS_ANNOTATION] !== String(max);
+  return (
+    annotations[DESIRED_REPLICAS_ANNOTATION] !== String(desired) ||
+    annotations[MAX_REPLICAS_ANNOTATION] !== String(max)
+  );
 }
 
 /**

@@ -22,12 +22,17 @@ export function rolloutRolling(context: SyncContext): void {
   const allRSs = [...oldRSs, newRS];
   if (reconcileNewReplicaSet(context, allRSs, newRS)) return syncRolloutStatus(context, allRSs, newRS);
   const activeOld = oldRSs.filter((rs) => rsReplicas(rs) > 0);
-  if (reconcileOldReplicaSets(context, allRSs, activeOld, newRS)) return syncRolloutStatus(context, allRSs, newRS);
+  if (reconcileOldReplicaSets(context, allRSs, activeOld, newRS))
+    return syncRolloutStatus(context, allRSs, newRS);
   if (deploymentComplete(context.deployment, context.deployment.status)) cleanupDeployment(context, oldRSs);
   syncRolloutStatus(context, allRSs, newRS);
 }
 
-export function reconcileNewReplicaSet(context: SyncContext, allRSs: ReplicaSet[], newRS: ReplicaSet): boolean {
+export function reconcileNewReplicaSet(
+  context: SyncContext,
+  allRSs: ReplicaSet[],
+  newRS: ReplicaSet,
+): boolean {
   const replicas = replicasOf(context.deployment);
   if (rsReplicas(newRS) === replicas) return false;
   if (rsReplicas(newRS) > replicas) return scaleReplicaSetAndRecordEvent(context, newRS, replicas);
@@ -53,7 +58,11 @@ export function reconcileOldReplicaSets(
   return cleaned + scaledDown > 0;
 }
 
-export function cleanupUnhealthyReplicas(context: SyncContext, oldRSs: ReplicaSet[], maxCleanup: number): number {
+export function cleanupUnhealthyReplicas(
+  context: SyncContext,
+  oldRSs: ReplicaSet[],
+  maxCleanup: number,
+): number {
   let total = 0;
   for (const rs of [...oldRSs].sort(byCreation)) {
     if (total >= maxCleanup) break;
@@ -75,7 +84,8 @@ export function scaleDownOldReplicaSetsForRollingUpdate(
 ): number {
   const minAvailable = replicasOf(context.deployment) - maxUnavailable(context.deployment);
   const available = allRSs.reduce(
-    (total, rs) => total + (oldRSs.includes(rs) ? availableForScaleDown(rs) : (rs.status?.availableReplicas ?? 0)),
+    (total, rs) =>
+      total + (oldRSs.includes(rs) ? availableForScaleDown(rs) : (rs.status?.availableReplicas ?? 0)),
     0,
   );
   if (available <= minAvailable) return 0;

@@ -25,12 +25,18 @@ describe.each([
     world.deployment.metadata!.generation = 2;
 
     const surge = typeof maxSurge === 'number' ? maxSurge : Math.ceil((replicas * 25) / 100);
-    const unavailable = typeof maxUnavailable === 'number' ? maxUnavailable : Math.floor((replicas * 25) / 100);
+    const unavailable =
+      typeof maxUnavailable === 'number' ? maxUnavailable : Math.floor((replicas * 25) / 100);
     let minReady = Infinity;
     let maxPods = 0;
     const done = (): boolean => {
       const status = world.deployment.status ?? {};
-      return status.observedGeneration === 2 && status.updatedReplicas === replicas && status.replicas === replicas && status.availableReplicas === replicas;
+      return (
+        status.observedGeneration === 2 &&
+        status.updatedReplicas === replicas &&
+        status.replicas === replicas &&
+        status.availableReplicas === replicas
+      );
     };
     for (let step = 0; !done(); step++) {
       world.syncDeployment();

@@ -52,14 +52,19 @@ function proportion(context: SyncContext, rs: ReplicaSet, toAdd: number, added: 
   else {
     const deploymentReplicas = replicasOf(deployment) + maxSurge(deployment);
     const annotated = annotationNumber(rs, MAX_REPLICAS_ANNOTATION) ?? deployment.status?.replicas ?? 0;
-    fraction = annotated === 0 ? 0 : Math.round((rsReplicas(rs) * deploymentReplicas) / annotated) - rsReplicas(rs);
+    fraction =
+      annotated === 0 ? 0 : Math.round((rsReplicas(rs) * deploymentReplicas) / annotated) - rsReplicas(rs);
   }
   const allowed = toAdd - added;
   return toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
 }
 
 /** dc.scale. */
-export function scaleDeployment(context: SyncContext, newRS: ReplicaSet | undefined, oldRSs: ReplicaSet[]): void {
+export function scaleDeployment(
+  context: SyncContext,
+  newRS: ReplicaSet | undefined,
+  oldRSs: ReplicaSet[],
+): void {
   const deployment = context.deployment;
   const replicas = replicasOf(deployment);
   const latest = findActiveOrLatest(newRS, oldRSs);
@@ -116,7 +121,10 @@ export function cleanupDeployment(context: SyncContext, oldRSs: ReplicaSet[]): v
   for (const rs of byRevision.slice(0, excess)) {
     const settled = (rs.metadata?.generation ?? 0) <= (rs.status?.observedGeneration ?? 0);
     if ((rs.status?.replicas ?? 0) !== 0 || rsReplicas(rs) !== 0 || !settled) continue;
-    if (context.actions.some((action) => action.type === 'deleteReplicaSet' && nameOf(action.rs) === nameOf(rs))) continue;
+    if (
+      context.actions.some((action) => action.type === 'deleteReplicaSet' && nameOf(action.rs) === nameOf(rs))
+    )
+      continue;
     context.actions.push({ type: 'deleteReplicaSet', rs });
   }
 }

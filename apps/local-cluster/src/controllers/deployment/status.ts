@@ -19,12 +19,21 @@ export const RESUMED = 'DeploymentResumed';
 
 const MAX_INT32 = 2 ** 31 - 1;
 
-export function newCondition(type: string, status: string, reason: string, message: string, now: number): DeploymentCondition {
+export function newCondition(
+  type: string,
+  status: string,
+  reason: string,
+  message: string,
+  now: number,
+): DeploymentCondition {
   const time = rfc3339(now);
   return { type, status, reason, message, lastUpdateTime: time, lastTransitionTime: time };
 }
 
-export function getCondition(status: DeploymentStatus | undefined, type: string): DeploymentCondition | undefined {
+export function getCondition(
+  status: DeploymentStatus | undefined,
+  type: string,
+): DeploymentCondition | undefined {
   return status?.conditions?.find((condition) => condition.type === type);
 }
 
@@ -54,7 +63,11 @@ const sum = (sets: ReplicaSet[], count: (rs: ReplicaSet) => number): number =>
   sets.reduce((total, rs) => total + count(rs), 0);
 
 /** dc.calculateStatus. */
-export function calculateStatus(context: SyncContext, allRSs: ReplicaSet[], newRS: ReplicaSet | undefined): DeploymentStatus {
+export function calculateStatus(
+  context: SyncContext,
+  allRSs: ReplicaSet[],
+  newRS: ReplicaSet | undefined,
+): DeploymentStatus {
   const deployment = context.deployment;
   const available = sum(allRSs, (rs) => rs.status?.availableReplicas ?? 0);
   const total = sum(allRSs, rsReplicas);
@@ -65,13 +78,33 @@ export function calculateStatus(context: SyncContext, allRSs: ReplicaSet[], newR
     readyReplicas: sum(allRSs, (rs) => rs.status?.readyReplicas ?? 0),
     availableReplicas: available,
     unavailableReplicas: Math.max(0, total - available),
-    ...(deployment.status?.collisionCount !== undefined ? { collisionCount: deployment.status.collisionCount } : {}),
+    ...(deployment.status?.collisionCount !== undefined
+      ? { collisionCount: deployment.status.collisionCount }
+      : {}),
     conditions: [...(deployment.status?.conditions ?? [])],
   };
   if (available >= replicasOf(deployment) - maxUnavailable(deployment)) {
-    setCondition(status, newCondition(AVAILABLE, 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', context.now));
+    setCondition(
+      status,
+      newCondition(
+        AVAILABLE,
+        'True',
+        'MinimumReplicasAvailable',
+        'Deployment has minimum availability.',
+        context.now,
+      ),
+    );
   } else {
-    setCondition(status, newCondition(AVAILABLE, 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', context.now));
+    setCondition(
+      status,
+      newCondition(
+        AVAILABLE,
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+        context.now,
+      ),
+    );
   }
   return status;
 }
@@ -101,7 +134,11 @@ export function deploymentProgressing(deployment: Deployment, newStatus: Deploym
 }
 
 /** deploymentutil.DeploymentTimedOut. */
-export function deploymentTimedOut(deployment: Deployment, newStatus: DeploymentStatus, now: number): boolean {
+export function deploymentTimedOut(
+  deployment: Deployment,
+  newStatus: DeploymentStatus,
+  now: number,
+): boolean {
   if (!hasProgressDeadline(deployment)) return false;
   const condition = getCondition(newStatus, PROGRESSING);
   if (!condition || condition.reason === NEW_RS_AVAILABLE) return false;
@@ -111,7 +148,11 @@ export function deploymentTimedOut(deployment: Deployment, newStatus: Deployment
 }
 
 /** dc.syncRolloutStatus: the status with Progressing moved along (the write happens at the end of the sync). */
-export function syncRolloutStatus(context: SyncContext, allRSs: ReplicaSet[], newRS: ReplicaSet | undefined): void {
+export function syncRolloutStatus(
+  context: SyncContext,
+  allRSs: ReplicaSet[],
+  newRS: ReplicaSet | undefined,
+): void {
   const deployment = context.deployment;
   const newStatus = calculateStatus(context, allRSs, newRS);
   if (!hasProgressDeadline(deployment)) removeCondition(newStatus, PROGRESSING);
@@ -120,15 +161,33 @@ export function syncRolloutStatus(context: SyncContext, allRSs: ReplicaSet[], ne
   if (hasProgressDeadline(deployment) && !complete) {
     const subject = newRS ? `ReplicaSet "${nameOf(newRS)}"` : `Deployment "${deployment.metadata?.name}"`;
     if (deploymentComplete(deployment, newStatus)) {
-      setCondition(newStatus, newCondition(PROGRESSING, 'True', NEW_RS_AVAILABLE, `${subject} has successfully progressed.`, context.now));
+      setCondition(
+        newStatus,
+        newCondition(
+          PROGRESSING,
+          'True',
+          NEW_RS_AVAILABLE,
+          `${subject} has successfully progressed.`,
+          context.now,
+        ),
+      );
     } else if (deploymentProgressing(deployment, newStatus)) {
-      const condition = newCondition(PROGRESSING, 'True', 'ReplicaSetUpdated', `${subject} is progressing.`, context.now);
+      const condition = newCondition(
+        PROGRESSING,
+        'True',
+        'ReplicaSetUpdated',
+        `${subject} is progressing.`,
+        context.now,
+      );
       // Progress refreshes lastUpdateTime (the deadline counts from it) but keeps lastTransitionTime.
       if (current?.status === 'True') condition.lastTransitionTime = current.lastTransitionTime;
       removeCondition(newStatus, PROGRESSING);
       setCondition(newStatus, condition);
     } else if (deploymentTimedOut(deployment, newStatus, context.now)) {
-      setCondition(newStatus, newCondition(PROGRESSING, 'False', TIMED_OUT, `${subject} has timed out progressing.`, context.now));
+      setCondition(
+        newStatus,
+        newCondition(PROGRESSING, 'False', TIMED_OUT, `${subject} has timed out progressing.`, context.now),
+      );
     }
   }
   const failure = allRSs
@@ -148,7 +207,11 @@ export function syncRolloutStatus(context: SyncContext, allRSs: ReplicaSet[], ne
 }
 
 /** dc.syncDeploymentStatus (scaling, paused and deleting Deployments): counts only, Progressing untouched. */
-export function syncDeploymentStatus(context: SyncContext, allRSs: ReplicaSet[], newRS: ReplicaSet | undefined): void {
+export function syncDeploymentStatus(
+  context: SyncContext,
+  allRSs: ReplicaSet[],
+  newRS: ReplicaSet | undefined,
+): void {
   context.newStatus = calculateStatus(context, allRSs, newRS);
 }
 

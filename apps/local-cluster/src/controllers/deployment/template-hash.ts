@@ -14,7 +14,8 @@ const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 
 export function safeEncodeString(text: string): string {
   let out = '';
-  for (let index = 0; index < text.length; index++) out += ALPHANUMS[text.charCodeAt(index) % ALPHANUMS.length];
+  for (let index = 0; index < text.length; index++)
+    out += ALPHANUMS[text.charCodeAt(index) % ALPHANUMS.length];
   return out;
 }
 

@@ -49,10 +49,17 @@ export function startEndpointsController(deps: EndpointsControllerDeps): Workers
       for (const action of reconcileEndpoints(service, observed, podsInNamespace)) {
         try {
           if (action.type === 'create') {
-            const created = await clients.core.createNamespacedEndpoints({ namespace, body: asBody(action.endpoints) });
+            const created = await clients.core.createNamespacedEndpoints({
+              namespace,
+              body: asBody(action.endpoints),
+            });
             endpoints.store.recordWrite(toWire(created) as Endpoints);
           } else if (action.type === 'update') {
-            const replaced = await clients.core.replaceNamespacedEndpoints({ name, namespace, body: asBody(action.endpoints) });
+            const replaced = await clients.core.replaceNamespacedEndpoints({
+              name,
+              namespace,
+              body: asBody(action.endpoints),
+            });
             endpoints.store.recordWrite(toWire(replaced) as Endpoints);
           } else {
             await clients.core.deleteNamespacedEndpoints({ name: action.name, namespace: action.namespace });

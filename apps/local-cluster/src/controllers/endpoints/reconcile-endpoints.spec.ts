@@ -7,15 +7,33 @@ const unready = (name: string, ip: string) => pod({ name, ip, node: 'n1', ready:
 
 describe('endpointSubsets', () => {
   it('puts ready pods in addresses and the others in notReadyAddresses, ports mapped by name', () => {
-    const subsets = endpointSubsets(service(), [ready('b', '10.0.0.12'), ready('a', '10.0.0.2'), unready('c', '10.0.0.3')]);
+    const subsets = endpointSubsets(service(), [
+      ready('b', '10.0.0.12'),
+      ready('a', '10.0.0.2'),
+      unready('c', '10.0.0.3'),
+    ]);
     expect(subsets).toEqual([
       {
         ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
         addresses: [
-          { ip: '10.0.0.2', nodeName: 'n1', targetRef: { kind: 'Pod', namespace: 'ns', name: 'a', uid: 'a-uid' } },
-          { ip: '10.0.0.12', nodeName: 'n1', targetRef: { kind: 'Pod', namespace: 'ns', name: 'b', uid: 'b-uid' } },
+          {
+            ip: '10.0.0.2',
+            nodeName: 'n1',
+            targetRef: { kind: 'Pod', namespace: 'ns', name: 'a', uid: 'a-uid' },
+          },
+          {
+            ip: '10.0.0.12',
+            nodeName: 'n1',
+            targetRef: { kind: 'Pod', namespace: 'ns', name: 'b', uid: 'b-uid' },
+          },
         ],
-        notReadyAddresses: [{ ip: '10.0.0.3', nodeName: 'n1', targetRef: { kind: 'Pod', namespace: 'ns', name: 'c', uid: 'c-uid' } }],
+        notReadyAddresses: [
+          {
+            ip: '10.0.0.3',
+            nodeName: 'n1',
+            targetRef: { kind: 'Pod', namespace: 'ns', name: 'c', uid: 'c-uid' },
+          },
+        ],
       },
     ]);
   });
@@ -23,7 +41,12 @@ describe('endpointSubsets', () => {
   it('leaves out pods without an IP, terminating, finished or not selected', () => {
     const other = ready('other', '10.0.0.9');
     other.metadata!.labels = { app: 'db' };
-    const pods = [pod({ name: 'noip', node: 'n1', ready: true }), pod({ name: 'going', ip: '10.0.0.4', ready: true, deleting: true }), pod({ name: 'done', ip: '10.0.0.5', phase: 'Succeeded' }), other];
+    const pods = [
+      pod({ name: 'noip', node: 'n1', ready: true }),
+      pod({ name: 'going', ip: '10.0.0.4', ready: true, deleting: true }),
+      pod({ name: 'done', ip: '10.0.0.5', phase: 'Succeeded' }),
+      other,
+    ];
     expect(endpointSubsets(service(), pods)).toEqual([]);
   });
 
@@ -34,7 +57,12 @@ describe('endpointSubsets', () => {
   });
 
   it('maps numeric target ports, and groups pods by the ports they resolve', () => {
-    const svc = service({ ports: [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'metrics', port: 9090, targetPort: 9090 }] });
+    const svc = service({
+      ports: [
+        { name: 'http', port: 80, targetPort: 'http' },
+        { name: 'metrics', port: 9090, targetPort: 9090 },
+      ],
+    });
     const noNamedPort = ready('plain', '10.0.0.7');
     noNamedPort.spec!.containers[0]!.ports = [];
     const subsets = endpointSubsets(svc, [ready('a', '10.0.0.2'), noNamedPort]);
@@ -59,12 +87,20 @@ describe('reconcileEndpoints', () => {
 
   it('creates, updates only on change, and deletes with the Service', () => {
     const [create] = reconcileEndpoints(svc, undefined, pods);
-    expect(create).toMatchObject({ type: 'create', endpoints: { metadata: { name: 'web', namespace: 'ns', labels: { app: 'web' } } } });
-    const existing: Endpoints = { ...desiredEndpoints(svc, pods), metadata: { name: 'web', namespace: 'ns', resourceVersion: '3', labels: { app: 'web' } } };
+    expect(create).toMatchObject({
+      type: 'create',
+      endpoints: { metadata: { name: 'web', namespace: 'ns', labels: { app: 'web' } } },
+    });
+    const existing: Endpoints = {
+      ...desiredEndpoints(svc, pods),
+      metadata: { name: 'web', namespace: 'ns', resourceVersion: '3', labels: { app: 'web' } },
+    };
     expect(reconcileEndpoints(svc, existing, pods)).toEqual([]);
     const [update] = reconcileEndpoints(svc, existing, [...pods, ready('b', '10.0.0.3')]);
     expect(update).toMatchObject({ type: 'update', endpoints: { metadata: { resourceVersion: '3' } } });
-    expect(reconcileEndpoints(undefined, existing, [])).toEqual([{ type: 'delete', name: 'web', namespace: 'ns' }]);
+    expect(reconcileEndpoints(undefined, existing, [])).toEqual([
+      { type: 'delete', name: 'web', namespace: 'ns' },
+    ]);
   });
 
   it('leaves the Endpoints of a Service without a selector alone', () => {

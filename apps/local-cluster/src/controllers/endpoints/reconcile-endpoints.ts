@@ -27,7 +27,8 @@ export function findPort(pod: Pod, servicePort: ServicePort): number | undefined
   if (/^\d+$/.test(target)) return Number(target);
   for (const container of pod.spec?.containers ?? []) {
     for (const port of container.ports ?? []) {
-      if (port.name === target && (port.protocol ?? 'TCP') === (servicePort.protocol ?? 'TCP')) return port.containerPort;
+      if (port.name === target && (port.protocol ?? 'TCP') === (servicePort.protocol ?? 'TCP'))
+        return port.containerPort;
     }
   }
   return undefined;
@@ -44,9 +45,15 @@ function addressOf(pod: Pod, service: Service): Address {
   const address: Address = {
     ip: pod.status?.podIP ?? '',
     ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
-    targetRef: { kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name, uid: pod.metadata?.uid },
+    targetRef: {
+      kind: 'Pod',
+      namespace: pod.metadata?.namespace,
+      name: pod.metadata?.name,
+      uid: pod.metadata?.uid,
+    },
   };
-  if (pod.spec?.hostname && pod.spec.subdomain === service.metadata?.name) address.hostname = pod.spec.hostname;
+  if (pod.spec?.hostname && pod.spec.subdomain === service.metadata?.name)
+    address.hostname = pod.spec.hostname;
   return address;
 }
 
@@ -76,7 +83,11 @@ export function endpointSubsets(service: Service, pods: Pod[]): Subset[] {
     }
     // A pod none of whose ports resolve is left out, unless the Service has no ports at all (headless).
     if (servicePorts.length > 0 && ports.size === 0) continue;
-    entries.set(`${pod.status?.podIP}/${ready}/${pod.metadata?.uid}`, { address: addressOf(pod, service), ready, ports });
+    entries.set(`${pod.status?.podIP}/${ready}/${pod.metadata?.uid}`, {
+      address: addressOf(pod, service),
+      ready,
+      ports,
+    });
   }
   const bySignature = new Map<string, Subset>();
   for (const entry of entries.values()) {
@@ -88,7 +99,9 @@ export function endpointSubsets(service: Service, pods: Pod[]): Subset[] {
     list.push(entry.address);
   }
   const byIp = (a: Address, b: Address): number => a.ip.localeCompare(b.ip, 'en', { numeric: true });
-  const subsets = [...bySignature.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, subset]) => subset);
+  const subsets = [...bySignature.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, subset]) => subset);
   for (const subset of subsets) {
     subset.addresses?.sort(byIp);
     subset.notReadyAddresses?.sort(byIp);
@@ -115,7 +128,13 @@ export function reconcileEndpoints(
 ): EndpointsAction[] {
   if (!service) {
     return observed
-      ? [{ type: 'delete', name: observed.metadata?.name ?? '', namespace: observed.metadata?.namespace ?? '' }]
+      ? [
+          {
+            type: 'delete',
+            name: observed.metadata?.name ?? '',
+            namespace: observed.metadata?.namespace ?? '',
+          },
+        ]
       : [];
   }
   if (Object.keys(service.spec?.selector ?? {}).length === 0) return [];
@@ -123,7 +142,8 @@ export function reconcileEndpoints(
   const desired = desiredEndpoints(service, pods);
   if (!observed) return [{ type: 'create', endpoints: desired }];
   const same =
-    semanticEqual(observed.subsets, desired.subsets) && semanticEqual(observed.metadata?.labels, desired.metadata?.labels);
+    semanticEqual(observed.subsets, desired.subsets) &&
+    semanticEqual(observed.metadata?.labels, desired.metadata?.labels);
   if (same) return [];
   return [
     {

@@ -42,12 +42,15 @@ const groupOf = (apiVersion: string | undefined): string => {
 export function startGarbageCollector(deps: GcDeps): Workers {
   const queue = new WorkQueue();
   const byKind = new Map(deps.kinds.map((kind) => [`${kind.group}/${kind.kind}`, kind]));
-  const kindOfRef = (ref: OwnerReference): GcKind | undefined => byKind.get(`${groupOf(ref.apiVersion)}/${ref.kind}`);
+  const kindOfRef = (ref: OwnerReference): GcKind | undefined =>
+    byKind.get(`${groupOf(ref.apiVersion)}/${ref.kind}`);
   const keyFor = (kind: GcKind, object: KubeObject): string =>
     `${kind.group}/${kind.kind}:${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 
   const dependentsOf = (uid: string): { kind: GcKind; object: KubeObject }[] =>
-    deps.kinds.flatMap((kind) => kind.informer.store.byIndex(OWNER_INDEX, uid).map((object) => ({ kind, object })));
+    deps.kinds.flatMap((kind) =>
+      kind.informer.store.byIndex(OWNER_INDEX, uid).map((object) => ({ kind, object })),
+    );
   const lookupOwner: OwnerLookup = (ref, namespace) => {
     const kind = kindOfRef(ref);
     if (!kind) return 'unknown';
@@ -61,7 +64,8 @@ export function startGarbageCollector(deps: GcDeps): Workers {
     const enqueue = (object: KubeObject): void => queue.add(keyFor(kind, object));
     kind.informer.addHandlers({
       add: (object) => {
-        if ((object.metadata?.ownerReferences?.length ?? 0) > 0 || object.metadata?.deletionTimestamp) enqueue(object);
+        if ((object.metadata?.ownerReferences?.length ?? 0) > 0 || object.metadata?.deletionTimestamp)
+          enqueue(object);
       },
       update: (object, old) => {
         const meta = object.metadata ?? {};
@@ -79,7 +83,8 @@ export function startGarbageCollector(deps: GcDeps): Workers {
         // An owner deleting its dependents in the foreground may now be free to go.
         for (const ref of object.metadata?.ownerReferences ?? []) {
           const ownerKind = kindOfRef(ref);
-          if (ownerKind) queue.add(`${ownerKind.group}/${ownerKind.kind}:${object.metadata?.namespace ?? ''}/${ref.name}`);
+          if (ownerKind)
+            queue.add(`${ownerKind.group}/${ownerKind.kind}:${object.metadata?.namespace ?? ''}/${ref.name}`);
         }
       },
     });
@@ -104,13 +109,20 @@ export function startGarbageCollector(deps: GcDeps): Workers {
     const meta = action.object.metadata ?? {};
     const name = meta.name ?? '';
     const namespace = meta.namespace ?? '';
-    if (action.type !== 'removeFinalizer' && !(await confirmedAbsent(action.absentOwners, namespace))) return false;
+    if (action.type !== 'removeFinalizer' && !(await confirmedAbsent(action.absentOwners, namespace)))
+      return false;
     try {
       if (action.type === 'delete') {
         const body = { propagationPolicy: action.propagationPolicy, preconditions: { uid: meta.uid } };
         recordDeleteOutcome(kind.informer.store, action.object, await kind.delete(name, namespace, body));
       } else if (action.type === 'setOwnerReferences') {
-        const body = { metadata: { uid: meta.uid, resourceVersion: meta.resourceVersion, ownerReferences: action.ownerReferences } };
+        const body = {
+          metadata: {
+            uid: meta.uid,
+            resourceVersion: meta.resourceVersion,
+            ownerReferences: action.ownerReferences,
+          },
+        };
         kind.informer.store.recordWrite(toWire(await kind.patch(name, namespace, body)) as KubeObject);
       } else {
         const finalizers = (meta.finalizers ?? []).filter((finalizer) => finalizer !== action.finalizer);
@@ -138,7 +150,11 @@ export function startGarbageCollector(deps: GcDeps): Workers {
       if (!kind || !object) return;
       const dependents = dependentsOf(object.metadata?.uid ?? '');
       const kindOf = new Map(dependents.map((entry) => [entry.object, entry.kind]));
-      const actions = reconcileGarbage(object, lookupOwner, dependents.map((entry) => entry.object));
+      const actions = reconcileGarbage(
+        object,
+        lookupOwner,
+        dependents.map((entry) => entry.object),
+      );
       for (const action of actions) {
         // The cache lags the server: look again shortly.
         if (!(await execute(kindOf.get(action.object) ?? kind, action))) return { requeueAfterMs: 250 };

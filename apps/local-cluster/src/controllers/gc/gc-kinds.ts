@@ -9,21 +9,30 @@ type Calls = Omit<GcKind, 'kind' | 'group' | 'informer'>;
 /** Indexes each informer by owner uid (the collector's dependents lookup) and returns the kind table. */
 export function garbageCollectedKinds(clients: Clients, informers: InformerSet): GcKind[] {
   const { core, apps } = clients;
-  const kind = <T extends KubeObject>(name: string, group: string, informer: Informer<T>, calls: Calls): GcKind => {
+  const kind = <T extends KubeObject>(
+    name: string,
+    group: string,
+    informer: Informer<T>,
+    calls: Calls,
+  ): GcKind => {
     const shared = informer as unknown as Informer<KubeObject>;
-    shared.store.addIndex(OWNER_INDEX, (object) => (object.metadata?.ownerReferences ?? []).map((ref) => ref.uid));
+    shared.store.addIndex(OWNER_INDEX, (object) =>
+      (object.metadata?.ownerReferences ?? []).map((ref) => ref.uid),
+    );
     return { kind: name, group, informer: shared, ...calls };
   };
   return [
     kind('Deployment', 'apps', informers.deployments, {
       read: (name, namespace) => apps.readNamespacedDeployment({ name, namespace }),
       delete: (name, namespace, body) => apps.deleteNamespacedDeployment({ name, namespace, body }),
-      patch: (name, namespace, body) => apps.patchNamespacedDeployment({ name, namespace, body }, MERGE_PATCH),
+      patch: (name, namespace, body) =>
+        apps.patchNamespacedDeployment({ name, namespace, body }, MERGE_PATCH),
     }),
     kind('ReplicaSet', 'apps', informers.replicaSets, {
       read: (name, namespace) => apps.readNamespacedReplicaSet({ name, namespace }),
       delete: (name, namespace, body) => apps.deleteNamespacedReplicaSet({ name, namespace, body }),
-      patch: (name, namespace, body) => apps.patchNamespacedReplicaSet({ name, namespace, body }, MERGE_PATCH),
+      patch: (name, namespace, body) =>
+        apps.patchNamespacedReplicaSet({ name, namespace, body }, MERGE_PATCH),
     }),
     kind('Pod', '', informers.pods, {
       read: (name, namespace) => core.readNamespacedPod({ name, namespace }),

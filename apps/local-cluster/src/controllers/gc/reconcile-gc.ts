@@ -22,7 +22,12 @@ export type OwnerLookup = (ref: OwnerReference, namespace: string) => KubeObject
 
 export type GcAction =
   | { type: 'delete'; object: KubeObject; propagationPolicy: Propagation; absentOwners: OwnerReference[] }
-  | { type: 'setOwnerReferences'; object: KubeObject; ownerReferences: OwnerReference[]; absentOwners: OwnerReference[] }
+  | {
+      type: 'setOwnerReferences';
+      object: KubeObject;
+      ownerReferences: OwnerReference[];
+      absentOwners: OwnerReference[];
+    }
   | { type: 'removeFinalizer'; object: KubeObject; finalizer: string };
 
 const hasFinalizer = (object: KubeObject, finalizer: string): boolean =>
@@ -37,18 +42,28 @@ export function isDeletingDependents(object: KubeObject): boolean {
 /** Objects among `candidates` that name `owner` (by uid) as an owner. */
 export function dependentsOf(owner: KubeObject, candidates: KubeObject[]): KubeObject[] {
   const uid = owner.metadata?.uid;
-  return candidates.filter((candidate) => candidate.metadata?.ownerReferences?.some((ref) => ref.uid === uid));
+  return candidates.filter((candidate) =>
+    candidate.metadata?.ownerReferences?.some((ref) => ref.uid === uid),
+  );
 }
 
-export function reconcileGarbage(object: KubeObject, lookupOwner: OwnerLookup, dependents: KubeObject[]): GcAction[] {
+export function reconcileGarbage(
+  object: KubeObject,
+  lookupOwner: OwnerLookup,
+  dependents: KubeObject[],
+): GcAction[] {
   const uid = object.metadata?.uid ?? '';
   if (isDeleting(object)) {
     if (hasFinalizer(object, ORPHAN_FINALIZER)) return orphan(object, uid, dependents);
     if (hasFinalizer(object, FOREGROUND_FINALIZER)) {
       const blocking = dependents.filter((dependent) =>
-        dependent.metadata?.ownerReferences?.some((ref) => ref.uid === uid && ref.blockOwnerDeletion === true),
+        dependent.metadata?.ownerReferences?.some(
+          (ref) => ref.uid === uid && ref.blockOwnerDeletion === true,
+        ),
       );
-      return blocking.length === 0 ? [{ type: 'removeFinalizer', object, finalizer: FOREGROUND_FINALIZER }] : [];
+      return blocking.length === 0
+        ? [{ type: 'removeFinalizer', object, finalizer: FOREGROUND_FINALIZER }]
+        : [];
     }
     // Being deleted already, by someone else's choice: nothing to collect.
     return [];
@@ -72,8 +87,11 @@ export function reconcileGarbage(object: KubeObject, lookupOwner: OwnerLookup, d
     const waitingUids = new Set(waiting.map((ref) => ref.uid));
     const ownerReferences = refs
       .filter((ref) => !gone.has(ref.uid))
-      .map((ref) => (waitingUids.has(ref.uid) && ref.blockOwnerDeletion ? { ...ref, blockOwnerDeletion: false } : ref));
-    const unchanged = ownerReferences.length === refs.length && ownerReferences.every((ref, i) => ref === refs[i]);
+      .map((ref) =>
+        waitingUids.has(ref.uid) && ref.blockOwnerDeletion ? { ...ref, blockOwnerDeletion: false } : ref,
+      );
+    const unchanged =
+      ownerReferences.length === refs.length && ownerReferences.every((ref, i) => ref === refs[i]);
     return unchanged ? [] : [{ type: 'setOwnerReferences', object, ownerReferences, absentOwners: absent }];
   }
   let propagationPolicy: Propagation;

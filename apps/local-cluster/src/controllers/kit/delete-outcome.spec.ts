@@ -2,7 +2,10 @@ import { recordDeleteOutcome } from './delete-outcome';
 import { Store } from './store';
 import type { KubeObject } from './wire';
 
-const target: KubeObject = { kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'ns', uid: 'u1', resourceVersion: '5' } };
+const target: KubeObject = {
+  kind: 'ReplicaSet',
+  metadata: { name: 'rs', namespace: 'ns', uid: 'u1', resourceVersion: '5' },
+};
 
 describe('recordDeleteOutcome', () => {
   const fresh = (): Store<KubeObject> => {
@@ -19,7 +22,15 @@ describe('recordDeleteOutcome', () => {
 
   it('keeps an object still being deleted, with its deletionTimestamp', () => {
     const store = fresh();
-    const answer = { ...target, metadata: { ...target.metadata, resourceVersion: '6', deletionTimestamp: '2025-01-01T00:00:00Z', finalizers: ['foregroundDeletion'] } };
+    const answer = {
+      ...target,
+      metadata: {
+        ...target.metadata,
+        resourceVersion: '6',
+        deletionTimestamp: '2025-01-01T00:00:00Z',
+        finalizers: ['foregroundDeletion'],
+      },
+    };
     recordDeleteOutcome(store, target, answer);
     expect(store.get('ns', 'rs')?.metadata?.deletionTimestamp).toBeDefined();
   });

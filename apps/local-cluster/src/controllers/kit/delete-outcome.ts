@@ -8,7 +8,11 @@ import { type KubeObject, toWire } from './wire';
  * loses the object's metadata: when the answer cannot be read either way, nothing is recorded and the watch
  * tells.
  */
-export function recordDeleteOutcome<T extends KubeObject>(store: Store<T>, target: T, response: unknown): void {
+export function recordDeleteOutcome<T extends KubeObject>(
+  store: Store<T>,
+  target: T,
+  response: unknown,
+): void {
   const answer = toWire(response) as KubeObject | undefined;
   if (answer?.kind === 'Status') {
     store.recordDeleted(target);

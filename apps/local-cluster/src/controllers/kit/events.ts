@@ -92,7 +92,10 @@ export class EventRecorder implements EventSink {
       if (seen) {
         const body = { count: seen.count + 1, lastTimestamp: now };
         try {
-          await this.core.patchNamespacedEvent({ name: seen.name, namespace: seen.namespace, body }, MERGE_PATCH);
+          await this.core.patchNamespacedEvent(
+            { name: seen.name, namespace: seen.namespace, body },
+            MERGE_PATCH,
+          );
           seen.count++;
           return;
         } catch (error) {

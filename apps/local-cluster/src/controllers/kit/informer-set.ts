@@ -48,9 +48,21 @@ export class InformerSet {
     };
     this.pods = make({ name: 'pods', path: '/api/v1/pods', list: () => core.listPodForAllNamespaces() });
     this.nodes = make({ name: 'nodes', path: '/api/v1/nodes', list: () => core.listNode() });
-    this.namespaces = make({ name: 'namespaces', path: '/api/v1/namespaces', list: () => core.listNamespace() });
-    this.services = make({ name: 'services', path: '/api/v1/services', list: () => core.listServiceForAllNamespaces() });
-    this.endpoints = make({ name: 'endpoints', path: '/api/v1/endpoints', list: () => core.listEndpointsForAllNamespaces() });
+    this.namespaces = make({
+      name: 'namespaces',
+      path: '/api/v1/namespaces',
+      list: () => core.listNamespace(),
+    });
+    this.services = make({
+      name: 'services',
+      path: '/api/v1/services',
+      list: () => core.listServiceForAllNamespaces(),
+    });
+    this.endpoints = make({
+      name: 'endpoints',
+      path: '/api/v1/endpoints',
+      list: () => core.listEndpointsForAllNamespaces(),
+    });
     this.serviceAccounts = make({
       name: 'serviceaccounts',
       path: '/api/v1/serviceaccounts',
@@ -66,8 +78,14 @@ export class InformerSet {
       path: '/apis/apps/v1/replicasets',
       list: () => apps.listReplicaSetForAllNamespaces(),
     });
-    this.configMaps = make({ name: 'configmaps', path: '/api/v1/configmaps', list: () => core.listConfigMapForAllNamespaces() }, false);
-    this.secrets = make({ name: 'secrets', path: '/api/v1/secrets', list: () => core.listSecretForAllNamespaces() }, false);
+    this.configMaps = make(
+      { name: 'configmaps', path: '/api/v1/configmaps', list: () => core.listConfigMapForAllNamespaces() },
+      false,
+    );
+    this.secrets = make(
+      { name: 'secrets', path: '/api/v1/secrets', list: () => core.listSecretForAllNamespaces() },
+      false,
+    );
   }
 
   startAll(): void {

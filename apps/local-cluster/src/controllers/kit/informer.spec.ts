@@ -3,7 +3,12 @@ import { Informer } from './informer';
 import type { ControllerLogger } from './logger';
 import type { Pod } from './wire';
 
-const silent: ControllerLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent: ControllerLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 type Callback = (type: string, object: unknown) => void;
 type Done = (error: unknown) => void;
@@ -12,7 +17,12 @@ type Done = (error: unknown) => void;
 class FakeWatch {
   readonly calls: Record<string, unknown>[] = [];
   constructor(private readonly sessions: ((emit: Callback, done: Done) => void)[]) {}
-  async watch(_path: string, query: Record<string, unknown>, callback: Callback, done: Done): Promise<AbortController> {
+  async watch(
+    _path: string,
+    query: Record<string, unknown>,
+    callback: Callback,
+    done: Done,
+  ): Promise<AbortController> {
     this.calls.push(query);
     const session = this.sessions.shift();
     const controller = new AbortController();
@@ -27,7 +37,9 @@ class FakeWatch {
   }
 }
 
-const pod = (name: string, rv: string): Pod => ({ metadata: { name, namespace: 'ns', uid: name, resourceVersion: rv } });
+const pod = (name: string, rv: string): Pod => ({
+  metadata: { name, namespace: 'ns', uid: name, resourceVersion: rv },
+});
 
 describe('Informer', () => {
   it('lists, watches from the list version, re-lists after 410 Gone and reconnects after failures with backoff', async () => {
@@ -54,7 +66,10 @@ describe('Informer', () => {
     const seen: string[] = [];
     informer.addHandlers({
       add: (p) => seen.push(`add ${p.metadata?.name}`),
-      update: (p, old) => seen.push(`update ${p.metadata?.name} ${old.metadata?.resourceVersion}→${p.metadata?.resourceVersion}`),
+      update: (p, old) =>
+        seen.push(
+          `update ${p.metadata?.name} ${old.metadata?.resourceVersion}→${p.metadata?.resourceVersion}`,
+        ),
       delete: (p) => seen.push(`delete ${p.metadata?.name}`),
     });
     informer.start();
@@ -79,7 +94,11 @@ describe('Informer', () => {
   it('replays what it holds to handlers added later, as adds', async () => {
     const fake = new FakeWatch([]);
     const informer = new Informer<Pod>(
-      { name: 'pods', path: '/api/v1/pods', list: async () => ({ items: [pod('a', '1'), pod('b', '2')], metadata: { resourceVersion: '3' } }) },
+      {
+        name: 'pods',
+        path: '/api/v1/pods',
+        list: async () => ({ items: [pod('a', '1'), pod('b', '2')], metadata: { resourceVersion: '3' } }),
+      },
       fake as unknown as Watch,
       { logger: silent },
     );

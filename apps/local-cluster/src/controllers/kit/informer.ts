@@ -89,7 +89,10 @@ export class Informer<T extends KubeObject> {
         if (this.stopped) break;
         if (isGone(error)) this.resourceVersion = '';
         failures++;
-        this.options.logger.debug('informer failure', { informer: this.spec.name, error: describeError(error) });
+        this.options.logger.debug('informer failure', {
+          informer: this.spec.name,
+          error: describeError(error),
+        });
       }
       if (failures > 0 && !this.stopped) await this.sleep(this.backoff(failures));
     }
@@ -133,15 +136,23 @@ export class Informer<T extends KubeObject> {
       let events = 0;
       let controller: AbortController | undefined;
       const timeout = this.options.watchTimeoutSeconds ?? 240 + Math.floor(Math.random() * 120);
-      const query = { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: timeout };
+      const query = {
+        resourceVersion: this.resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: timeout,
+      };
       const onEvent = (type: string, object: unknown): void => {
         if (this.stopped || failure) return;
-        const status = object as { code?: number; message?: string; metadata?: { resourceVersion?: string } } | undefined;
+        const status = object as
+          { code?: number; message?: string; metadata?: { resourceVersion?: string } } | undefined;
         if (type === 'ERROR') {
           if (status?.code === 410) expired = true;
           else {
             // Any other error event ends this watch; the loop backs off and watches again.
-            failure = Object.assign(new Error(`watch ${this.spec.name}: ${status?.message ?? 'error event'}`), { code: status?.code });
+            failure = Object.assign(
+              new Error(`watch ${this.spec.name}: ${status?.message ?? 'error event'}`),
+              { code: status?.code },
+            );
             controller?.abort();
           }
           return;
@@ -188,7 +199,10 @@ export class Informer<T extends KubeObject> {
     try {
       call();
     } catch (error) {
-      this.options.logger.error('informer handler failed', { informer: this.spec.name, error: describeError(error) });
+      this.options.logger.error('informer handler failed', {
+        informer: this.spec.name,
+        error: describeError(error),
+      });
     }
   }
 }

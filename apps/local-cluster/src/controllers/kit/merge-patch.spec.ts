@@ -10,7 +10,12 @@ describe('createMergePatch (RFC 7386)', () => {
     ['nested objects are diffed', { s: { x: 1, y: 2 } }, { s: { x: 1, y: 3 } }, { s: { y: 3 } }],
     ['arrays are replaced whole', { l: [1, 2] }, { l: [1, 3] }, { l: [1, 3] }],
     ['empty and missing are the same', { a: {}, b: [] }, {}, undefined],
-    ['timestamps compared to the second', { t: '2025-01-01T00:00:00.000Z' }, { t: '2025-01-01T00:00:00Z' }, undefined],
+    [
+      'timestamps compared to the second',
+      { t: '2025-01-01T00:00:00.000Z' },
+      { t: '2025-01-01T00:00:00Z' },
+      undefined,
+    ],
   ])('%s', (_name, from, to, expected) => {
     expect(createMergePatch(from, to)).toEqual(expected);
   });

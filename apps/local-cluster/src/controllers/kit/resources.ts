@@ -35,7 +35,10 @@ function containerRequest(container: Container, resource: 'cpu' | 'memory', nonZ
  */
 export function podRequests(pod: Pod, nonZero = false): Resources {
   const sum = (containers: Container[] | undefined, resource: 'cpu' | 'memory'): bigint =>
-    (containers ?? []).reduce((total, container) => total + containerRequest(container, resource, nonZero), 0n);
+    (containers ?? []).reduce(
+      (total, container) => total + containerRequest(container, resource, nonZero),
+      0n,
+    );
   const max = (containers: Container[] | undefined, resource: 'cpu' | 'memory'): bigint =>
     (containers ?? []).reduce((best, container) => {
       const value = containerRequest(container, resource, nonZero);

@@ -40,11 +40,16 @@ describe('runWorkers', () => {
     const seen: number[] = [];
     let twice!: () => void;
     const done = new Promise<void>((resolve) => (twice = resolve));
-    const workers = runWorkers('test', queue, async () => {
-      seen.push(Date.now());
-      if (seen.length === 2) twice();
-      return seen.length === 1 ? { requeueAfterMs: 20 } : undefined;
-    }, logger([]));
+    const workers = runWorkers(
+      'test',
+      queue,
+      async () => {
+        seen.push(Date.now());
+        if (seen.length === 2) twice();
+        return seen.length === 1 ? { requeueAfterMs: 20 } : undefined;
+      },
+      logger([]),
+    );
     queue.add('ns/a');
     await done;
     await workers.stop();

@@ -36,7 +36,12 @@ export function runWorkers(
         if (result?.requeueAfterMs !== undefined && !stopping) queue.addAfter(key, result.requeueAfterMs);
       } catch (error) {
         if (!stopping) {
-          const meta = { controller: name, key, error: describeError(error), failures: queue.numFailures(key) + 1 };
+          const meta = {
+            controller: name,
+            key,
+            error: describeError(error),
+            failures: queue.numFailures(key) + 1,
+          };
           // Conflicts are the normal price of optimistic concurrency; anything else is worth a line.
           if (isConflict(error)) logger.debug('reconcile conflict, retrying', meta);
           else logger.warn('reconcile failed, retrying', meta);

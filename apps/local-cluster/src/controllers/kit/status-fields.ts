@@ -19,6 +19,7 @@ export function statusPatch(
   const patch = createMergePatch(from, to);
   if (!patch) return undefined;
   // A count that drops to 0 is written as 0, which reads better than a removed field.
-  for (const [key, value] of Object.entries(patch)) if (value === null && typeof observed?.[key] === 'number') patch[key] = 0;
+  for (const [key, value] of Object.entries(patch))
+    if (value === null && typeof observed?.[key] === 'number') patch[key] = 0;
   return { status: patch };
 }

@@ -1,7 +1,12 @@
 import { Store } from './store';
 import type { Pod } from './wire';
 
-function pod(name: string, rv: string, extra: Partial<NonNullable<Pod['metadata']>> = {}, nodeName?: string): Pod {
+function pod(
+  name: string,
+  rv: string,
+  extra: Partial<NonNullable<Pod['metadata']>> = {},
+  nodeName?: string,
+): Pod {
   return {
     metadata: { name, namespace: 'ns', uid: `${name}-uid`, resourceVersion: rv, ...extra },
     spec: { containers: [], ...(nodeName ? { nodeName } : {}) },
@@ -12,9 +17,17 @@ describe('Store', () => {
   it('lists per namespace and everything', () => {
     const store = new Store<Pod>();
     store.upsert(pod('a', '1'));
-    store.upsert({ ...pod('b', '2'), metadata: { name: 'b', namespace: 'other', uid: 'b', resourceVersion: '2' } });
+    store.upsert({
+      ...pod('b', '2'),
+      metadata: { name: 'b', namespace: 'other', uid: 'b', resourceVersion: '2' },
+    });
     expect(store.list('ns').map((p) => p.metadata?.name)).toEqual(['a']);
-    expect(store.list().map((p) => p.metadata?.name).sort()).toEqual(['a', 'b']);
+    expect(
+      store
+        .list()
+        .map((p) => p.metadata?.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
     expect(store.get('ns', 'a')?.metadata?.resourceVersion).toBe('1');
   });
 

@@ -64,7 +64,8 @@ export class Store<T extends KubeObject> {
 
   /** Every object, or those in one namespace (`''` is the cluster scope). */
   list(namespace?: string): T[] {
-    if (namespace !== undefined) return this.merge(namespace, [...(this.objects.get(namespace)?.values() ?? [])]);
+    if (namespace !== undefined)
+      return this.merge(namespace, [...(this.objects.get(namespace)?.values() ?? [])]);
     const all: T[] = [];
     const namespaces = new Set([...this.objects.keys(), ...this.overlay.keys()]);
     for (const ns of namespaces) all.push(...this.merge(ns, [...(this.objects.get(ns)?.values() ?? [])]));
@@ -81,7 +82,12 @@ export class Store<T extends KubeObject> {
     }
     for (const byKey of this.overlay.values()) {
       for (const [key, entry] of byKey) {
-        if (entry.object && !result.has(key) && this.isLive(entry) && definition.fn(entry.object).includes(value))
+        if (
+          entry.object &&
+          !result.has(key) &&
+          this.isLive(entry) &&
+          definition.fn(entry.object).includes(value)
+        )
           result.set(key, entry.object);
       }
     }

@@ -7,7 +7,10 @@ import type { ContainerStatus, Pod } from '../kit/wire';
 import type { ContainerRuntime, Termination } from './container-runtime';
 import type { PodRuntime } from './pod-runtime';
 
-function termination(state: ContainerStatus['lastState'] | ContainerStatus['state'], now: number): Termination | undefined {
+function termination(
+  state: ContainerStatus['lastState'] | ContainerStatus['state'],
+  now: number,
+): Termination | undefined {
   const terminated = state?.terminated;
   if (!terminated) return undefined;
   return {
@@ -19,7 +22,12 @@ function termination(state: ContainerStatus['lastState'] | ContainerStatus['stat
   };
 }
 
-function adoptContainer(name: string, image: string, status: ContainerStatus | undefined, now: number): ContainerRuntime {
+function adoptContainer(
+  name: string,
+  image: string,
+  status: ContainerStatus | undefined,
+  now: number,
+): ContainerRuntime {
   const base: ContainerRuntime = {
     name,
     image,
@@ -32,11 +40,18 @@ function adoptContainer(name: string, image: string, status: ContainerStatus | u
   const state = status?.state;
   if (state?.running) {
     const startedAt = parseTime(state.running.startedAt) ?? now;
-    return { ...base, phase: 'running', startedAt, readyAt: status?.ready ? startedAt : undefined, unhealthyReported: true };
+    return {
+      ...base,
+      phase: 'running',
+      startedAt,
+      readyAt: status?.ready ? startedAt : undefined,
+      unhealthyReported: true,
+    };
   }
   if (state?.terminated) return { ...base, phase: 'terminated', terminated: termination(state, now) };
   const reason = state?.waiting?.reason;
-  if (reason === 'CrashLoopBackOff') return { ...base, phase: 'crashed', until: now, terminated: base.lastTerminated };
+  if (reason === 'CrashLoopBackOff')
+    return { ...base, phase: 'crashed', until: now, terminated: base.lastTerminated };
   if (reason === 'ErrImagePull' || reason === 'ImagePullBackOff')
     return { ...base, phase: 'pullBackOff', until: now, pullFailures: 1 };
   return { ...base, phase: 'pulling', until: now };
@@ -50,7 +65,10 @@ export function adoptPodRuntime(pod: Pod, now: number): PodRuntime | undefined {
   const initByName = new Map((status.initContainerStatuses ?? []).map((s) => [s.name, s]));
   const conditions: PodRuntime['conditions'] = {};
   for (const condition of status.conditions ?? [])
-    conditions[condition.type] = { status: condition.status, at: parseTime(condition.lastTransitionTime) ?? now };
+    conditions[condition.type] = {
+      status: condition.status,
+      at: parseTime(condition.lastTransitionTime) ?? now,
+    };
   return {
     uid: pod.metadata?.uid ?? '',
     nodeName: pod.spec?.nodeName ?? '',
@@ -59,10 +77,18 @@ export function adoptPodRuntime(pod: Pod, now: number): PodRuntime | undefined {
     sandboxAt: parseTime(status.startTime) ?? now,
     initContainers: (pod.spec?.initContainers ?? []).map((c) => {
       const adopted = adoptContainer(c.name, c.image ?? '', initByName.get(c.name), now);
-      const completed = { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now, containerID: '' };
+      const completed = {
+        exitCode: 0,
+        reason: 'Completed',
+        startedAt: now,
+        finishedAt: now,
+        containerID: '',
+      };
       return { ...adopted, phase: 'terminated' as const, terminated: adopted.terminated ?? completed };
     }),
-    containers: (pod.spec?.containers ?? []).map((c) => adoptContainer(c.name, c.image ?? '', byName.get(c.name), now)),
+    containers: (pod.spec?.containers ?? []).map((c) =>
+      adoptContainer(c.name, c.image ?? '', byName.get(c.name), now),
+    ),
     conditions,
   };
 }

@@ -1,8 +1,22 @@
 import type { KubeletTimings } from './behaviour';
 import { backOffMs, crashBackOffMs, goDuration } from './behaviour';
-import { type ContainerContext, advance, beginPull, isReady, kill, newContainer, nextTransition } from './container-runtime';
+import {
+  type ContainerContext,
+  advance,
+  beginPull,
+  isReady,
+  kill,
+  newContainer,
+  nextTransition,
+} from './container-runtime';
 
-const timings: KubeletTimings = { containerCreatingMs: 0, startMs: 100, readyMs: 50, backOffScale: 0.001, crashAfterMs: 30 };
+const timings: KubeletTimings = {
+  containerCreatingMs: 0,
+  startMs: 100,
+  readyMs: 50,
+  backOffScale: 0.001,
+  crashAfterMs: 30,
+};
 
 function context(overrides: Partial<ContainerContext> = {}): ContainerContext {
   return {
@@ -19,7 +33,9 @@ function context(overrides: Partial<ContainerContext> = {}): ContainerContext {
 
 describe('back-off arithmetic', () => {
   it('doubles from 10s to a 5m cap, scaled', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backOffMs(n, 1))).toEqual([10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backOffMs(n, 1))).toEqual([
+      10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000,
+    ]);
     expect(backOffMs(2, 0.01)).toBe(200);
   });
 
@@ -60,7 +76,10 @@ describe('a container over time', () => {
     ]);
     const second = advance(c, 102, ctx);
     expect(c.phase).toBe('pullBackOff');
-    expect(second.map((e) => e.message)).toEqual(['Back-off pulling image "missing:1"', 'Error: ImagePullBackOff']);
+    expect(second.map((e) => e.message)).toEqual([
+      'Back-off pulling image "missing:1"',
+      'Error: ImagePullBackOff',
+    ]);
     // back-off 1: 10s scaled by 0.001 = 10ms from the failure at 100
     expect(nextTransition(c, ctx)).toBe(110);
     expect(advance(c, 110, ctx).map((e) => e.reason)).toEqual(['Pulling']);

@@ -10,13 +10,7 @@
 import { type KubeletTimings, backOffMs, crashBackOffMs, goDuration } from './behaviour';
 
 export type ContainerPhase =
-  | 'creating'
-  | 'pulling'
-  | 'pullError'
-  | 'pullBackOff'
-  | 'running'
-  | 'crashed'
-  | 'terminated';
+  'creating' | 'pulling' | 'pullError' | 'pullBackOff' | 'running' | 'crashed' | 'terminated';
 
 export interface Termination {
   exitCode: number;
@@ -76,11 +70,19 @@ export function isReady(container: ContainerRuntime, now: number): boolean {
 
 /** Whether it has run at all (the kubelet's `started` once running, and Running rather than Pending). */
 export function hasStarted(container: ContainerRuntime): boolean {
-  return container.phase === 'running' || container.lastTerminated !== undefined || container.terminated !== undefined;
+  return (
+    container.phase === 'running' ||
+    container.lastTerminated !== undefined ||
+    container.terminated !== undefined
+  );
 }
 
 /** The sandbox is up: the image pull begins. */
-export function beginPull(container: ContainerRuntime, at: number, context: ContainerContext): ContainerEvent[] {
+export function beginPull(
+  container: ContainerRuntime,
+  at: number,
+  context: ContainerContext,
+): ContainerEvent[] {
   if (container.phase !== 'creating') return [];
   container.phase = 'pulling';
   container.until = at + context.timings.startMs;
@@ -88,7 +90,11 @@ export function beginPull(container: ContainerRuntime, at: number, context: Cont
 }
 
 /** Applies every transition due by `now`; returns the events in order. */
-export function advance(container: ContainerRuntime, now: number, context: ContainerContext): ContainerEvent[] {
+export function advance(
+  container: ContainerRuntime,
+  now: number,
+  context: ContainerContext,
+): ContainerEvent[] {
   const events: ContainerEvent[] = [];
   for (let step = 0; step < 1000; step++) {
     const due = nextTransition(container, context);
@@ -163,7 +169,11 @@ function finishPull(container: ContainerRuntime, at: number, context: ContainerC
     container.pullMessage = context.pullFailure;
     container.until = at + errImagePullShownMs(container, context);
     return [
-      { type: 'Warning', reason: 'Failed', message: `Failed to pull image "${container.image}": ${context.pullFailure}` },
+      {
+        type: 'Warning',
+        reason: 'Failed',
+        message: `Failed to pull image "${container.image}": ${context.pullFailure}`,
+      },
       { type: 'Warning', reason: 'Failed', message: 'Error: ErrImagePull' },
     ];
   }
@@ -176,7 +186,12 @@ function finishPull(container: ContainerRuntime, at: number, context: ContainerC
   return [pulled, ...start(container, at, context, false)];
 }
 
-function start(container: ContainerRuntime, at: number, context: ContainerContext, restart: boolean): ContainerEvent[] {
+function start(
+  container: ContainerRuntime,
+  at: number,
+  context: ContainerContext,
+  restart: boolean,
+): ContainerEvent[] {
   const events: ContainerEvent[] = [];
   if (restart) {
     container.lastTerminated = container.terminated;
@@ -209,7 +224,13 @@ function whileRunning(container: ContainerRuntime, at: number, context: Containe
     if (context.neverReady) {
       if (!container.unhealthyReported) {
         container.unhealthyReported = true;
-        return [{ type: 'Warning', reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503' }];
+        return [
+          {
+            type: 'Warning',
+            reason: 'Unhealthy',
+            message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+          },
+        ];
       }
     } else if (container.readyAt === undefined) {
       container.readyAt = readyDue;
@@ -264,5 +285,7 @@ export function kill(container: ContainerRuntime, at: number): ContainerEvent[] 
   container.phase = 'terminated';
   container.until = undefined;
   container.readyAt = undefined;
-  return wasRunning ? [{ type: 'Normal', reason: 'Killing', message: `Stopping container ${container.name}` }] : [];
+  return wasRunning
+    ? [{ type: 'Normal', reason: 'Killing', message: `Stopping container ${container.name}` }]
+    : [];
 }

@@ -53,7 +53,9 @@ export function fullImageName(image: string): string {
 /** A stable `imageID` for a container status (`docker.io/library/nginx@sha256:…`). */
 export function imageIdFor(image: string): string {
   const ref = parseImageReference(image);
-  const digest = ref.byDigest ? ref.reference : `sha256:${createHash('sha256').update(fullImageName(image)).digest('hex')}`;
+  const digest = ref.byDigest
+    ? ref.reference
+    : `sha256:${createHash('sha256').update(fullImageName(image)).digest('hex')}`;
   return `${ref.host}/${ref.repository}@${digest}`;
 }
 

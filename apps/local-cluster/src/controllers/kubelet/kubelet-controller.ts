@@ -78,10 +78,16 @@ export function startKubelets(deps: KubeletDeps): Workers {
   /** Registry answers for the images a step may pull. */
   const pullChecks = async (pod: Pod, runtime: PodRuntime | undefined): Promise<Map<string, PullCheck>> => {
     const answers = new Map<string, PullCheck>();
-    const pulling = (runtime?.containers ?? []).some((c) => c.lastTerminated === undefined && c.phase !== 'running');
+    const pulling = (runtime?.containers ?? []).some(
+      (c) => c.lastTerminated === undefined && c.phase !== 'running',
+    );
     if (runtime && !pulling) return answers;
-    const wanted = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.image ?? '');
-    await Promise.all([...new Set(wanted)].map(async (image) => answers.set(image, await images.check(image))));
+    const wanted = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map(
+      (c) => c.image ?? '',
+    );
+    await Promise.all(
+      [...new Set(wanted)].map(async (image) => answers.set(image, await images.check(image))),
+    );
     return answers;
   };
 
@@ -103,12 +109,20 @@ export function startKubelets(deps: KubeletDeps): Workers {
         runtimes.set(uid, known);
         holdIp(known);
       }
-      if (!known && (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') && !pod.metadata?.deletionTimestamp)
+      if (
+        !known &&
+        (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') &&
+        !pod.metadata?.deletionTimestamp
+      )
         return;
-      const checks = pod.metadata?.deletionTimestamp ? new Map<string, PullCheck>() : await pullChecks(pod, known);
+      const checks = pod.metadata?.deletionTimestamp
+        ? new Map<string, PullCheck>()
+        : await pullChecks(pod, known);
       // From here to holdIp nothing awaits, so two workers never hand out the same address.
       const now = clock();
-      const freeIp = known?.ip ? null : nextFreeIp(pool, nodeName, ipsByNode.get(nodeName) ?? new Set<string>());
+      const freeIp = known?.ip
+        ? null
+        : nextFreeIp(pool, nodeName, ipsByNode.get(nodeName) ?? new Set<string>());
       const result = stepPod({
         pod,
         runtime: runtimes.get(uid),

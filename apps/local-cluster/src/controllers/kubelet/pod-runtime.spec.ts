@@ -5,7 +5,13 @@ import { adoptPodRuntime } from './adopt';
 import { type PodRuntime, stepPod } from './pod-runtime';
 import { ownedStatusPatch, podPhase, qosClassOf, renderPodStatus } from './pod-status';
 
-const timings: KubeletTimings = { containerCreatingMs: 100, startMs: 100, readyMs: 100, backOffScale: 0.001, crashAfterMs: 1000 };
+const timings: KubeletTimings = {
+  containerCreatingMs: 100,
+  startMs: 100,
+  readyMs: 100,
+  backOffScale: 0.001,
+  crashAfterMs: 1000,
+};
 
 function run(p: Pod, times: number[], options: { freeIp?: string | null; pullFailure?: string | null } = {}) {
   let runtime: PodRuntime | undefined;
@@ -56,7 +62,10 @@ describe('stepPod and the status it implies', () => {
 
     const ready = run(p, [0, 100, 200, 300]);
     status = renderPodStatus(p, ready.runtime, '10.60.25.139', T0 + 300);
-    expect(status.containerStatuses?.[0]).toMatchObject({ ready: true, imageID: expect.stringMatching(/@sha256:/) });
+    expect(status.containerStatuses?.[0]).toMatchObject({
+      ready: true,
+      imageID: expect.stringMatching(/@sha256:/),
+    });
     expect(status.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual([
       'PodReadyToStartContainers=True',
       'Initialized=True',
@@ -86,9 +95,14 @@ describe('stepPod and the status it implies', () => {
     const failed = run(p, [0, 100, 200]);
     const status = renderPodStatus(p, failed.runtime, 'h', T0 + 200);
     expect(status.phase).toBe('Pending');
-    expect(status.containerStatuses?.[0]?.state?.waiting).toMatchObject({ reason: 'ErrImagePull', message: expect.stringContaining('not found') });
+    expect(status.containerStatuses?.[0]?.state?.waiting).toMatchObject({
+      reason: 'ErrImagePull',
+      message: expect.stringContaining('not found'),
+    });
     const backOff = run(p, [0, 100, 200, 203]);
-    expect(renderPodStatus(p, backOff.runtime, 'h', T0 + 203).containerStatuses?.[0]?.state?.waiting?.reason).toBe('ImagePullBackOff');
+    expect(
+      renderPodStatus(p, backOff.runtime, 'h', T0 + 203).containerStatuses?.[0]?.state?.waiting?.reason,
+    ).toBe('ImagePullBackOff');
     expect(backOff.reasons).toEqual(['Pulling', 'Failed', 'Failed', 'BackOff', 'Failed']);
   });
 
@@ -104,9 +118,18 @@ describe('stepPod and the status it implies', () => {
     expect(status.phase).toBe('Running');
     const container = status.containerStatuses?.[0];
     expect(container?.restartCount).toBe(1);
-    expect(container?.state?.waiting).toMatchObject({ reason: 'CrashLoopBackOff', message: expect.stringContaining('back-off 10s restarting failed container=web pod=web-1_ns(web-1-uid)') });
+    expect(container?.state?.waiting).toMatchObject({
+      reason: 'CrashLoopBackOff',
+      message: expect.stringContaining(
+        'back-off 10s restarting failed container=web pod=web-1_ns(web-1-uid)',
+      ),
+    });
     // While it waits to restart, lastState is the exit that just happened (kubectl: "2 (5s ago)").
-    expect(container?.lastState?.terminated).toMatchObject({ exitCode: 1, reason: 'Error', finishedAt: at(2) });
+    expect(container?.lastState?.terminated).toMatchObject({
+      exitCode: 1,
+      reason: 'Error',
+      finishedAt: at(2),
+    });
   });
 
   it('keeps Running but never Ready with ready: never', () => {
@@ -114,7 +137,10 @@ describe('stepPod and the status it implies', () => {
     const { runtime, reasons } = run(p, [0, 100, 200, 5000]);
     const status = renderPodStatus(p, runtime, 'h', T0 + 5000);
     expect(status.phase).toBe('Running');
-    expect(status.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
+    expect(status.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+    });
     expect(reasons).toContain('Unhealthy');
   });
 
@@ -129,11 +155,22 @@ describe('stepPod and the status it implies', () => {
     const p = bound();
     const { runtime } = run(p, [0, 100, 200, 300]);
     const deleting = { ...p, metadata: { ...p.metadata, deletionTimestamp: '2025-01-01T00:01:00Z' } };
-    const result = stepPod({ pod: deleting, runtime, now: T0 + 400, timings, behaviour: behaviourOf(p), freeIp: null, pullFailureOf: () => null });
+    const result = stepPod({
+      pod: deleting,
+      runtime,
+      now: T0 + 400,
+      timings,
+      behaviour: behaviourOf(p),
+      freeIp: null,
+      pullFailureOf: () => null,
+    });
     expect(result.deletePod).toBe(true);
     expect(result.events.map((e) => `${e.reason} ${e.fieldPath}`)).toEqual(['Killing spec.containers{web}']);
     const status = renderPodStatus(deleting, result.runtime, 'h', T0 + 400);
-    expect(status.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(status.containerStatuses?.[0]?.state?.terminated).toMatchObject({
+      exitCode: 0,
+      reason: 'Completed',
+    });
     expect(status.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
   });
 
@@ -142,7 +179,10 @@ describe('stepPod and the status it implies', () => {
     p.spec!.initContainers = [{ name: 'migrate', image: 'tool' }];
     const { runtime } = run(p, [0, 100, 200, 300]);
     const status = renderPodStatus(p, runtime, 'h', T0 + 300);
-    expect(status.initContainerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(status.initContainerStatuses?.[0]?.state?.terminated).toMatchObject({
+      exitCode: 0,
+      reason: 'Completed',
+    });
     expect(status.phase).toBe('Running');
   });
 });
@@ -153,7 +193,10 @@ describe('pod status helpers', () => {
     expect(qosClassOf(p)).toBe('BestEffort');
     p.spec!.containers[0]!.resources = { requests: { cpu: '1' } };
     expect(qosClassOf(p)).toBe('Burstable');
-    p.spec!.containers[0]!.resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
+    p.spec!.containers[0]!.resources = {
+      requests: { cpu: '1', memory: '1Gi' },
+      limits: { cpu: '1', memory: '1Gi' },
+    };
     expect(qosClassOf(p)).toBe('Guaranteed');
   });
 

@@ -83,14 +83,16 @@ export function stepPod(input: PodStepInput): PodStepResult {
   const { pod, now, timings, behaviour } = input;
   const runtime = input.runtime ? clone(input.runtime) : newPodRuntime(pod, now);
   const events: PodEvent[] = [];
-  const fieldPath = (name: string, init: boolean): string => `spec.${init ? 'initContainers' : 'containers'}{${name}}`;
+  const fieldPath = (name: string, init: boolean): string =>
+    `spec.${init ? 'initContainers' : 'containers'}{${name}}`;
   const tagged = (list: ContainerEvent[], name: string, init = false): PodEvent[] =>
     list.map((event) => ({ ...event, fieldPath: fieldPath(name, init) }));
 
   if (pod.metadata?.deletionTimestamp) {
     if (runtime.killedAt === undefined) {
       runtime.killedAt = now;
-      for (const container of runtime.containers) events.push(...tagged(kill(container, now), container.name));
+      for (const container of runtime.containers)
+        events.push(...tagged(kill(container, now), container.name));
       for (const container of runtime.initContainers) kill(container, now);
     }
     updateConditions(runtime, now);
@@ -102,7 +104,10 @@ export function stepPod(input: PodStepInput): PodStepResult {
     crashLoop: !init && behaviour.crashLoop,
     neverReady: behaviour.neverReady,
     restartPolicy: pod.spec?.restartPolicy ?? 'Always',
-    pullFailure: behaviour.imagePullFails && !init ? notFoundMessage(container.image) : input.pullFailureOf(container.image),
+    pullFailure:
+      behaviour.imagePullFails && !init
+        ? notFoundMessage(container.image)
+        : input.pullFailureOf(container.image),
     podDescription: `${pod.metadata?.name}_${pod.metadata?.namespace}(${runtime.uid})`,
     newContainerId: (restarts) => containerIdFor(runtime.uid, container.name, restarts),
   });
@@ -154,7 +159,12 @@ export function stepPod(input: PodStepInput): PodStepResult {
   return finish(runtime, events, now, wakeAt);
 }
 
-function finish(runtime: PodRuntime, events: PodEvent[], now: number, wakeAt: number | undefined): PodStepResult {
+function finish(
+  runtime: PodRuntime,
+  events: PodEvent[],
+  now: number,
+  wakeAt: number | undefined,
+): PodStepResult {
   updateConditions(runtime, now);
   return { runtime, events, deletePod: false, ...(wakeAt === undefined ? {} : { wakeAt }) };
 }

@@ -27,14 +27,21 @@ export const KUBELET_STATUS_FIELDS = [
   'initContainerStatuses',
 ] as const;
 
-const KUBELET_CONDITIONS = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
+const KUBELET_CONDITIONS = [
+  'PodReadyToStartContainers',
+  'Initialized',
+  'Ready',
+  'ContainersReady',
+  'PodScheduled',
+];
 
 export function podPhase(runtime: PodRuntime, restartPolicy: string): string {
   if (runtime.killedAt !== undefined) {
     const failed = runtime.containers.some((c) => c.terminated !== undefined && c.terminated.exitCode !== 0);
     return failed ? 'Failed' : 'Succeeded';
   }
-  if (runtime.ip === undefined || runtime.initContainers.some((c) => c.phase !== 'terminated')) return 'Pending';
+  if (runtime.ip === undefined || runtime.initContainers.some((c) => c.phase !== 'terminated'))
+    return 'Pending';
   let waiting = 0;
   let running = 0;
   let stopped = 0;
@@ -65,7 +72,9 @@ export function qosClassOf(pod: Pod): string {
   const guaranteed = containers.every((c) => {
     const limits = (c.resources?.limits ?? {}) as Record<string, string>;
     const requests = (c.resources?.requests ?? {}) as Record<string, string>;
-    return ['cpu', 'memory'].every((r) => limits[r] !== undefined && (requests[r] ?? limits[r]) === limits[r]);
+    return ['cpu', 'memory'].every(
+      (r) => limits[r] !== undefined && (requests[r] ?? limits[r]) === limits[r],
+    );
   });
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
@@ -92,7 +101,9 @@ function containerState(container: ContainerRuntime, podDescription: string): Co
     case 'pullError':
       return { waiting: { reason: 'ErrImagePull', message: container.pullMessage } };
     case 'pullBackOff':
-      return { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` } };
+      return {
+        waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` },
+      };
     case 'running':
       return { running: { startedAt: rfc3339(container.startedAt ?? 0) } };
     case 'crashed': {
@@ -105,7 +116,9 @@ function containerState(container: ContainerRuntime, podDescription: string): Co
       };
     }
     case 'terminated':
-      return container.terminated ? terminatedState(container.terminated) : { waiting: { reason: 'ContainerCreating' } };
+      return container.terminated
+        ? terminatedState(container.terminated)
+        : { waiting: { reason: 'ContainerCreating' } };
   }
 }
 
@@ -175,7 +188,9 @@ export function renderPodStatus(pod: Pod, runtime: PodRuntime, hostIP: string, n
   if (showContainers) {
     status.containerStatuses = runtime.containers.map((c) => containerStatus(c, now, podDescription));
     if (runtime.initContainers.length > 0)
-      status.initContainerStatuses = runtime.initContainers.map((c) => containerStatus(c, now, podDescription));
+      status.initContainerStatuses = runtime.initContainers.map((c) =>
+        containerStatus(c, now, podDescription),
+      );
   }
   return status;
 }

@@ -38,7 +38,9 @@ describe('registry check (Docker Registry v2)', () => {
   });
 
   it('fails like containerd for a tag the registry does not have', async () => {
-    expect(await checker.check('127.0.0.1:5000/team/app:v2')).toMatch(/code = NotFound .*127\.0\.0\.1:5000\/team\/app:v2: not found/);
+    expect(await checker.check('127.0.0.1:5000/team/app:v2')).toMatch(
+      /code = NotFound .*127\.0\.0\.1:5000\/team\/app:v2: not found/,
+    );
   });
 
   it('takes images of other registries as present, without asking', async () => {

@@ -43,7 +43,10 @@ export function createRegistryChecker(options: RegistryCheckerOptions): ImageChe
     if (ref.host !== base.host) return null;
     const url = new URL(`/v2/${ref.repository}/manifests/${ref.reference}`, base);
     try {
-      const response = await doFetch(url, { headers: { Accept: MANIFEST_TYPES }, signal: AbortSignal.timeout(5000) });
+      const response = await doFetch(url, {
+        headers: { Accept: MANIFEST_TYPES },
+        signal: AbortSignal.timeout(5000),
+      });
       await response.body?.cancel();
       if (response.ok) return null;
       if (response.status === 404) return notFoundMessage(image);

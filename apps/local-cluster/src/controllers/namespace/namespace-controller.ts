@@ -63,13 +63,17 @@ export function startNamespaceController(deps: NamespaceControllerDeps): Workers
         deps.logger.info('no namespaces/finalize endpoint: finalizing by patching spec.finalizers');
       }
     }
-    const metadataFinalizers = (namespace.metadata?.finalizers ?? []).filter((f) => f !== KUBERNETES_FINALIZER);
+    const metadataFinalizers = (namespace.metadata?.finalizers ?? []).filter(
+      (f) => f !== KUBERNETES_FINALIZER,
+    );
     const body = {
       metadata: { resourceVersion: namespace.metadata?.resourceVersion, finalizers: metadataFinalizers },
       spec: { finalizers },
     };
     try {
-      namespaces.store.recordWrite(toWire(await clients.core.patchNamespace({ name, body }, MERGE_PATCH)) as Namespace);
+      namespaces.store.recordWrite(
+        toWire(await clients.core.patchNamespace({ name, body }, MERGE_PATCH)) as Namespace,
+      );
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
@@ -82,7 +86,9 @@ export function startNamespaceController(deps: NamespaceControllerDeps): Workers
       const namespace = namespaces.store.get('', name);
       if (!needsContentDeletion(namespace)) return;
       const resources: NamespacedResource[] = [...builtIn, ...(await customResources(clients))];
-      const counts = await Promise.all(resources.map(async (resource) => [resource.name, await resource.count(name)] as const));
+      const counts = await Promise.all(
+        resources.map(async (resource) => [resource.name, await resource.count(name)] as const),
+      );
       const remaining = new Map(counts);
       const decision = reconcileNamespace(namespace, remaining);
       const byName = new Map(resources.map((resource) => [resource.name, resource]));
@@ -96,7 +102,9 @@ export function startNamespaceController(deps: NamespaceControllerDeps): Workers
         if (action.type === 'setConditions') {
           try {
             const lastTransitionTime = rfc3339(deps.clock());
-            const body = { status: { conditions: action.conditions.map((c) => ({ ...c, lastTransitionTime })) } };
+            const body = {
+              status: { conditions: action.conditions.map((c) => ({ ...c, lastTransitionTime })) },
+            };
             await clients.core.patchNamespaceStatus({ name, body }, MERGE_PATCH);
           } catch (error) {
             // Conditions are informative; a server without namespaces/status still gets emptied.

@@ -44,15 +44,51 @@ function typed(name: string, list: ListFn, deleteCollection: DeleteCollectionFn)
 export function builtInResources(clients: Clients): NamespacedResource[] {
   const { core, apps, networking, autoscaling } = clients;
   return [
-    typed('pods', (p) => core.listNamespacedPod(p), (p) => core.deleteCollectionNamespacedPod(p)),
-    typed('services', (p) => core.listNamespacedService(p), (p) => core.deleteCollectionNamespacedService(p)),
-    typed('endpoints', (p) => core.listNamespacedEndpoints(p), (p) => core.deleteCollectionNamespacedEndpoints(p)),
-    typed('configmaps', (p) => core.listNamespacedConfigMap(p), (p) => core.deleteCollectionNamespacedConfigMap(p)),
-    typed('secrets', (p) => core.listNamespacedSecret(p), (p) => core.deleteCollectionNamespacedSecret(p)),
-    typed('serviceaccounts', (p) => core.listNamespacedServiceAccount(p), (p) => core.deleteCollectionNamespacedServiceAccount(p)),
-    typed('events', (p) => core.listNamespacedEvent(p), (p) => core.deleteCollectionNamespacedEvent(p)),
-    typed('deployments.apps', (p) => apps.listNamespacedDeployment(p), (p) => apps.deleteCollectionNamespacedDeployment(p)),
-    typed('replicasets.apps', (p) => apps.listNamespacedReplicaSet(p), (p) => apps.deleteCollectionNamespacedReplicaSet(p)),
+    typed(
+      'pods',
+      (p) => core.listNamespacedPod(p),
+      (p) => core.deleteCollectionNamespacedPod(p),
+    ),
+    typed(
+      'services',
+      (p) => core.listNamespacedService(p),
+      (p) => core.deleteCollectionNamespacedService(p),
+    ),
+    typed(
+      'endpoints',
+      (p) => core.listNamespacedEndpoints(p),
+      (p) => core.deleteCollectionNamespacedEndpoints(p),
+    ),
+    typed(
+      'configmaps',
+      (p) => core.listNamespacedConfigMap(p),
+      (p) => core.deleteCollectionNamespacedConfigMap(p),
+    ),
+    typed(
+      'secrets',
+      (p) => core.listNamespacedSecret(p),
+      (p) => core.deleteCollectionNamespacedSecret(p),
+    ),
+    typed(
+      'serviceaccounts',
+      (p) => core.listNamespacedServiceAccount(p),
+      (p) => core.deleteCollectionNamespacedServiceAccount(p),
+    ),
+    typed(
+      'events',
+      (p) => core.listNamespacedEvent(p),
+      (p) => core.deleteCollectionNamespacedEvent(p),
+    ),
+    typed(
+      'deployments.apps',
+      (p) => apps.listNamespacedDeployment(p),
+      (p) => apps.deleteCollectionNamespacedDeployment(p),
+    ),
+    typed(
+      'replicasets.apps',
+      (p) => apps.listNamespacedReplicaSet(p),
+      (p) => apps.deleteCollectionNamespacedReplicaSet(p),
+    ),
     typed(
       'ingresses.networking.k8s.io',
       (p) => networking.listNamespacedIngress(p),
@@ -68,7 +104,14 @@ export function builtInResources(clients: Clients): NamespacedResource[] {
 
 /** Namespaced custom resources, from the served versions of the cluster's CRDs. */
 export async function customResources(clients: Clients): Promise<NamespacedResource[]> {
-  let crds: { spec?: { group: string; scope: string; names: { plural: string }; versions: { name: string; served: boolean }[] } }[];
+  let crds: {
+    spec?: {
+      group: string;
+      scope: string;
+      names: { plural: string };
+      versions: { name: string; served: boolean }[];
+    };
+  }[];
   try {
     crds = (await clients.apiextensions.listCustomResourceDefinition()).items ?? [];
   } catch (error) {
@@ -85,8 +128,12 @@ export async function customResources(clients: Clients): Promise<NamespacedResou
     resources.push(
       typed(
         `${plural}.${group}`,
-        async ({ namespace }) => (await clients.custom.listNamespacedCustomObject({ group, version, namespace, plural })) as { items?: unknown[] },
-        ({ namespace }) => clients.custom.deleteCollectionNamespacedCustomObject({ group, version, namespace, plural }),
+        async ({ namespace }) =>
+          (await clients.custom.listNamespacedCustomObject({ group, version, namespace, plural })) as {
+            items?: unknown[];
+          },
+        ({ namespace }) =>
+          clients.custom.deleteCollectionNamespacedCustomObject({ group, version, namespace, plural }),
       ),
     );
   }

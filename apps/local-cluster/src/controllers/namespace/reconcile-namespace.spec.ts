@@ -9,18 +9,35 @@ const terminating = (finalizers = ['kubernetes']): Namespace => ({
 
 describe('reconcileNamespace', () => {
   it('leaves live namespaces alone', () => {
-    expect(reconcileNamespace({ metadata: { name: 'team' }, spec: { finalizers: ['kubernetes'] } }, new Map([['pods', 3]]))).toEqual({ actions: [] });
+    expect(
+      reconcileNamespace(
+        { metadata: { name: 'team' }, spec: { finalizers: ['kubernetes'] } },
+        new Map([['pods', 3]]),
+      ),
+    ).toEqual({ actions: [] });
   });
 
   it('deletes what is left, reports it, and looks again', () => {
-    const decision = reconcileNamespace(terminating(), new Map([['pods', 2], ['deployments.apps', 1], ['secrets', 0]]));
+    const decision = reconcileNamespace(
+      terminating(),
+      new Map([
+        ['pods', 2],
+        ['deployments.apps', 1],
+        ['secrets', 0],
+      ]),
+    );
     expect(decision.actions.filter((a) => a.type === 'deleteCollection')).toEqual([
       { type: 'deleteCollection', resource: 'deployments.apps' },
       { type: 'deleteCollection', resource: 'pods' },
     ]);
     expect(decision.actions.find((a) => a.type === 'setConditions')).toMatchObject({
       conditions: [
-        { type: 'NamespaceContentRemaining', status: 'True', message: 'Some resources are remaining: deployments.apps has 1 resource instances, pods has 2 resource instances' },
+        {
+          type: 'NamespaceContentRemaining',
+          status: 'True',
+          message:
+            'Some resources are remaining: deployments.apps has 1 resource instances, pods has 2 resource instances',
+        },
         { type: 'NamespaceFinalizersRemaining', status: 'False' },
       ],
     });
@@ -37,7 +54,9 @@ describe('reconcileNamespace', () => {
   });
 
   it('empties a namespace that vanished at once', () => {
-    expect(reconcileNamespace(undefined, new Map([['pods', 1]])).actions).toEqual([{ type: 'deleteCollection', resource: 'pods' }]);
+    expect(reconcileNamespace(undefined, new Map([['pods', 1]])).actions).toEqual([
+      { type: 'deleteCollection', resource: 'pods' },
+    ]);
     expect(reconcileNamespace(undefined, new Map([['pods', 0]])).actions).toEqual([]);
   });
 });

@@ -31,7 +31,10 @@ export const CONTENT_RECHECK_MS = 100;
 
 export function needsContentDeletion(namespace: Namespace | undefined): boolean {
   if (!namespace) return true;
-  return Boolean(namespace.metadata?.deletionTimestamp) && (namespace.spec?.finalizers ?? []).includes(KUBERNETES_FINALIZER);
+  return (
+    Boolean(namespace.metadata?.deletionTimestamp) &&
+    (namespace.spec?.finalizers ?? []).includes(KUBERNETES_FINALIZER)
+  );
 }
 
 /** kube's NamespaceContentRemaining / NamespaceFinalizersRemaining conditions. */
@@ -39,7 +42,12 @@ export function deletionConditions(remaining: Map<string, number>): NamespaceCon
   const left = [...remaining].filter(([, count]) => count > 0).sort(([a], [b]) => a.localeCompare(b));
   const content: NamespaceCondition =
     left.length === 0
-      ? { type: 'NamespaceContentRemaining', status: 'False', reason: 'ContentRemoved', message: 'All content successfully removed' }
+      ? {
+          type: 'NamespaceContentRemaining',
+          status: 'False',
+          reason: 'ContentRemoved',
+          message: 'All content successfully removed',
+        }
       : {
           type: 'NamespaceContentRemaining',
           status: 'True',
@@ -48,14 +56,25 @@ export function deletionConditions(remaining: Map<string, number>): NamespaceCon
         };
   return [
     content,
-    { type: 'NamespaceFinalizersRemaining', status: 'False', reason: 'ContentHasNoFinalizers', message: 'All content-preserving finalizers finished' },
+    {
+      type: 'NamespaceFinalizersRemaining',
+      status: 'False',
+      reason: 'ContentHasNoFinalizers',
+      message: 'All content-preserving finalizers finished',
+    },
   ];
 }
 
 /** `remaining`: objects left per resource (e.g. `pods` → 2), for the resources the server has. */
-export function reconcileNamespace(namespace: Namespace | undefined, remaining: Map<string, number>): NamespaceDecision {
+export function reconcileNamespace(
+  namespace: Namespace | undefined,
+  remaining: Map<string, number>,
+): NamespaceDecision {
   if (!needsContentDeletion(namespace)) return { actions: [] };
-  const left = [...remaining].filter(([, count]) => count > 0).map(([resource]) => resource).sort();
+  const left = [...remaining]
+    .filter(([, count]) => count > 0)
+    .map(([resource]) => resource)
+    .sort();
   const actions: NamespaceAction[] = left.map((resource) => ({ type: 'deleteCollection', resource }));
   if (!namespace) return left.length > 0 ? { actions, requeueAfterMs: CONTENT_RECHECK_MS } : { actions };
   const conditions = deletionConditions(remaining);
@@ -66,7 +85,9 @@ export function reconcileNamespace(namespace: Namespace | undefined, remaining: 
   });
   if (changed) actions.push({ type: 'setConditions', conditions });
   if (left.length > 0) return { actions, requeueAfterMs: CONTENT_RECHECK_MS };
-  const finalizers = (namespace.spec?.finalizers ?? []).filter((finalizer) => finalizer !== KUBERNETES_FINALIZER);
+  const finalizers = (namespace.spec?.finalizers ?? []).filter(
+    (finalizer) => finalizer !== KUBERNETES_FINALIZER,
+  );
   actions.push({ type: 'finalize', finalizers });
   return { actions };
 }

@@ -36,10 +36,15 @@ export function startNodeController(deps: NodeControllerDeps): Workers {
     async (name) => {
       const poolNode = poolNodes.get(name);
       if (!poolNode) return;
-      for (const action of reconcileNode(desiredNode(poolNode, capacity, clock()), nodes.store.get('', name))) {
+      for (const action of reconcileNode(
+        desiredNode(poolNode, capacity, clock()),
+        nodes.store.get('', name),
+      )) {
         if (action.type === 'create') {
           try {
-            nodes.store.recordWrite(toWire(await clients.core.createNode({ body: asBody(action.node) })) as Node);
+            nodes.store.recordWrite(
+              toWire(await clients.core.createNode({ body: asBody(action.node) })) as Node,
+            );
           } catch (error) {
             if (!isAlreadyExists(error)) throw error;
             // Registered already, and the watch has not shown it yet: look again shortly.
@@ -48,7 +53,10 @@ export function startNodeController(deps: NodeControllerDeps): Workers {
           // The server may drop status on create; the next pass patches it in.
           return { requeueAfterMs: 0 };
         }
-        const patched = await clients.core.patchNodeStatus({ name: action.name, body: action.patch }, MERGE_PATCH);
+        const patched = await clients.core.patchNodeStatus(
+          { name: action.name, body: action.patch },
+          MERGE_PATCH,
+        );
         nodes.store.recordWrite(toWire(patched) as Node);
       }
     },

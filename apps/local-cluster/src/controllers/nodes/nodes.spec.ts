@@ -12,11 +12,18 @@ describe('desiredNode', () => {
     expect(node.spec?.podCIDR).toBe('10.60.240.0/24');
     expect(node.status?.addresses).toContainEqual({ type: 'InternalIP', address: '10.60.25.139' });
     expect(node.status?.allocatable).toMatchObject({ cpu: '8', memory: '32Gi', pods: '110' });
-    expect(node.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'KubeletReady' });
+    expect(node.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'KubeletReady',
+    });
   });
 
   it('caps max pods at what the pod range holds', () => {
-    const small = validatePool({ supernets: ['10.0.0.0/16'], ranges: ['10.0.1.0/28'], nodes: [{ name: 'n1', address: '10.0.0.5' }] });
+    const small = validatePool({
+      supernets: ['10.0.0.0/16'],
+      ranges: ['10.0.1.0/28'],
+      nodes: [{ name: 'n1', address: '10.0.0.5' }],
+    });
     expect(maxPodsFor(small.nodes[0]!, DEFAULT_NODE_CAPACITY)).toBe(13);
   });
 });
@@ -36,10 +43,15 @@ describe('reconcileNode', () => {
   it('patches drifted status fields only', () => {
     const drifted = structuredClone(desired);
     drifted.status!.allocatable = { cpu: '2', memory: '1Gi', pods: '10' };
-    drifted.status!.conditions = drifted.status!.conditions!.map((c) => (c.type === 'Ready' ? { ...c, status: 'False' } : c));
+    drifted.status!.conditions = drifted.status!.conditions!.map((c) =>
+      c.type === 'Ready' ? { ...c, status: 'False' } : c,
+    );
     const [action] = reconcileNode(desired, drifted);
     expect(action?.type).toBe('patchStatus');
-    const patch = (action as Extract<typeof action, { type: 'patchStatus' }>).patch['status'] as Record<string, unknown>;
+    const patch = (action as Extract<typeof action, { type: 'patchStatus' }>).patch['status'] as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(patch).sort()).toEqual(['allocatable', 'conditions']);
   });
 });

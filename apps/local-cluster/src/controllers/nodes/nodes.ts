@@ -19,13 +19,17 @@ export interface NodeCapacity {
   ephemeralStorage: string;
 }
 
-export const DEFAULT_NODE_CAPACITY: NodeCapacity = { cpu: '8', memory: '32Gi', pods: 110, ephemeralStorage: '100Gi' };
+export const DEFAULT_NODE_CAPACITY: NodeCapacity = {
+  cpu: '8',
+  memory: '32Gi',
+  pods: 110,
+  ephemeralStorage: '100Gi',
+};
 
 export const KUBELET_VERSION = 'v1.32.0';
 
 export type NodeAction =
-  | { type: 'create'; node: Node }
-  | { type: 'patchStatus'; name: string; patch: Record<string, unknown> };
+  { type: 'create'; node: Node } | { type: 'patchStatus'; name: string; patch: Record<string, unknown> };
 
 /** Max pods on a node: the configured figure, or fewer when the pod range has fewer addresses. */
 export function maxPodsFor(poolNode: PoolNode, capacity: NodeCapacity): number {
@@ -71,7 +75,12 @@ export function desiredNode(poolNode: PoolNode, capacity: NodeCapacity, now: num
       capacity: resources,
       allocatable: resources,
       conditions: [
-        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        condition(
+          'MemoryPressure',
+          'False',
+          'KubeletHasSufficientMemory',
+          'kubelet has sufficient memory available',
+        ),
         condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
         condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
         condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
@@ -103,12 +112,18 @@ export function reconcileNode(desired: Node, observed: Node | undefined): NodeAc
     conditions: (desired.status?.conditions ?? []).map((condition) => {
       const current = observedConditions.find((candidate) => candidate.type === condition.type);
       return current && current.status === condition.status
-        ? { ...condition, lastHeartbeatTime: current.lastHeartbeatTime, lastTransitionTime: current.lastTransitionTime }
+        ? {
+            ...condition,
+            lastHeartbeatTime: current.lastHeartbeatTime,
+            lastTransitionTime: current.lastTransitionTime,
+          }
         : condition;
     }),
   };
   // Only the fields this controller owns are compared; anything else on the status is left alone.
-  const owned = Object.fromEntries(Object.keys(status).map((key) => [key, (observed.status as Record<string, unknown>)?.[key]]));
+  const owned = Object.fromEntries(
+    Object.keys(status).map((key) => [key, (observed.status as Record<string, unknown>)?.[key]]),
+  );
   const patch = createMergePatch(owned, status);
   return patch ? [{ type: 'patchStatus', name: desired.metadata?.name ?? '', patch: { status: patch } }] : [];
 }

@@ -10,7 +10,10 @@ import type { Pod } from '../kit/wire';
 const PHASE_ORDER: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
 function restarts(pod: Pod): number {
-  return (pod.status?.containerStatuses ?? []).reduce((max, status) => Math.max(max, status.restartCount ?? 0), 0);
+  return (pod.status?.containerStatuses ?? []).reduce(
+    (max, status) => Math.max(max, status.restartCount ?? 0),
+    0,
+  );
 }
 
 /** Negative when `a` should be deleted before `b`. */

@@ -59,7 +59,11 @@ export function startReplicaSetController(deps: ReplicaSetControllerDeps): Worke
     delete: enqueueOwner,
   });
 
-  const regardingRs = (rs: ReplicaSet) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: rs.metadata });
+  const regardingRs = (rs: ReplicaSet) => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: rs.metadata,
+  });
 
   const createPods = async (rs: ReplicaSet, action: Extract<ReplicaSetAction, { type: 'createPods' }>) => {
     const namespace = rs.metadata?.namespace ?? '';
@@ -68,7 +72,9 @@ export function startReplicaSetController(deps: ReplicaSetControllerDeps): Worke
       const size = Math.min(batch, remaining);
       remaining -= size;
       const results = await Promise.allSettled(
-        Array.from({ length: size }, () => clients.core.createNamespacedPod({ namespace, body: asBody(action.pod) })),
+        Array.from({ length: size }, () =>
+          clients.core.createNamespacedPod({ namespace, body: asBody(action.pod) }),
+        ),
       );
       let failure: unknown;
       for (const result of results) {
@@ -76,11 +82,23 @@ export function startReplicaSetController(deps: ReplicaSetControllerDeps): Worke
           const pod = toWire(result.value) as Pod;
           pods.store.recordWrite(pod);
           const message = `Created pod: ${pod.metadata?.name}`;
-          events.record({ regarding: regardingRs(rs), type: 'Normal', reason: 'SuccessfulCreate', message, source: SOURCE });
+          events.record({
+            regarding: regardingRs(rs),
+            type: 'Normal',
+            reason: 'SuccessfulCreate',
+            message,
+            source: SOURCE,
+          });
         } else {
           failure ??= result.reason;
           const message = `Error creating: ${describeError(result.reason)}`;
-          events.record({ regarding: regardingRs(rs), type: 'Warning', reason: 'FailedCreate', message, source: SOURCE });
+          events.record({
+            regarding: regardingRs(rs),
+            type: 'Warning',
+            reason: 'FailedCreate',
+            message,
+            source: SOURCE,
+          });
         }
       }
       // Like kube's slow start: a failing batch stops the rest of this sync.
@@ -103,13 +121,21 @@ export function startReplicaSetController(deps: ReplicaSetControllerDeps): Worke
           throw error;
         }
         const message = `Deleted pod: ${pod.metadata?.name}`;
-        events.record({ regarding: regardingRs(rs), type: 'Normal', reason: 'SuccessfulDelete', message, source: SOURCE });
+        events.record({
+          regarding: regardingRs(rs),
+          type: 'Normal',
+          reason: 'SuccessfulDelete',
+          message,
+          source: SOURCE,
+        });
       }),
     );
   };
 
   const setOwners = async (pod: Pod, ownerReferences: unknown[]) => {
-    const body = { metadata: { uid: pod.metadata?.uid, resourceVersion: pod.metadata?.resourceVersion, ownerReferences } };
+    const body = {
+      metadata: { uid: pod.metadata?.uid, resourceVersion: pod.metadata?.resourceVersion, ownerReferences },
+    };
     try {
       const patched = await clients.core.patchNamespacedPod(
         { name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', body },
@@ -139,7 +165,11 @@ export function startReplicaSetController(deps: ReplicaSetControllerDeps): Worke
         failure = error;
       }
       // The status is written even when managing pods failed, as kube does.
-      const patch = statusPatch(rs.status as Record<string, unknown>, { ...decision.status }, REPLICASET_STATUS_FIELDS);
+      const patch = statusPatch(
+        rs.status as Record<string, unknown>,
+        { ...decision.status },
+        REPLICASET_STATUS_FIELDS,
+      );
       if (patch) {
         try {
           const patched = await clients.apps.patchNamespacedReplicaSetStatus(

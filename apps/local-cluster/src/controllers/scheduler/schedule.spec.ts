@@ -12,26 +12,44 @@ describe('schedulePod', () => {
   });
 
   it('breaks ties by name so the choice is deterministic', () => {
-    expect(schedulePod(pod({ name: 'p' }), [info(node('b')), info(node('a'))])).toEqual({ type: 'bind', nodeName: 'a' });
+    expect(schedulePod(pod({ name: 'p' }), [info(node('b')), info(node('a'))])).toEqual({
+      type: 'bind',
+      nodeName: 'a',
+    });
   });
 
   it('counts requests of the pods already on a node', () => {
-    const full = info(node('a', { cpu: '2', memory: '4Gi', pods: '110' }), [pod({ name: 'x', node: 'a', requests: { cpu: '1500m' } })]);
+    const full = info(node('a', { cpu: '2', memory: '4Gi', pods: '110' }), [
+      pod({ name: 'x', node: 'a', requests: { cpu: '1500m' } }),
+    ]);
     const free = info(node('b', { cpu: '2', memory: '4Gi', pods: '110' }));
-    expect(schedulePod(pod({ name: 'p', requests: { cpu: '1' } }), [full, free])).toEqual({ type: 'bind', nodeName: 'b' });
+    expect(schedulePod(pod({ name: 'p', requests: { cpu: '1' } }), [full, free])).toEqual({
+      type: 'bind',
+      nodeName: 'b',
+    });
   });
 
   it.each([
     ['cpu', { cpu: '9' }, '0/2 nodes are available: 2 Insufficient cpu.'],
     ['memory', { memory: '64Gi' }, '0/2 nodes are available: 2 Insufficient memory.'],
-    ['both', { cpu: '9', memory: '64Gi' }, '0/2 nodes are available: 2 Insufficient cpu, 2 Insufficient memory.'],
+    [
+      'both',
+      { cpu: '9', memory: '64Gi' },
+      '0/2 nodes are available: 2 Insufficient cpu, 2 Insufficient memory.',
+    ],
   ])('reports insufficient %s the way kube-scheduler does', (_name, requests, message) => {
-    expect(schedulePod(pod({ name: 'p', requests }), [info(node('a')), info(node('b'))])).toEqual({ type: 'unschedulable', message });
+    expect(schedulePod(pod({ name: 'p', requests }), [info(node('a')), info(node('b'))])).toEqual({
+      type: 'unschedulable',
+      message,
+    });
   });
 
   it('respects max pods', () => {
     const tiny = info(node('a', { cpu: '8', memory: '8Gi', pods: '1' }), [pod({ name: 'x', node: 'a' })]);
-    expect(schedulePod(pod({ name: 'p' }), [tiny])).toEqual({ type: 'unschedulable', message: '0/1 nodes are available: 1 Too many pods.' });
+    expect(schedulePod(pod({ name: 'p' }), [tiny])).toEqual({
+      type: 'unschedulable',
+      message: '0/1 nodes are available: 1 Too many pods.',
+    });
   });
 
   it('mixes reasons, counted and sorted', () => {
@@ -39,7 +57,11 @@ describe('schedulePod', () => {
     unschedulable.spec = { unschedulable: true };
     const notReady = node('b');
     notReady.status!.conditions = [{ type: 'Ready', status: 'False' }];
-    const result = schedulePod(pod({ name: 'p', requests: { cpu: '100' } }), [info(unschedulable), info(notReady), info(node('c'))]);
+    const result = schedulePod(pod({ name: 'p', requests: { cpu: '100' } }), [
+      info(unschedulable),
+      info(notReady),
+      info(node('c')),
+    ]);
     expect(result).toEqual({
       type: 'unschedulable',
       message:
@@ -88,7 +110,12 @@ describe('needsScheduling and the Unschedulable condition', () => {
   it('sets PodScheduled=False/Unschedulable once per message', () => {
     const status = unschedulableConditions(pod({ name: 'p' }), 'msg', '2025-01-01T00:00:00Z');
     expect(status?.conditions).toContainEqual(
-      expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'msg' }),
+      expect.objectContaining({
+        type: 'PodScheduled',
+        status: 'False',
+        reason: 'Unschedulable',
+        message: 'msg',
+      }),
     );
     const again = pod({ name: 'p' });
     again.status = status;

@@ -16,9 +16,7 @@ export interface NodeInfo {
   pods: Pod[];
 }
 
-export type ScheduleResult =
-  | { type: 'bind'; nodeName: string }
-  | { type: 'unschedulable'; message: string };
+export type ScheduleResult = { type: 'bind'; nodeName: string } | { type: 'unschedulable'; message: string };
 
 interface Taint {
   key: string;
@@ -29,7 +27,9 @@ interface Taint {
 const NOT_READY_TAINT: Taint = { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' };
 
 export function isNodeReady(node: Node): boolean {
-  return (node.status?.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True');
+  return (node.status?.conditions ?? []).some(
+    (condition) => condition.type === 'Ready' && condition.status === 'True',
+  );
 }
 
 function tolerates(pod: Pod, taint: Taint): boolean {
@@ -51,15 +51,21 @@ function untoleratedTaint(pod: Pod, node: Node): Taint | undefined {
 
 function matchesNodeSelector(pod: Pod, node: Node): boolean {
   const labels = node.metadata?.labels ?? {};
-  for (const [key, value] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[key] !== value) return false;
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  for (const [key, value] of Object.entries(pod.spec?.nodeSelector ?? {}))
+    if (labels[key] !== value) return false;
+  const terms =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (!terms || terms.length === 0) return true;
   // Terms are ORed; the requirements inside one term are ANDed.
   return terms.some((term) => {
-    const byLabel = (term.matchExpressions ?? []).every((requirement) => requirementMatches(requirement, labels));
+    const byLabel = (term.matchExpressions ?? []).every((requirement) =>
+      requirementMatches(requirement, labels),
+    );
     const fields = { 'metadata.name': node.metadata?.name ?? '' };
     const byField = (term.matchFields ?? []).every((requirement) => requirementMatches(requirement, fields));
-    return byLabel && byField && ((term.matchExpressions?.length ?? 0) > 0 || (term.matchFields?.length ?? 0) > 0);
+    return (
+      byLabel && byField && ((term.matchExpressions?.length ?? 0) > 0 || (term.matchFields?.length ?? 0) > 0)
+    );
   });
 }
 
@@ -70,7 +76,10 @@ function sumRequests(pods: Pod[], nonZero: boolean): Resources {
 /** Why the pod does not fit on the node (kube's wording), or an empty list when it does. */
 export function fitFailures(pod: Pod, info: NodeInfo): string[] {
   const { node } = info;
-  if (node.spec?.unschedulable && !tolerates(pod, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }))
+  if (
+    node.spec?.unschedulable &&
+    !tolerates(pod, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })
+  )
     return ['node(s) were unschedulable'];
   const taint = untoleratedTaint(pod, node);
   if (taint) return [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`];
@@ -135,7 +144,8 @@ export function needsScheduling(pod: Pod): boolean {
 export function unschedulableConditions(pod: Pod, message: string, now: string): Pod['status'] | undefined {
   const conditions = pod.status?.conditions ?? [];
   const current = conditions.find((condition) => condition.type === 'PodScheduled');
-  if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return undefined;
+  if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message)
+    return undefined;
   const condition = {
     type: 'PodScheduled',
     status: 'False',

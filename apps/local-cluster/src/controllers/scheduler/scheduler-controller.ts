@@ -48,7 +48,10 @@ export function startScheduler(deps: SchedulerDeps): Workers {
     update: (pod, old) => {
       onPod(pod);
       // Capacity freed: a pod started terminating or finished.
-      if ((pod.metadata?.deletionTimestamp && !old.metadata?.deletionTimestamp) || (isTerminal(pod) && !isTerminal(old)))
+      if (
+        (pod.metadata?.deletionTimestamp && !old.metadata?.deletionTimestamp) ||
+        (isTerminal(pod) && !isTerminal(old))
+      )
         retryParked();
     },
     delete: (pod) => {
@@ -120,12 +123,21 @@ export function startScheduler(deps: SchedulerDeps): Workers {
           throw error;
         }
         parked.delete(key);
-        pods.store.recordAssumed({ ...pod, spec: { ...pod.spec, containers: pod.spec?.containers ?? [], nodeName: result.nodeName } });
+        pods.store.recordAssumed({
+          ...pod,
+          spec: { ...pod.spec, containers: pod.spec?.containers ?? [], nodeName: result.nodeName },
+        });
         const message = `Successfully assigned ${pod.metadata?.namespace}/${pod.metadata?.name} to ${result.nodeName}`;
         events.record({ regarding, type: 'Normal', reason: 'Scheduled', message, source });
         return;
       }
-      events.record({ regarding, type: 'Warning', reason: 'FailedScheduling', message: result.message, source });
+      events.record({
+        regarding,
+        type: 'Warning',
+        reason: 'FailedScheduling',
+        message: result.message,
+        source,
+      });
       const status = unschedulableConditions(pod, result.message, rfc3339(clock()));
       if (status) {
         try {

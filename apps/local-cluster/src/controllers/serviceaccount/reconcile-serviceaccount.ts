@@ -12,7 +12,8 @@ export function reconcileServiceAccount(
   namespace: Namespace | undefined,
   existing: ServiceAccount | undefined,
 ): ServiceAccountAction[] {
-  if (!namespace || namespace.metadata?.deletionTimestamp || namespace.status?.phase === 'Terminating') return [];
+  if (!namespace || namespace.metadata?.deletionTimestamp || namespace.status?.phase === 'Terminating')
+    return [];
   if (existing) return [];
   return [
     {

@@ -34,7 +34,10 @@ export function startServiceAccountController(deps: ServiceAccountControllerDeps
       const existing = serviceAccounts.store.get(name, DEFAULT_SERVICE_ACCOUNT);
       for (const action of reconcileServiceAccount(namespaces.store.get('', name), existing)) {
         try {
-          const created = await clients.core.createNamespacedServiceAccount({ namespace: name, body: asBody(action.serviceAccount) });
+          const created = await clients.core.createNamespacedServiceAccount({
+            namespace: name,
+            body: asBody(action.serviceAccount),
+          });
           serviceAccounts.store.recordWrite(toWire(created) as ServiceAccount);
         } catch (error) {
           // Already there, or the namespace is going or gone (403 Forbidden / 404).

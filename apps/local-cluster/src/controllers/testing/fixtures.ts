@@ -5,24 +5,30 @@ let counter = 0;
 export const uid = (prefix = 'uid'): string => `${prefix}-${++counter}`;
 
 export const T0 = Date.parse('2025-01-01T00:00:00Z');
-export const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString().replace('.000Z', 'Z');
+export const at = (seconds: number): string =>
+  new Date(T0 + seconds * 1000).toISOString().replace('.000Z', 'Z');
 
-export function template(image = 'nginx:1', labels: Record<string, string> = { app: 'web' }): PodTemplateSpec {
+export function template(
+  image = 'nginx:1',
+  labels: Record<string, string> = { app: 'web' },
+): PodTemplateSpec {
   return { metadata: { labels }, spec: { containers: [{ name: 'web', image }] } };
 }
 
-export function deployment(overrides: {
-  name?: string;
-  replicas?: number;
-  image?: string;
-  strategy?: NonNullable<Deployment['spec']>['strategy'];
-  generation?: number;
-  status?: Deployment['status'];
-  annotations?: Record<string, string>;
-  paused?: boolean;
-  progressDeadlineSeconds?: number;
-  revisionHistoryLimit?: number;
-} = {}): Deployment {
+export function deployment(
+  overrides: {
+    name?: string;
+    replicas?: number;
+    image?: string;
+    strategy?: NonNullable<Deployment['spec']>['strategy'];
+    generation?: number;
+    status?: Deployment['status'];
+    annotations?: Record<string, string>;
+    paused?: boolean;
+    progressDeadlineSeconds?: number;
+    revisionHistoryLimit?: number;
+  } = {},
+): Deployment {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -38,7 +44,10 @@ export function deployment(overrides: {
       replicas: overrides.replicas ?? 3,
       selector: { matchLabels: { app: 'web' } },
       template: template(overrides.image),
-      strategy: overrides.strategy ?? { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+      strategy: overrides.strategy ?? {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+      },
       ...(overrides.paused ? { paused: true } : {}),
       progressDeadlineSeconds: overrides.progressDeadlineSeconds ?? 600,
       revisionHistoryLimit: overrides.revisionHistoryLimit ?? 10,
@@ -78,14 +87,23 @@ export function replicaSet(overrides: {
       creationTimestamp: at(overrides.created ?? 0),
       labels,
       annotations: {
-        ...(overrides.revision !== undefined ? { 'deployment.kubernetes.io/revision': String(overrides.revision) } : {}),
+        ...(overrides.revision !== undefined
+          ? { 'deployment.kubernetes.io/revision': String(overrides.revision) }
+          : {}),
         ...overrides.annotations,
       },
       ...(overrides.ownerUid === null
         ? {}
         : {
             ownerReferences: [
-              { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: overrides.ownerUid ?? 'deploy-uid', controller: true, blockOwnerDeletion: true },
+              {
+                apiVersion: 'apps/v1',
+                kind: 'Deployment',
+                name: 'web',
+                uid: overrides.ownerUid ?? 'deploy-uid',
+                controller: true,
+                blockOwnerDeletion: true,
+              },
             ],
           }),
     },
@@ -129,7 +147,14 @@ export function pod(overrides: {
       ...(overrides.ownerUid
         ? {
             ownerReferences: [
-              { apiVersion: 'apps/v1', kind: overrides.ownerKind ?? 'ReplicaSet', name: 'owner', uid: overrides.ownerUid, controller: true, blockOwnerDeletion: true },
+              {
+                apiVersion: 'apps/v1',
+                kind: overrides.ownerKind ?? 'ReplicaSet',
+                name: 'owner',
+                uid: overrides.ownerUid,
+                controller: true,
+                blockOwnerDeletion: true,
+              },
             ],
           }
         : {}),
@@ -152,15 +177,30 @@ export function pod(overrides: {
       conditions:
         overrides.ready === undefined
           ? []
-          : [{ type: 'Ready', status: overrides.ready ? 'True' : 'False', lastTransitionTime: at(overrides.readySince ?? 0) }],
+          : [
+              {
+                type: 'Ready',
+                status: overrides.ready ? 'True' : 'False',
+                lastTransitionTime: at(overrides.readySince ?? 0),
+              },
+            ],
       containerStatuses: [
-        { name: 'web', image: 'nginx', imageID: '', ready: overrides.ready ?? false, restartCount: overrides.restarts ?? 0 },
+        {
+          name: 'web',
+          image: 'nginx',
+          imageID: '',
+          ready: overrides.ready ?? false,
+          restartCount: overrides.restarts ?? 0,
+        },
       ],
     },
   };
 }
 
-export function node(name: string, allocatable: Record<string, string> = { cpu: '8', memory: '32Gi', pods: '110' }): Node {
+export function node(
+  name: string,
+  allocatable: Record<string, string> = { cpu: '8', memory: '32Gi', pods: '110' },
+): Node {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -170,12 +210,14 @@ export function node(name: string, allocatable: Record<string, string> = { cpu: 
   };
 }
 
-export function service(overrides: {
-  name?: string;
-  selector?: Record<string, string>;
-  ports?: NonNullable<Service['spec']>['ports'];
-  publishNotReadyAddresses?: boolean;
-} = {}): Service {
+export function service(
+  overrides: {
+    name?: string;
+    selector?: Record<string, string>;
+    ports?: NonNullable<Service['spec']>['ports'];
+    publishNotReadyAddresses?: boolean;
+  } = {},
+): Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',

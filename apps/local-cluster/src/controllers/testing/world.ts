@@ -19,7 +19,10 @@ export class World {
   private version = 100;
   private readyAt = new Map<string, number>();
 
-  constructor(deployment: Deployment, private readonly readyAfterMs = 1000) {
+  constructor(
+    deployment: Deployment,
+    private readonly readyAfterMs = 1000,
+  ) {
     this.deployment = structuredClone(deployment);
   }
 
@@ -29,7 +32,12 @@ export class World {
 
   /** One Deployment sync; returns its actions. */
   syncDeployment(): DeploymentAction[] {
-    const decision = reconcileDeployment({ deployment: this.deployment, replicaSets: this.replicaSets, pods: this.pods, now: this.now });
+    const decision = reconcileDeployment({
+      deployment: this.deployment,
+      replicaSets: this.replicaSets,
+      pods: this.pods,
+      now: this.now,
+    });
     for (const action of decision.actions) this.apply(action);
     return decision.actions;
   }
@@ -38,7 +46,13 @@ export class World {
     switch (action.type) {
       case 'createReplicaSet': {
         const rs = structuredClone(action.replicaSet);
-        rs.metadata = { ...rs.metadata, uid: `${rs.metadata?.name}-uid`, resourceVersion: this.rv(), generation: 1, creationTimestamp: new Date(this.now).toISOString() };
+        rs.metadata = {
+          ...rs.metadata,
+          uid: `${rs.metadata?.name}-uid`,
+          resourceVersion: this.rv(),
+          generation: 1,
+          creationTimestamp: new Date(this.now).toISOString(),
+        };
         rs.status = { replicas: 0 };
         this.replicaSets.push(rs);
         return;
@@ -50,7 +64,8 @@ export class World {
           rs.metadata!.generation = (rs.metadata?.generation ?? 1) + 1;
         }
         if (action.minReadySeconds !== undefined) rs.spec!.minReadySeconds = action.minReadySeconds;
-        if (action.annotations) rs.metadata!.annotations = { ...rs.metadata?.annotations, ...action.annotations };
+        if (action.annotations)
+          rs.metadata!.annotations = { ...rs.metadata?.annotations, ...action.annotations };
         rs.metadata!.resourceVersion = this.rv();
         return;
       }
@@ -64,7 +79,10 @@ export class World {
         return;
       }
       case 'setDeploymentRevision':
-        this.deployment.metadata!.annotations = { ...this.deployment.metadata?.annotations, 'deployment.kubernetes.io/revision': action.revision };
+        this.deployment.metadata!.annotations = {
+          ...this.deployment.metadata?.annotations,
+          'deployment.kubernetes.io/revision': action.revision,
+        };
         return;
       case 'updateStatus':
         this.deployment.status = structuredClone(action.status);
@@ -84,7 +102,13 @@ export class World {
           for (let i = 0; i < action.count; i++) {
             const pod = structuredClone(action.pod);
             const name = `${pod.metadata?.generateName}${this.rv()}`;
-            pod.metadata = { ...pod.metadata, name, uid: `${name}-uid`, resourceVersion: this.rv(), creationTimestamp: new Date(this.now).toISOString() };
+            pod.metadata = {
+              ...pod.metadata,
+              name,
+              uid: `${name}-uid`,
+              resourceVersion: this.rv(),
+              creationTimestamp: new Date(this.now).toISOString(),
+            };
             pod.spec = { ...pod.spec!, nodeName: 'n1' };
             pod.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] };
             this.readyAt.set(name, this.now + this.readyAfterMs);
@@ -95,7 +119,11 @@ export class World {
           this.pods = this.pods.filter((pod) => !doomed.has(pod.metadata?.uid));
         }
       }
-      const patch = statusPatch(rs.status as Record<string, unknown>, { ...decision.status }, REPLICASET_STATUS_FIELDS);
+      const patch = statusPatch(
+        rs.status as Record<string, unknown>,
+        { ...decision.status },
+        REPLICASET_STATUS_FIELDS,
+      );
       if (patch) rs.status = { ...rs.status, ...decision.status };
     }
   }
@@ -106,12 +134,17 @@ export class World {
     for (const pod of this.pods) {
       const due = this.readyAt.get(pod.metadata?.name ?? '');
       if (due !== undefined && due <= this.now)
-        pod.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(due).toISOString() }] };
+        pod.status = {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(due).toISOString() }],
+        };
     }
   }
 
   readyPods(): number {
-    return this.pods.filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+    return this.pods.filter((pod) =>
+      pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    ).length;
   }
 
   /** Deployment, then ReplicaSets, until nothing changes. */
