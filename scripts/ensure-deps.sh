@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs whatever is missing for cite to run and test on Debian 12: etcd-server and redis-server from Debian,
-# and the npm packages (which bring Node 22). Idempotent and quick when nothing is missing.
+# Installs whatever is missing for cite to run and test on Debian 12: etcd-server, redis-server and docker-registry
+# from Debian, and the npm packages (which bring Node 22). Idempotent and quick when nothing is missing.
 # Usage: ensure-deps.sh [system] [npm]   (both when no argument)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +16,8 @@ if [[ " $want " == *" system "* ]]; then
   missing=()
   command -v etcd >/dev/null || missing+=(etcd-server)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  # Docker Registry v2 (/usr/bin/docker-registry): the deployer's image checks are tested against it.
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
   if ((${#missing[@]})); then
     echo "cite: installing Debian packages: ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive

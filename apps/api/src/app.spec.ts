@@ -1,52 +1,24 @@
-import { PassThrough } from 'node:stream';
 import request from 'supertest';
-import type { DependencyCheck } from '@cite/http';
 import { createLogger } from '@cite/logging';
 import { createRedis, pingRedis } from '@cite/queue';
-import { EtcdStore } from '@cite/store';
-import { freePort, testEtcdEndpoint, testRedisUrl, uniquePrefix } from '@cite/test-support';
+import { MetadataStore } from '@cite/store';
+import { freePort } from '@cite/test-support';
 import { createApp } from './app';
+import { ADMIN_TOKEN, startHarness, type Harness } from './testing/harness';
 
-function capturedLogger() {
-  const stream = new PassThrough();
-  const lines: Record<string, unknown>[] = [];
-  stream.on('data', (c: Buffer) =>
-    c
-      .toString()
-      .split('\n')
-      .filter(Boolean)
-      .forEach((l) => lines.push(JSON.parse(l))),
-  );
-  return { logger: createLogger({ app: 'api', stream, level: 'debug' }), lines };
-}
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness('app');
+});
+afterAll(() => h.close());
 
 describe('api bootstrap', () => {
-  let store: EtcdStore;
-  let redis: ReturnType<typeof createRedis>;
-
-  beforeAll(async () => {
-    store = await EtcdStore.create({
-      endpoints: [testEtcdEndpoint()],
-      prefix: uniquePrefix('api'),
-      timeoutMs: 1_000,
-    });
-    redis = createRedis(testRedisUrl());
-    await new Promise((r) => (redis.status === 'ready' ? r(undefined) : redis.once('ready', r)));
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await store.close();
-  });
-
-  const realChecks = (): DependencyCheck[] => [
-    { name: 'etcd', check: () => store.ping() },
-    { name: 'redis', check: () => pingRedis(redis) },
-  ];
-
   it('/healthz answers without asking dependencies', async () => {
-    const { logger } = capturedLogger();
     const app = createApp({
-      logger,
+      logger: createLogger({ app: 'api', level: 'error' }),
+      store: h.store,
+      queue: h.queue,
       dependencies: [{ name: 'etcd', check: () => Promise.reject(new Error('down')) }],
     });
     const res = await request(app).get('/healthz');
@@ -54,18 +26,17 @@ describe('api bootstrap', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('/readyz reports every dependency ok against the real etcd and Redis', async () => {
-    const { logger } = capturedLogger();
-    const res = await request(createApp({ logger, dependencies: realChecks() })).get('/readyz');
+  it('/readyz reports etcd and Redis ok against the real ones', async () => {
+    const res = await request(h.app).get('/readyz');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
+    expect(Object.keys(res.body.dependencies).sort()).toEqual(['etcd', 'redis']);
     expect(res.body.dependencies.etcd.ok).toBe(true);
     expect(res.body.dependencies.redis.ok).toBe(true);
   });
 
   it('/readyz is 503 naming the dependency that is down', async () => {
-    const { logger } = capturedLogger();
-    const deadEtcd = await EtcdStore.create({
+    const deadStore = await MetadataStore.create({
       endpoints: [`http://127.0.0.1:${await freePort()}`],
       timeoutMs: 300,
       verify: false,
@@ -73,15 +44,16 @@ describe('api bootstrap', () => {
     const deadRedis = createRedis(`redis://127.0.0.1:${await freePort()}`);
     deadRedis.on('error', () => undefined);
     try {
-      const res = await request(
-        createApp({
-          logger,
-          dependencies: [
-            { name: 'etcd', check: () => deadEtcd.ping() },
-            { name: 'redis', check: () => pingRedis(deadRedis) },
-          ],
-        }),
-      ).get('/readyz');
+      const app = createApp({
+        logger: createLogger({ app: 'api', level: 'error' }),
+        store: deadStore,
+        queue: h.queue,
+        dependencies: [
+          { name: 'etcd', check: () => deadStore.ping() },
+          { name: 'redis', check: () => pingRedis(deadRedis) },
+        ],
+      });
+      const res = await request(app).get('/readyz');
       expect(res.status).toBe(503);
       expect(res.body.status).toBe('unavailable');
       expect(res.body.dependencies.etcd).toMatchObject({ ok: false });
@@ -89,20 +61,17 @@ describe('api bootstrap', () => {
       expect(res.body.dependencies.etcd.error).toMatch(/etcd/i);
     } finally {
       deadRedis.disconnect();
-      await deadEtcd.close();
+      await deadStore.close();
     }
   });
 
   it('gives every response a request id, echoing a sane caller id, and writes a JSON access log line', async () => {
-    const { logger, lines } = capturedLogger();
-    const app = createApp({ logger, dependencies: [] });
-    const res = await request(app).get('/healthz').set('x-request-id', 'trace-42');
+    const res = await request(h.app).get('/healthz').set('x-request-id', 'trace-42');
     expect(res.headers['x-request-id']).toBe('trace-42');
-    const generated = await request(app).get('/healthz');
+    const generated = await request(h.app).get('/healthz');
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     await new Promise((r) => setImmediate(r));
-    const access = lines.find((l) => l['requestId'] === 'trace-42');
-    expect(access).toMatchObject({
+    expect(h.logs.find((l) => l['requestId'] === 'trace-42')).toMatchObject({
       message: 'request',
       method: 'GET',
       path: '/healthz',
@@ -112,8 +81,7 @@ describe('api bootstrap', () => {
   });
 
   it('answers unknown routes with the one error shape', async () => {
-    const { logger } = capturedLogger();
-    const res = await request(createApp({ logger, dependencies: [] })).get('/api/v1/nothing-here');
+    const res = await request(h.app).get('/api/v1/nothing-here').set('authorization', h.admin);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({
       error: { code: 'not_found', message: 'no route for GET /api/v1/nothing-here', details: [] },
@@ -121,13 +89,61 @@ describe('api bootstrap', () => {
   });
 
   it('maps malformed JSON to 400 naming the body, never 500', async () => {
-    const { logger } = capturedLogger();
-    const res = await request(createApp({ logger, dependencies: [] }))
+    const res = await request(h.app)
       .post('/api/v1/services')
+      .set('authorization', h.admin)
       .set('content-type', 'application/json')
       .send('{"name": ');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_input');
     expect(res.body.error.details[0].path).toBe('body');
+  });
+
+  it('names the body when it is missing or not an object', async () => {
+    for (const body of ['[1, 2]', '"text"']) {
+      const res = await request(h.app)
+        .post('/api/v1/services')
+        .set('authorization', h.admin)
+        .set('content-type', 'application/json')
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['body']);
+    }
+    const none = await request(h.app).post('/api/v1/services/x/scale').set('authorization', h.admin);
+    expect(none.status).toBe(404);
+  });
+});
+
+describe('authentication', () => {
+  it.each([
+    ['no token', undefined, 'Bearer realm="cite"'],
+    ['a wrong token', 'Bearer not-the-token', 'Bearer realm="cite", error="invalid_token"'],
+    [
+      'a wrong cite_ token',
+      `Bearer cite_${'a'.repeat(20)}_${'b'.repeat(43)}`,
+      'Bearer realm="cite", error="invalid_token"',
+    ],
+    ['another scheme', `Basic ${ADMIN_TOKEN}`, 'Bearer realm="cite", error="invalid_request"'],
+  ])('refuses %s with 401 and WWW-Authenticate', async (_case, header, challenge) => {
+    for (const [method, path] of [
+      ['get', '/api/v1/services'],
+      ['post', '/api/v1/services'],
+      ['get', '/api/v1/tokens'],
+      ['get', '/api/v1/nothing-here'],
+    ] as const) {
+      const call = request(h.app)[method](path);
+      const res = await (header === undefined ? call : call.set('authorization', header));
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe(challenge);
+      expect(res.body.error.code).toBe('unauthenticated');
+      expect(res.body.error.details[0].path).toBe('headers.authorization');
+      expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts/);
+    }
+  });
+
+  it('lets /healthz, /readyz, the OpenAPI document and the docs page through without a token', async () => {
+    for (const path of ['/healthz', '/readyz', '/api/v1/openapi.json', '/api/docs']) {
+      expect((await request(h.app).get(path)).status).toBe(200);
+    }
   });
 });

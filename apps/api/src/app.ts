@@ -1,23 +1,77 @@
-import express, { type Express } from 'express';
+import { IdempotencyStore, ObservedStatusStore, ReleaseLog, ServiceCatalog } from '@cite/catalog';
 import { errorHandler, healthRoutes, notFound, requestContext, type DependencyCheck } from '@cite/http';
 import type { Logger } from '@cite/logging';
+import type { JobQueue } from '@cite/queue';
+import type { MetadataStore } from '@cite/store';
+import express, { Router, type Express } from 'express';
+import { auditTrail } from './http/audit';
+import { authenticated } from './http/authentication';
+import { rootIssuesAtBody } from './http/errors';
+import { idempotent } from './http/idempotency';
+import { auditRoutes } from './routes/audit';
+import { docsRoutes } from './routes/docs';
+import { lockRoutes } from './routes/locks';
+import { releaseRoutes } from './routes/releases';
+import { serviceRoutes } from './routes/services';
+import { tokenRoutes } from './routes/tokens';
 
 export interface ApiDeps {
   logger: Logger;
-  /** What /readyz asks: etcd and Redis. */
-  dependencies: DependencyCheck[];
+  store: MetadataStore;
+  queue: JobQueue;
+  /** `CITE_ADMIN_TOKEN`: the bootstrap admin; without it only stored tokens authenticate. */
+  adminToken?: string;
+  /** What /readyz asks; etcd and the job queue's Redis by default. */
+  dependencies?: DependencyCheck[];
   shuttingDown?: () => boolean;
+  /** Aborted at shutdown: open SSE streams end so the server can close. */
+  streams?: AbortSignal;
+  /** Injected for tests. @defaultValue `() => new Date()` */
+  now?: () => Date;
 }
 
-/** The API's Express app: wiring only. Routes for services, releases and tokens mount here as they arrive. */
+/** Paths under /api/v1 that need no token (the GitHub webhook receiver authenticates by signature). */
+const PUBLIC_API_PATHS = [/^\/webhooks\//];
+
+/** The API's Express app: wiring only; the deciding lives in `@cite/auth` and `@cite/catalog`. */
 export function createApp(deps: ApiDeps): Express {
+  const now = deps.now ?? (() => new Date());
+  const { store } = deps;
+  const catalog = new ServiceCatalog({
+    store,
+    queue: deps.queue,
+    observed: new ObservedStatusStore(store.etcd),
+    logs: new ReleaseLog(store.etcd, now),
+    now,
+  });
+  const idempotency = idempotent({ store: new IdempotencyStore(store.etcd), now });
+  const authenticate = authenticated({ store, adminToken: deps.adminToken, now });
+  const dependencies = deps.dependencies ?? [
+    { name: 'etcd', check: () => store.ping() },
+    { name: 'redis', check: () => deps.queue.ping() },
+  ];
+
+  const api = Router();
+  api.use((req, res, next) =>
+    PUBLIC_API_PATHS.some((path) => path.test(req.path)) ? next() : authenticate(req, res, next),
+  );
+  api.use(express.json({ limit: '1mb' }));
+  api.use(auditTrail({ store, now }));
+  api.use(serviceRoutes({ catalog, idempotent: idempotency }));
+  api.use(releaseRoutes({ catalog, idempotent: idempotency, streams: deps.streams }));
+  api.use(tokenRoutes({ store, now }));
+  api.use(auditRoutes({ store }));
+  api.use(lockRoutes({ store }));
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestContext(deps.logger));
-  app.use(healthRoutes(deps.dependencies, deps.shuttingDown));
-  app.use(express.json({ limit: '1mb' }));
+  app.use(healthRoutes(dependencies, deps.shuttingDown));
+  app.use(docsRoutes());
+  app.use('/api/v1', api);
   app.use(notFound);
+  app.use(rootIssuesAtBody);
   app.use(errorHandler(deps.logger));
   return app;
 }

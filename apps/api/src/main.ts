@@ -1,39 +1,47 @@
 import { loadConfigOrExit } from '@cite/config';
 import { exitOnSignals, serve } from '@cite/http';
 import { createLogger } from '@cite/logging';
-import { createRedis, pingRedis } from '@cite/queue';
-import { EtcdStore } from '@cite/store';
+import { createJobQueue } from '@cite/queue';
+import { MetadataStore } from '@cite/store';
 import { createApp } from './app';
 
 const config = loadConfigOrExit(process.env, 'api');
 const logger = createLogger({ app: 'api', level: config.log.level });
 
-const store = await EtcdStore.create({
+const store = await MetadataStore.create({
   endpoints: config.etcd.endpoints,
   prefix: config.etcd.prefix,
   timeoutMs: config.etcd.timeoutMs,
   // Start even while etcd is down: /readyz says so, and calls answer 503 until it is back.
   verify: false,
 });
-const redis = createRedis(config.redis.url, { name: 'cite-api' });
-redis.on('error', () => undefined); // state is reported by /readyz; ioredis reconnects by itself
+// The BullMQ producer; its Redis connection reconnects by itself, and /readyz reports it meanwhile.
+const queue = createJobQueue(config.redis.url);
+if (config.auth.adminToken === undefined) {
+  logger.warn('CITE_ADMIN_TOKEN is not set: only stored API tokens authenticate');
+}
 
+const streams = new AbortController();
 let shuttingDown = () => false;
 const app = createApp({
   logger,
-  dependencies: [
-    { name: 'etcd', check: () => store.ping() },
-    { name: 'redis', check: () => pingRedis(redis) },
-  ],
+  store,
+  queue,
+  adminToken: config.auth.adminToken,
   shuttingDown: () => shuttingDown(),
+  streams: streams.signal,
 });
 
 const running = await serve(app, {
   host: config.api.host,
   port: config.api.port,
   logger,
-  cleanups: [() => redis.quit().then(() => undefined), () => store.close()],
+  cleanups: [() => queue.close(), () => store.close()],
 });
 shuttingDown = running.shuttingDown;
 logger.info('api listening', { url: `http://${config.api.host}:${running.port}` });
-exitOnSignals(running.close, logger);
+exitOnSignals(() => {
+  // Open event streams would hold the server open for the whole grace period: end them first.
+  streams.abort();
+  return running.close();
+}, logger);

@@ -27,6 +27,48 @@ describe('api process', () => {
     expect(api.output()).toContain('"message":"stopped"');
   });
 
+  it('ends open event streams at SIGTERM and exits 0 promptly', async () => {
+    const port = await freePort();
+    const token = 'main-spec-admin-token-0123456789abcdef';
+    const api = await runApp('api', {
+      CITE_API_PORT: String(port),
+      CITE_ETCD_ENDPOINTS: testEtcdEndpoint(),
+      CITE_ETCD_PREFIX: uniquePrefix('api-main-sse'),
+      CITE_REDIS_URL: testRedisUrl(),
+      CITE_ADMIN_TOKEN: token,
+    });
+    await api.waitForOutput('api listening');
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${base}/services`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'sse', team: 't', image: 'registry.local:5000/t/sse', port: 80 }),
+    });
+    expect(created.status).toBe(201);
+    const deployed = await fetch(`${base}/services/sse/deploys`, {
+      method: 'POST',
+      headers,
+      body: '{"image":"v1"}',
+    });
+    expect(deployed.status).toBe(202);
+    const stream = await fetch(`${base}/services/sse/releases/1/events`, { headers });
+    expect(stream.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = stream.body!.getReader();
+    let text = '';
+    while (!text.includes('event: status')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text).toContain('event: status');
+    const started = Date.now();
+    expect(await api.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // The server ended the stream rather than the connection being cut mid-way.
+    expect((await reader.read()).done).toBe(true);
+  }, 20_000);
+
   it('stops at start with one line naming a bad configuration key', async () => {
     const api = await runApp('api', { CITE_API_PORT: 'eighty' });
     expect(await api.exited).toBe(78);

@@ -22,7 +22,7 @@ const root = path.resolve(import.meta.dirname, '../../..');
 const local = path.join(root, '.local');
 const runDir = path.join(local, 'run');
 /** cite's own processes, in start order. The deployer and watcher join as they land. */
-const apps = ['local-cluster', 'api'] as const;
+const apps = ['local-cluster', 'api', 'deployer'] as const;
 const apiPort = Number(process.env['CITE_API_PORT'] ?? 8080);
 
 function say(line: string) {

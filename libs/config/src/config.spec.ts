@@ -24,7 +24,30 @@ describe('loadConfig', () => {
       api: { host: '127.0.0.1', port: 8080 },
       log: { level: 'info' },
       auth: {},
+      kube: {},
+      registry: {},
+      deployer: {
+        concurrency: 8,
+        progressDeadlineSeconds: 120,
+        jobLockSeconds: 30,
+        lockTtlSeconds: 15,
+        shutdownGraceSeconds: 20,
+      },
     });
+  });
+
+  it('reads the deployer keys: kubeconfig path, registry URL without a trailing slash, integers', () => {
+    const config = loadConfig({
+      env: {
+        CITE_KUBECONFIG: '/etc/cite/kubeconfig',
+        CITE_REGISTRY_URL: 'http://127.0.0.1:5000/',
+        CITE_DEPLOYER_CONCURRENCY: '3',
+        CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: '30',
+      },
+    });
+    expect(config.kube).toEqual({ kubeconfig: '/etc/cite/kubeconfig' });
+    expect(config.registry).toEqual({ url: 'http://127.0.0.1:5000' });
+    expect(config.deployer).toMatchObject({ concurrency: 3, progressDeadlineSeconds: 30 });
   });
 
   it('lets the environment override the file and the file override defaults', () => {
@@ -59,6 +82,11 @@ describe('loadConfig', () => {
       'CITE_LOG_LEVEL: must be one of error, warn, info, http, debug (got "loud")',
     ],
     [{ CITE_ETCD_TIMEOUT_MS: '5' }, 'CITE_ETCD_TIMEOUT_MS: must be an integer 100–60000 (got "5")'],
+    [{ CITE_DEPLOYER_CONCURRENCY: '0' }, 'CITE_DEPLOYER_CONCURRENCY: must be an integer 1–256 (got "0")'],
+    [
+      { CITE_REGISTRY_URL: 'registry:5000' },
+      'CITE_REGISTRY_URL: "registry:5000" must use http: or https: (got "registry:5000")',
+    ],
   ])('rejects %j with one line naming the key', (env, message) => {
     const error = errorOf(() => loadConfig({ env }));
     expect(error.message).toBe(message);

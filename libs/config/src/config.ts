@@ -10,6 +10,17 @@ export interface CiteConfig {
   api: { host: string; port: number };
   log: { level: LogLevel };
   auth: { adminToken?: string };
+  /** Where the deployer finds the cluster; no kubeconfig means the client's defaults (KUBECONFIG, ~/.kube, in-cluster). */
+  kube: { kubeconfig?: string };
+  /** The image registry checked before deploying, when set. */
+  registry: { url?: string };
+  deployer: {
+    concurrency: number;
+    progressDeadlineSeconds: number;
+    jobLockSeconds: number;
+    lockTtlSeconds: number;
+    shutdownGraceSeconds: number;
+  };
 }
 
 export interface ConfigSources {
@@ -80,6 +91,13 @@ function check(key: ConfigKey, value: string): string | undefined {
       }
       return undefined;
     }
+    case 'integer': {
+      const min = key.min ?? 0;
+      const max = key.max ?? Number.MAX_SAFE_INTEGER;
+      if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+        return `must be an integer ${min}–${max}`;
+      return undefined;
+    }
     case 'host':
       return /^[A-Za-z0-9.:-]+$/.test(value) ? undefined : 'must be a host name or IP address';
     case 'prefix':
@@ -142,6 +160,9 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
     );
   }
   const adminToken = get('CITE_ADMIN_TOKEN');
+  const kubeconfig = get('CITE_KUBECONFIG');
+  const registryUrl = get('CITE_REGISTRY_URL');
+  const integer = (env: string) => Number(get(env));
   return {
     etcd: {
       endpoints: get('CITE_ETCD_ENDPOINTS')!
@@ -154,6 +175,15 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
     api: { host: get('CITE_API_HOST')!, port: Number(get('CITE_API_PORT')) },
     log: { level: get('CITE_LOG_LEVEL') as LogLevel },
     auth: adminToken === undefined ? {} : { adminToken },
+    kube: kubeconfig === undefined ? {} : { kubeconfig },
+    registry: registryUrl === undefined ? {} : { url: registryUrl.replace(/\/+$/, '') },
+    deployer: {
+      concurrency: integer('CITE_DEPLOYER_CONCURRENCY'),
+      progressDeadlineSeconds: integer('CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS'),
+      jobLockSeconds: integer('CITE_DEPLOYER_JOB_LOCK_SECONDS'),
+      lockTtlSeconds: integer('CITE_DEPLOYER_LOCK_TTL_SECONDS'),
+      shutdownGraceSeconds: integer('CITE_DEPLOYER_SHUTDOWN_GRACE_SECONDS'),
+    },
   };
 }
 

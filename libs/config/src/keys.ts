@@ -3,7 +3,8 @@
  * the same place. Environment variables win over the YAML file (`CITE_CONFIG_FILE`), which wins over defaults.
  */
 
-export type KeyKind = 'string' | 'url' | 'urls' | 'port' | 'host' | 'prefix' | 'enum' | 'secret' | 'path';
+export type KeyKind =
+  'string' | 'url' | 'urls' | 'port' | 'host' | 'prefix' | 'enum' | 'secret' | 'path' | 'integer';
 
 export interface ConfigKey {
   /** Environment variable name. */
@@ -15,6 +16,9 @@ export interface ConfigKey {
   default?: string;
   /** Allowed values for `enum`. */
   values?: readonly string[];
+  /** Inclusive bounds for `integer`. */
+  min?: number;
+  max?: number;
   /** Which apps must have it set; others treat it as optional. */
   requiredBy?: readonly string[];
   description: string;
@@ -77,5 +81,69 @@ export const CONFIG_KEYS = [
     file: 'auth.adminToken',
     kind: 'secret',
     description: 'Bootstrap admin bearer token (at least 32 characters). Never logged.',
+  },
+  {
+    env: 'CITE_KUBECONFIG',
+    file: 'kube.kubeconfig',
+    kind: 'path',
+    description:
+      'Kubeconfig file of the cluster the deployer writes to. Unset: `KUBECONFIG`, `~/.kube/config` or the in-cluster service account, in that order.',
+  },
+  {
+    env: 'CITE_REGISTRY_URL',
+    file: 'registry.url',
+    kind: 'url',
+    description:
+      'Docker Registry v2 base URL (`http://127.0.0.1:5000`). When set, the deployer checks that an image on this registry exists before applying it and fails the release fast with "image not found".',
+  },
+  {
+    env: 'CITE_DEPLOYER_CONCURRENCY',
+    file: 'deployer.concurrency',
+    kind: 'integer',
+    min: 1,
+    max: 256,
+    default: '8',
+    description:
+      'Release and deletion jobs one deployer process works on at once (per queue; one service is never worked on twice at once).',
+  },
+  {
+    env: 'CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS',
+    file: 'deployer.progressDeadlineSeconds',
+    kind: 'integer',
+    min: 5,
+    max: 3600,
+    default: '120',
+    description:
+      "The Deployments' `progressDeadlineSeconds`: a rollout that makes no progress for this long fails with the pods' reason.",
+  },
+  {
+    env: 'CITE_DEPLOYER_JOB_LOCK_SECONDS',
+    file: 'deployer.jobLockSeconds',
+    kind: 'integer',
+    min: 2,
+    max: 600,
+    default: '30',
+    description:
+      'BullMQ job lock: a deployer that dies mid-job hands its job to another deployer after about this long (stalled-job check).',
+  },
+  {
+    env: 'CITE_DEPLOYER_LOCK_TTL_SECONDS',
+    file: 'deployer.lockTtlSeconds',
+    kind: 'integer',
+    min: 2,
+    max: 600,
+    default: '15',
+    description:
+      "Lease TTL of a service's etcd lock (`locks/service/<name>`): a dead deployer blocks the service for at most this long.",
+  },
+  {
+    env: 'CITE_DEPLOYER_SHUTDOWN_GRACE_SECONDS',
+    file: 'deployer.shutdownGraceSeconds',
+    kind: 'integer',
+    min: 0,
+    max: 3600,
+    default: '20',
+    description:
+      'On SIGTERM, how long running jobs may take to finish before they are handed back to the queue for another deployer.',
   },
 ] as const satisfies readonly ConfigKey[];

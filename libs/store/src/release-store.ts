@@ -42,12 +42,19 @@ export class ReleaseStore {
 
   /**
    * Stores `draft` as the service's next release (n + 1, n the highest so far). `NotFoundError` when the
-   * service does not exist; `InputError` (with field paths) when the release would be invalid.
+   * service does not exist; `InputError` (with field paths) when the release would be invalid. With
+   * `serviceModRevision`, only while the service record is still at that revision (the draft was built from
+   * it): `ConflictError` when it changed since, and nothing is written.
    */
-  async allocate(service: string, draft: ReleaseDraft): Promise<Versioned<Release>> {
+  async allocate(
+    service: string,
+    draft: ReleaseDraft,
+    options: { serviceModRevision?: number } = {},
+  ): Promise<Versioned<Release>> {
     const allocated = await this.sequence.allocate(service, (number) => ({ ...draft, service, number }), {
       requireKey: this.serviceKey(service),
       requireKind: 'service',
+      requireModRevision: options.serviceModRevision,
     });
     return { value: allocated.value, modRevision: allocated.modRevision };
   }

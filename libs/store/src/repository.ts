@@ -134,6 +134,43 @@ export class Repository<T> {
     return { value: encoded.value, modRevision: putRevision(result) };
   }
 
+  /**
+   * Writes a new record that etcd removes by itself about `ttlSeconds` later: it is attached to a lease of its
+   * own that nobody keeps alive (idempotency records, webhook deliveries). `ConflictError` when the id is taken.
+   * `update(…, { keepLease: true })` changes it without detaching it from its lease.
+   */
+  async createExpiring(id: string, value: T, ttlSeconds: number): Promise<Versioned<T>> {
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) {
+      throw new InputError(`ttlSeconds must be a positive integer, got ${ttlSeconds}`);
+    }
+    const key = this.keyOf(id);
+    const encoded = this.encode(id, value);
+    const lease = await this.conn.run(`grant lease for ${key}`, () =>
+      this.conn.client.leaseClient.leaseGrant({ TTL: ttlSeconds }),
+    );
+    const revoke = () =>
+      this.conn
+        .run('revoke lease', () => this.conn.client.leaseClient.leaseRevoke({ ID: lease.ID }))
+        .catch(() => undefined);
+    let result;
+    try {
+      result = await this.conn.txn(
+        `create ${key}`,
+        [{ key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: 0 }],
+        [this.conn.client.put(key).value(encoded.json).lease(lease.ID)],
+        [],
+      );
+    } catch (error) {
+      await revoke();
+      throw error;
+    }
+    if (!result.succeeded) {
+      await revoke();
+      throw new ConflictError(`${this.kind} ${id} already exists (${key})`);
+    }
+    return { value: encoded.value, modRevision: putRevision(result) };
+  }
+
   /** Writes a record whatever is there (for records with one writer, like the watcher's endpoints). */
   async put(id: string, value: T): Promise<Versioned<T>> {
     const key = this.keyOf(id);
@@ -161,16 +198,23 @@ export class Repository<T> {
 
   /**
    * Replaces a record if it is still at `expectedModRevision`; `ConflictError` naming the key when someone
-   * wrote it since, `NotFoundError` when it is gone.
+   * wrote it since, `NotFoundError` when it is gone. `keepLease` keeps a record made by `createExpiring` on
+   * its lease (a plain put would detach it and make it permanent).
    */
-  async update(id: string, value: T, expectedModRevision: number): Promise<Versioned<T>> {
+  async update(
+    id: string,
+    value: T,
+    expectedModRevision: number,
+    options: { keepLease?: boolean } = {},
+  ): Promise<Versioned<T>> {
     const key = this.keyOf(id);
     assertRevision(expectedModRevision);
     const encoded = this.encode(id, value);
+    const put = this.conn.client.put(key).value(encoded.json);
     const result = await this.conn.txn(
       `update ${key}`,
       [{ key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: expectedModRevision }],
-      [this.conn.client.put(key).value(encoded.json)],
+      [options.keepLease ? put.ignoreLease() : put],
       [this.conn.client.get(key)],
     );
     if (!result.succeeded)

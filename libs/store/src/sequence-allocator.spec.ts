@@ -50,6 +50,24 @@ describe('SequenceAllocator', () => {
     await expect(storedNumbers('busy')).resolves.toEqual(range(500));
   });
 
+  it('builds a record valid only at its real number in a fresh allocator (rollbacks name an earlier release)', async () => {
+    const Ref = z
+      .object({ service: z.string(), number: z.number().int().positive(), of: z.number().int().positive() })
+      .refine((value) => value.of < value.number, { message: 'must name an earlier record', path: ['of'] });
+    const records = () => store.repository({ keyspace: 'releases/', kind: 'release', schema: Ref });
+    const seeded = store.sequence(releasesOf(store));
+    await seeded.allocate('refs', (number) => ({ service: 'refs', number, pid: 0 }));
+    await seeded.allocate('refs', (number) => ({ service: 'refs', number, pid: 0 }));
+    // A new allocator (another process) knows nothing and would first try number 1, where `of: 2` is invalid.
+    const fresh = store.sequence(records());
+    const allocated = await fresh.allocate('refs', (number) => ({ service: 'refs', number, of: 2 }));
+    expect(allocated.number).toBe(3);
+    // A record invalid at any number is still refused.
+    await expect(
+      store.sequence(records()).allocate('refs', (number) => ({ service: 'refs', number, of: number })),
+    ).rejects.toBeInstanceOf(InputError);
+  });
+
   it('numbers each service on its own, stored in the zero-padded layout', async () => {
     const sequence = store.sequence(releasesOf(store));
     const a = await sequence.allocate('alpha', (number) => ({ service: 'alpha', number, pid: 0 }));
@@ -107,7 +125,8 @@ describe('SequenceAllocator', () => {
       return { service: 'ghost', number: -number, pid: 0 };
     });
     await expect(invalid).rejects.toBeInstanceOf(InputError);
-    expect(calls).toBe(1);
+    // Once at the cached number, once more at the highest number read from etcd (the cache may be stale), no more.
+    expect(calls).toBe(2);
     await expect(sequence.allocate('a/b', build)).rejects.toBeInstanceOf(InputError);
   });
 

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '@cite/errors';
+import { ConflictError, InputError, NotFoundError } from '@cite/errors';
 import type { ICompare } from 'etcd3';
 import type { EtcdConnection } from './etcd-connection';
 import { KeyedMutex } from './keyed-mutex';
@@ -22,6 +22,11 @@ export interface AllocateOptions {
   requireKey?: string;
   /** What `requireKey` is, for the error message. */
   requireKind?: string;
+  /**
+   * Allocate only while `requireKey` is still at this mod revision: the record was built from what was read
+   * at that revision, and a change since would make it stale. `ConflictError` (nothing written) otherwise.
+   */
+  requireModRevision?: number;
 }
 
 export interface Allocated<T> extends Versioned<T> {
@@ -81,7 +86,17 @@ export class SequenceAllocator<T> {
     for (let attempt = 1; ; attempt++) {
       const id = `${group}/${padReleaseNumber(next)}`;
       const key = `${base}${padReleaseNumber(next)}`;
-      const encoded = this.repository.encode(id, build(next));
+      let encoded: { value: T; json: string };
+      try {
+        encoded = this.repository.encode(id, build(next));
+      } catch (error) {
+        // A record may be valid only at its real number (a rollback must name an earlier release): when `next`
+        // is a guess from an empty cache, learn the highest number from etcd and build again.
+        if (!(error instanceof InputError) || informed) throw error;
+        next = (await this.highest(base, digitsEnd)) + 1;
+        informed = true;
+        continue;
+      }
       const compare: ICompare[] = [
         // Nothing at or above `next` exists…
         {
@@ -104,6 +119,14 @@ export class SequenceAllocator<T> {
           result: 'Greater',
           create_revision: 0,
         });
+        if (options.requireModRevision !== undefined) {
+          compare.push({
+            key: Buffer.from(options.requireKey),
+            target: 'Mod',
+            result: 'Equal',
+            mod_revision: options.requireModRevision,
+          });
+        }
       }
       const failure = [
         this.conn.client.getAll().inRange({ start: base, end: digitsEnd }).sort('Key', 'Descend').limit(1),
@@ -125,6 +148,16 @@ export class SequenceAllocator<T> {
           `${options.requireKind ?? 'record'} for ${group} not found (${options.requireKey})`,
         );
       }
+      const required = result.responses[1]?.response_range?.kvs[0];
+      if (
+        options.requireModRevision !== undefined &&
+        required &&
+        Number(required.mod_revision) !== options.requireModRevision
+      ) {
+        throw new ConflictError(
+          `${options.requireKind ?? 'record'} ${group} changed: ${options.requireKey} is at revision ${required.mod_revision}, expected ${options.requireModRevision}`,
+        );
+      }
       const highest = result.responses[0]?.response_range?.kvs[0];
       const highestNumber = highest ? parseReleaseNumber(highest.key.toString().slice(base.length)) : 0;
       if (highestNumber === null) {
@@ -143,5 +176,19 @@ export class SequenceAllocator<T> {
       if (informed) await this.sleep(allocationBackoff(attempt, this.random));
       informed = true;
     }
+  }
+
+  /** The highest number stored under `base` (0 when none). */
+  private async highest(base: string, digitsEnd: Buffer): Promise<number> {
+    const keys = await this.conn.run(`read highest ${base}`, () =>
+      this.conn.client
+        .getAll()
+        .inRange({ start: base, end: digitsEnd })
+        .sort('Key', 'Descend')
+        .limit(1)
+        .keys(),
+    );
+    const last = keys[0];
+    return last === undefined ? 0 : (parseReleaseNumber(last.slice(base.length)) ?? 0);
   }
 }

@@ -1,0 +1,88 @@
+/**
+ * cite-deployer: BullMQ workers for the releases and deletions queues — the only writer of cite's Kubernetes
+ * objects. Wiring only; the deciding lives in @cite/deploy and @cite/kube.
+ */
+import os from 'node:os';
+import { ObservedStatusStore, ReleaseLog } from '@cite/catalog';
+import { loadConfigOrExit } from '@cite/config';
+import { createImageRegistry, DeletionRunner, ReleaseRunner } from '@cite/deploy';
+import { exitOnSignals } from '@cite/http';
+import { KubeCluster } from '@cite/kube';
+import { createLogger } from '@cite/logging';
+import { createJobQueue, createWorker } from '@cite/queue';
+import { MetadataStore } from '@cite/store';
+
+const config = loadConfigOrExit(process.env, 'deployer');
+const logger = createLogger({ app: 'deployer', level: config.log.level });
+const owner = `${os.hostname()}/${process.pid}`;
+
+const store = await MetadataStore.create({
+  endpoints: config.etcd.endpoints,
+  prefix: config.etcd.prefix,
+  timeoutMs: config.etcd.timeoutMs,
+  // Start while etcd is down: jobs fail transiently and retry until it is back.
+  verify: false,
+});
+const cluster = KubeCluster.fromKubeconfig({ kubeconfigPath: config.kube.kubeconfig });
+const queue = createJobQueue(config.redis.url);
+const registry = config.registry.url ? createImageRegistry({ url: config.registry.url }) : undefined;
+const observed = new ObservedStatusStore(store.etcd);
+const lock = { lockTtlSeconds: config.deployer.lockTtlSeconds, lockWaitMs: 30_000, owner };
+
+const releases = new ReleaseRunner({
+  store,
+  cluster,
+  log: new ReleaseLog(store.etcd),
+  observed,
+  logger,
+  enqueue: (job) => queue.enqueueRelease(job),
+  render: { progressDeadlineSeconds: config.deployer.progressDeadlineSeconds },
+  ...(registry ? { registry } : {}),
+  ...lock,
+});
+const deletions = new DeletionRunner({ store, cluster, observed, logger, ...lock });
+
+const workerOptions = {
+  redisUrl: config.redis.url,
+  concurrency: config.deployer.concurrency,
+  lockDurationMs: config.deployer.jobLockSeconds * 1000,
+  logger,
+  name: owner,
+};
+const workers = [
+  createWorker(
+    'releases',
+    async (run) => {
+      const outcome = await releases.run(run.data, run);
+      logger.info('release job done', { ...run.data, jobId: run.id, attempt: run.attempt, ...outcome });
+    },
+    workerOptions,
+  ),
+  createWorker(
+    'deletions',
+    async (run) => {
+      const outcome = await deletions.run(run.data, run.signal);
+      logger.info('deletion job done', { ...run.data, jobId: run.id, ...outcome });
+    },
+    workerOptions,
+  ),
+];
+
+logger.info('deployer ready', {
+  cluster: cluster.server,
+  registry: config.registry.url ?? null,
+  concurrency: config.deployer.concurrency,
+  owner,
+});
+
+const graceMs = config.deployer.shutdownGraceSeconds * 1000;
+exitOnSignals(
+  async () => {
+    // Stop taking jobs; running ones finish within the grace period or go back to the queue.
+    await Promise.all(workers.map((worker) => worker.close({ graceMs })));
+    await queue.close();
+    await store.close();
+  },
+  logger,
+  graceMs + 10_000,
+);

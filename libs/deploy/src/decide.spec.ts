@@ -1,0 +1,171 @@
+import type { Release } from '@cite/model';
+import { exampleRelease, exampleService } from '@cite/model/testing';
+import {
+  decideRelease,
+  planAutoRollback,
+  rollbackDraft,
+  rollbackTarget,
+  supersedableWithoutLock,
+} from './decide';
+
+const service = exampleService({ name: 'web' });
+const release = (number: number, overrides: Partial<Release> = {}): Release =>
+  exampleRelease({ service: 'web', number, image: `registry.local:5000/shop/web:v${number}`, ...overrides });
+
+describe('decideRelease', () => {
+  it.each<[string, Release, Release | null, string, boolean | undefined]>([
+    ['the newest pending release deploys', release(3), release(3), 'deploy', false],
+    [
+      'an interrupted (in_progress) release resumes',
+      release(3, { status: 'in_progress' }),
+      release(3),
+      'deploy',
+      true,
+    ],
+    ['a succeeded release is skipped', release(3, { status: 'succeeded' }), release(3), 'skip', undefined],
+    ['a failed release is skipped', release(3, { status: 'failed' }), release(4), 'skip', undefined],
+    ['a superseded release is skipped', release(3, { status: 'superseded' }), release(4), 'skip', undefined],
+    ['a newer pending release supersedes', release(3), release(4), 'supersede', undefined],
+    [
+      'a newer succeeded release supersedes',
+      release(3),
+      release(5, { status: 'succeeded' }),
+      'supersede',
+      undefined,
+    ],
+    [
+      'a newer failed release still supersedes',
+      release(3),
+      release(4, { status: 'failed' }),
+      'supersede',
+      undefined,
+    ],
+    [
+      'a newer release supersedes an interrupted one',
+      release(3, { status: 'in_progress' }),
+      release(4),
+      'supersede',
+      undefined,
+    ],
+  ])('%s', (_, subject, newest, action, resume) => {
+    const decision = decideRelease({ release: subject, service, newest });
+    expect(decision.action).toBe(action);
+    if (decision.action === 'deploy') expect(decision.resume).toBe(resume);
+  });
+
+  it('supersedes releases of a service being deleted, or gone', () => {
+    expect(
+      decideRelease({ release: release(3), service: { ...service, state: 'deleting' }, newest: release(3) }),
+    ).toEqual({
+      action: 'supersede',
+      message: 'service web is deleting; release 3 not applied',
+    });
+    expect(decideRelease({ release: release(3), service: null, newest: release(3) }).action).toBe(
+      'supersede',
+    );
+  });
+
+  it('says which release superseded', () => {
+    expect(decideRelease({ release: release(3), service, newest: release(9) })).toEqual({
+      action: 'supersede',
+      message: 'superseded by release 9',
+    });
+  });
+
+  it('supersedes without the lock only releases still pending', () => {
+    expect(supersedableWithoutLock({ release: release(3), service, newest: release(4) })).toBe(true);
+    expect(
+      supersedableWithoutLock({
+        release: release(3, { status: 'in_progress' }),
+        service,
+        newest: release(4),
+      }),
+    ).toBe(false);
+    expect(supersedableWithoutLock({ release: release(4), service, newest: release(4) })).toBe(false);
+  });
+});
+
+describe('rollbackTarget', () => {
+  const history = [
+    release(1, { status: 'succeeded' }),
+    release(2, { status: 'succeeded' }),
+    release(3, { status: 'failed' }),
+    release(4, { status: 'superseded' }),
+    release(5, { status: 'failed' }),
+  ];
+
+  it.each([
+    [5, 2],
+    [3, 2],
+    [2, 1],
+    [1, null],
+  ])('before release %i → release %p', (before, target) => {
+    expect(rollbackTarget(before, history)?.number ?? null).toBe(target);
+  });
+
+  it('does not depend on the order of the history', () => {
+    expect(rollbackTarget(5, [...history].reverse())?.number).toBe(2);
+  });
+});
+
+describe('planAutoRollback', () => {
+  const failed = release(5, { status: 'failed', failureReason: 'ImagePullBackOff' });
+  const history = [release(4, { status: 'succeeded' }), failed];
+
+  it('rolls back to the last good release', () => {
+    const plan = planAutoRollback({ failed, service, newest: failed, history });
+    expect(plan.action === 'rollback' && plan.target.number).toBe(4);
+  });
+
+  it.each<[string, Parameters<typeof planAutoRollback>[0], RegExp]>([
+    [
+      'auto-rollback off',
+      { failed, service: { ...service, autoRollback: false }, newest: failed, history },
+      /off/,
+    ],
+    [
+      'a failed rollback',
+      { failed: { ...failed, cause: 'rollback', rollbackOf: 4 }, service, newest: failed, history },
+      /not rolled back again/,
+    ],
+    ['a newer release queued', { failed, service, newest: release(6), history }, /release 6 is newer/],
+    [
+      'nothing succeeded before',
+      { failed, service, newest: failed, history: [failed] },
+      /nothing to roll back to/,
+    ],
+    [
+      'service deleting',
+      { failed, service: { ...service, state: 'deleting' }, newest: failed, history },
+      /not active/,
+    ],
+  ])('does not roll back: %s', (_, input, why) => {
+    const plan = planAutoRollback(input);
+    expect(plan.action).toBe('none');
+    expect(plan.action === 'none' && plan.message).toMatch(why);
+  });
+});
+
+describe('rollbackDraft', () => {
+  it("copies the target's image and config as a pending rollback by the deployer", () => {
+    const target = release(4, {
+      status: 'succeeded',
+      digest: `sha256:${'a'.repeat(64)}`,
+      config: { ...release(4).config, replicas: 5 },
+    });
+    const failed = release(5, { status: 'failed', failureReason: 'CrashLoopBackOff' });
+    const draft = rollbackDraft(target, failed, new Date('2024-05-02T00:00:00Z'));
+    expect(draft).toMatchObject({
+      image: target.image,
+      digest: target.digest,
+      config: target.config,
+      cause: 'rollback',
+      rollbackOf: 4,
+      actor: 'system:deployer',
+      status: 'pending',
+      createdAt: '2024-05-02T00:00:00.000Z',
+      message: 'automatic rollback to release 4: release 5 failed (CrashLoopBackOff)',
+    });
+    expect(draft.config).not.toBe(target.config);
+  });
+});

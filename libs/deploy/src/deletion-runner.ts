@@ -1,0 +1,81 @@
+/**
+ * The executor of a deletion job: under the service's lock, removes the service's Ingress, Service and
+ * Deployment (the Deployment's ReplicaSets and pods go with it by garbage collection) and marks the service
+ * `deleted`. The team namespace stays: other services of the team live there, and an empty namespace costs
+ * nothing. Running it twice changes nothing.
+ */
+import type { ObservedStatusStore } from '@cite/catalog';
+import { ConflictError } from '@cite/errors';
+import type { Logger } from '@cite/logging';
+import type { DeletionJob } from '@cite/queue';
+import type { MetadataStore } from '@cite/store';
+import type { Cluster, ObjectKind } from '@cite/kube';
+import { serviceLockName } from './release-runner';
+
+export interface DeletionRunnerOptions {
+  store: MetadataStore;
+  cluster: Cluster;
+  /** `status/<service>` is forgotten once the objects are gone, when given. */
+  observed?: ObservedStatusStore;
+  logger: Logger;
+  lockTtlSeconds?: number;
+  lockWaitMs?: number;
+  owner?: string;
+  clock?: () => Date;
+}
+
+export interface DeletionOutcome {
+  /** Objects that were there and are now deleted. */
+  deleted: ObjectKind[];
+  /** `deleted` when this run marked the service; `active` when the job was stale (the service lives). */
+  serviceState: 'deleted' | 'active' | 'gone';
+}
+
+const KINDS: ObjectKind[] = ['Ingress', 'Service', 'Deployment'];
+
+export class DeletionRunner {
+  constructor(private readonly options: DeletionRunnerOptions) {}
+
+  async run(job: DeletionJob, signal: AbortSignal): Promise<DeletionOutcome> {
+    const { store, cluster, logger } = this.options;
+    const lock = await store.etcd.acquireLock(serviceLockName(job.service), {
+      ttlSeconds: this.options.lockTtlSeconds ?? 15,
+      waitMs: this.options.lockWaitMs ?? 30_000,
+      signal,
+      ...(this.options.owner ? { owner: this.options.owner } : {}),
+    });
+    try {
+      const found = await store.services.get(job.service);
+      if (found?.value.state === 'active') {
+        // Deleted and created again before this job ran: the objects belong to the new service now.
+        logger.warn('deletion job for an active service ignored', { ...job });
+        return { deleted: [], serviceState: 'active' };
+      }
+      const deleted: ObjectKind[] = [];
+      for (const kind of KINDS) {
+        if (await cluster.delete({ kind, namespace: job.namespace, name: job.service })) deleted.push(kind);
+      }
+      await this.options.observed?.remove(job.service);
+      if (!found) return { deleted, serviceState: 'gone' };
+      for (let attempt = 1; ; attempt++) {
+        const current = await store.services.get(job.service);
+        if (!current || current.value.state !== 'deleting') break;
+        try {
+          const now = (this.options.clock ?? (() => new Date()))().toISOString();
+          await store.services.update(
+            job.service,
+            { ...current.value, state: 'deleted', deletedAt: now, updatedAt: now },
+            current.modRevision,
+          );
+          break;
+        } catch (error) {
+          if (!(error instanceof ConflictError) || attempt >= 5) throw error;
+        }
+      }
+      logger.info('service deleted', { service: job.service, namespace: job.namespace, deleted });
+      return { deleted, serviceState: 'deleted' };
+    } finally {
+      await lock.release().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+export {
+  decideRelease,
+  DEPLOYER_ACTOR,
+  planAutoRollback,
+  rollbackDraft,
+  rollbackTarget,
+  supersedableWithoutLock,
+  type ReleaseDecision,
+  type ReleaseFacts,
+  type RollbackPlan,
+} from './decide';
+export {
+  createImageRegistry,
+  splitImage,
+  type ImageCheck,
+  type ImageRegistry,
+  type RegistryOptions,
+} from './image-registry';
+export { observedStatusOf } from './observed';
+export { deployLogMessage, deployStepOf, type DeployLogLine, type DeployStep } from './deploy-log';
+export {
+  NOT_APPLIED_REASONS,
+  ReleaseRunner,
+  serviceLockName,
+  type ReleaseOutcome,
+  type ReleaseRunnerOptions,
+  type RunContext,
+} from './release-runner';
+export { DeletionRunner, type DeletionOutcome, type DeletionRunnerOptions } from './deletion-runner';

@@ -1,0 +1,456 @@
+/**
+ * The executor of a release job: takes the service's lock, re-reads etcd, decides (`decideRelease`), applies
+ * through the `Cluster` port, follows the rollout to a verdict and records it once, with compare-and-swap.
+ * Running a job twice changes nothing; a run interrupted anywhere is resumed by the next run.
+ */
+import type { ObservedStatusStore, ReleaseLog } from '@cite/catalog';
+import { ConflictError, InputError, isCiteError, UnavailableError } from '@cite/errors';
+import type { Logger } from '@cite/logging';
+import {
+  isTerminalReleaseStatus,
+  teamNamespace,
+  type Release,
+  type ReleaseStatus,
+  type Service,
+} from '@cite/model';
+import { classifyJobError, type ReleaseJob } from '@cite/queue';
+import type { MetadataStore, Versioned } from '@cite/store';
+import {
+  DEFAULT_PROGRESS_DEADLINE_SECONDS,
+  observeService,
+  renderService,
+  trackRollout,
+  type Cluster,
+  type RenderOptions,
+  type RolloutState,
+} from '@cite/kube';
+import {
+  decideRelease,
+  planAutoRollback,
+  rollbackDraft,
+  rollbackTarget,
+  supersedableWithoutLock,
+  type ReleaseFacts,
+} from './decide';
+import type { ImageRegistry } from './image-registry';
+import { deployLogMessage, type DeployLogLine } from './deploy-log';
+import { observedStatusOf } from './observed';
+
+/** Failure reasons after which nothing new ran in the cluster, so there is nothing to roll back. */
+export const NOT_APPLIED_REASONS = ['ImageNotFound', 'InvalidSpec', 'RetriesExhausted'] as const;
+
+/** The lock name of a service (`locks/service/<name>` in etcd). */
+export const serviceLockName = (service: string): string => `service/${service}`;
+
+export interface ReleaseRunnerOptions {
+  store: MetadataStore;
+  cluster: Cluster;
+  /** Enqueues a release job (the deployer's own producer): automatic rollbacks, healing lost enqueues. */
+  enqueue: (job: ReleaseJob) => Promise<void>;
+  /** The release's deploy log (`releaselogs/…`, read by the api). */
+  log: ReleaseLog;
+  /** `status/<service>`: written while a rollout is followed and when it ends, when given. */
+  observed?: ObservedStatusStore;
+  logger: Logger;
+  /** Checked before applying when set. */
+  registry?: ImageRegistry;
+  render?: RenderOptions;
+  /** Service lock lease TTL. @defaultValue 15 */
+  lockTtlSeconds?: number;
+  /** How long a job waits for the service lock before retrying later. @defaultValue 30000 */
+  lockWaitMs?: number;
+  /** How long past the progress deadline the tracker waits for Kubernetes' verdict. @defaultValue 60000 */
+  trackMarginMs?: number;
+  /** Lock owner shown to admins. @defaultValue host/pid */
+  owner?: string;
+  clock?: () => Date;
+}
+
+export interface RunContext {
+  /** Aborted when the worker shuts down: stop and let the job be handed back. */
+  signal: AbortSignal;
+  /** No retry follows a transient failure of this run: record a verdict instead of leaving the release open. */
+  isFinalAttempt: boolean;
+  attempt: number;
+}
+
+export interface ReleaseOutcome {
+  status: ReleaseStatus | 'missing';
+  reason?: string;
+  /** The automatic rollback release created by this run. */
+  rollback?: number;
+}
+
+interface Final {
+  status: 'succeeded' | 'failed' | 'superseded';
+  message: string;
+  failureReason?: string;
+  digest?: string;
+}
+
+export class ReleaseRunner {
+  private readonly clock: () => Date;
+  private readonly render: RenderOptions;
+
+  constructor(private readonly options: ReleaseRunnerOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.render = options.render ?? {};
+  }
+
+  async run(job: ReleaseJob, context: RunContext): Promise<ReleaseOutcome> {
+    const { store } = this.options;
+    const found = await store.releases.get(job.service, job.release);
+    if (!found) {
+      this.options.logger.warn('release not found; nothing to do', { ...job });
+      return { status: 'missing' };
+    }
+    const facts = await this.facts(found.value);
+    if (isTerminalReleaseStatus(found.value.status)) {
+      return { status: found.value.status, ...(await this.followUps(found.value, facts)) };
+    }
+    if (supersedableWithoutLock(facts)) {
+      // Nothing touches the cluster, so compare-and-swap on the release is enough; the lock holder, if any,
+      // loses its own compare-and-swap and re-reads.
+      const decision = decideRelease(facts);
+      const message = decision.action === 'supersede' ? decision.message : 'superseded';
+      const done = await this.finish(found, { status: 'superseded', message }).catch((error: unknown) =>
+        error instanceof ConflictError ? null : Promise.reject(error),
+      );
+      if (done) {
+        await this.line(done.value, { level: 'info', step: 'superseded', message });
+        await this.followUps(done.value, { ...facts, release: done.value });
+        return { status: done.value.status };
+      }
+    }
+    const lock = await store.etcd.acquireLock(serviceLockName(job.service), {
+      ttlSeconds: this.options.lockTtlSeconds ?? 15,
+      waitMs: this.options.lockWaitMs ?? 30_000,
+      signal: context.signal,
+      ...(this.options.owner ? { owner: this.options.owner } : {}),
+    });
+    const lost = new AbortController();
+    void lock.ended.then(() => {
+      if (!released) lost.abort(new UnavailableError('etcd', `lost the lock ${lock.name}`));
+    });
+    let released = false;
+    try {
+      return await this.runLocked(job, {
+        ...context,
+        signal: AbortSignal.any([context.signal, lost.signal]),
+      });
+    } finally {
+      released = true;
+      await lock.release().catch(() => undefined);
+    }
+  }
+
+  private async facts(release: Release): Promise<ReleaseFacts> {
+    const [service, newest] = await Promise.all([
+      this.options.store.services.get(release.service),
+      this.options.store.releases.latest(release.service),
+    ]);
+    return { release, service: service?.value ?? null, newest: newest?.value ?? null };
+  }
+
+  private async runLocked(job: ReleaseJob, context: RunContext): Promise<ReleaseOutcome> {
+    const current = await this.options.store.releases.require(job.service, job.release);
+    const facts = await this.facts(current.value);
+    const decision = decideRelease(facts);
+    switch (decision.action) {
+      case 'skip':
+        return { status: current.value.status, ...(await this.followUps(current.value, facts)) };
+      case 'supersede': {
+        const done = await this.finish(current, { status: 'superseded', message: decision.message });
+        await this.line(done.value, { level: 'info', step: 'superseded', message: decision.message });
+        return { status: done.value.status, ...(await this.followUps(done.value, facts)) };
+      }
+      case 'deploy':
+        return this.deploy(current, facts.service as Service, context);
+    }
+  }
+
+  private async deploy(
+    current: Versioned<Release>,
+    service: Service,
+    context: RunContext,
+  ): Promise<ReleaseOutcome> {
+    const { store } = this.options;
+    let versioned = current;
+    const release = current.value;
+    if (release.status === 'pending') {
+      versioned = await store.releases.update(
+        { ...release, status: 'in_progress', startedAt: this.clock().toISOString(), message: 'applying' },
+        current.modRevision,
+      );
+      await this.line(release, {
+        level: 'info',
+        step: 'started',
+        message: `release ${release.number}: ${release.cause} of ${release.image} by ${release.actor}`,
+      });
+    } else {
+      await this.line(release, {
+        level: 'warn',
+        step: 'started',
+        message: `release ${release.number}: resuming an interrupted run (attempt ${context.attempt})`,
+      });
+    }
+    let verdict: RolloutState;
+    let digest = release.digest;
+    try {
+      if (this.options.registry) {
+        const check = await this.options.registry.check(release.image);
+        if (!check.found) {
+          return await this.fail(versioned, {
+            status: 'failed',
+            failureReason: 'ImageNotFound',
+            message: `image not found: ${release.image} (${this.options.registry.url} answered ${check.status})`,
+          });
+        }
+        if ('skipped' in check) {
+          await this.line(release, {
+            level: 'info',
+            step: 'image',
+            message: `image ${release.image} is not on ${this.options.registry.url}; not checked`,
+          });
+        } else {
+          digest ??= check.digest;
+          await this.line(release, {
+            level: 'info',
+            step: 'image',
+            message: `image ${release.image} found${check.digest ? ` (${check.digest})` : ''}`,
+          });
+        }
+      }
+      verdict = await this.applyAndTrack(service, release, context.signal);
+    } catch (error) {
+      if (context.signal.aborted) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      const kind = classifyJobError(error);
+      if (error instanceof InputError) {
+        return this.fail(versioned, {
+          status: 'failed',
+          failureReason: 'InvalidSpec',
+          message: `the cluster refused the objects: ${message}`,
+        });
+      }
+      if (kind === 'transient' && context.isFinalAttempt) {
+        return this.fail(versioned, {
+          status: 'failed',
+          failureReason: 'RetriesExhausted',
+          message: `gave up after ${context.attempt} attempts: ${message}`,
+        });
+      }
+      if (kind === 'permanent' && isCiteError(error)) {
+        return this.fail(versioned, { status: 'failed', failureReason: 'DeployError', message });
+      }
+      await this.line(release, {
+        level: 'warn',
+        step: 'retry',
+        message: `attempt ${context.attempt} failed, will retry: ${message}`,
+      }).catch(() => undefined);
+      throw error;
+    }
+    // Recording the verdict and its follow-ups is outside the try: their failures retry the job, and the
+    // re-run finds the verdict recorded and redoes only the follow-ups.
+    await this.observe(service, release);
+    if (verdict.phase === 'succeeded') return this.succeed(versioned, verdict, digest);
+    return this.fail(versioned, {
+      status: 'failed',
+      failureReason: verdict.reason ?? 'RolloutFailed',
+      message: verdict.message,
+      ...(digest ? { digest } : {}),
+    });
+  }
+
+  /** Renders and applies the release's objects, then follows the Deployment's rollout to a verdict. */
+  private async applyAndTrack(
+    service: Service,
+    release: Release,
+    signal: AbortSignal,
+  ): Promise<RolloutState> {
+    const { cluster } = this.options;
+    const rendered = renderService(service, release, this.render);
+    const namespace = teamNamespace(service.team);
+    await cluster.apply(rendered.namespace);
+    await cluster.apply(rendered.service);
+    const deployment = await cluster.apply(rendered.deployment);
+    if (rendered.ingress) await cluster.apply(rendered.ingress);
+    else await cluster.delete({ kind: 'Ingress', namespace, name: service.name });
+    await this.line(release, {
+      level: 'info',
+      step: 'applied',
+      message: `applied Deployment, Service${rendered.ingress ? ', Ingress' : ''} to ${namespace} (generation ${
+        deployment.metadata?.generation ?? '?'
+      })`,
+    });
+    const deadlineSeconds = this.render.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
+    return trackRollout(cluster, {
+      namespace,
+      name: service.name,
+      timeoutMs: deadlineSeconds * 1000 + (this.options.trackMarginMs ?? 60_000),
+      signal,
+      onProgress: async (state) => {
+        await this.line(release, { level: 'info', step: 'progress', message: state.message });
+        await this.observe(service, release);
+      },
+    });
+  }
+
+  private async succeed(
+    versioned: Versioned<Release>,
+    verdict: RolloutState,
+    digest: string | undefined,
+  ): Promise<ReleaseOutcome> {
+    // The service points at its new release before the release says succeeded, so whoever sees `succeeded`
+    // also sees `currentRelease` (the api's rollback reads it). Re-runs set it again, idempotently.
+    await this.markCurrent(versioned.value);
+    const done = await this.finish(versioned, {
+      status: 'succeeded',
+      message: verdict.message,
+      ...(digest ? { digest } : {}),
+    });
+    await this.line(done.value, { level: 'info', step: 'succeeded', message: verdict.message });
+    return { status: done.value.status, ...(await this.followUps(done.value, await this.facts(done.value))) };
+  }
+
+  private async fail(versioned: Versioned<Release>, final: Final): Promise<ReleaseOutcome> {
+    const done = await this.finish(versioned, final);
+    await this.line(done.value, {
+      level: 'error',
+      step: 'failed',
+      message: final.message,
+      ...(final.failureReason ? { reason: final.failureReason } : {}),
+    });
+    const outcome = await this.followUps(done.value, await this.facts(done.value));
+    return {
+      status: done.value.status,
+      ...(done.value.failureReason ? { reason: done.value.failureReason } : {}),
+      ...outcome,
+    };
+  }
+
+  /** Writes the verdict once (compare-and-swap); a release someone else already finished is left as it is. */
+  private async finish(versioned: Versioned<Release>, final: Final): Promise<Versioned<Release>> {
+    let current = versioned;
+    for (let attempt = 1; ; attempt++) {
+      if (isTerminalReleaseStatus(current.value.status)) return current;
+      const { failureReason, digest, ...rest } = final;
+      const next: Release = {
+        ...current.value,
+        ...rest,
+        ...(failureReason ? { failureReason } : {}),
+        ...(digest && !current.value.digest ? { digest } : {}),
+        finishedAt: this.clock().toISOString(),
+      };
+      try {
+        return await this.options.store.releases.update(next, current.modRevision);
+      } catch (error) {
+        if (!(error instanceof ConflictError) || attempt >= 5) throw error;
+        current = await this.options.store.releases.require(current.value.service, current.value.number);
+      }
+    }
+  }
+
+  /**
+   * What must follow a finished release, idempotently (a run that died after the verdict did not do it):
+   * a success is the service's current release (set before the verdict too); a failure after something was applied is rolled back
+   * (`planAutoRollback`); and a newest release still pending is (re-)enqueued, healing a lost enqueue.
+   */
+  private async followUps(release: Release, facts: ReleaseFacts): Promise<Pick<ReleaseOutcome, 'rollback'>> {
+    const outcome: Pick<ReleaseOutcome, 'rollback'> = {};
+    if (release.status === 'succeeded') await this.markCurrent(release);
+    if (release.status === 'failed' && !NOT_APPLIED_REASONS.includes(release.failureReason as never)) {
+      const number = await this.autoRollback(release, facts);
+      if (number !== undefined) outcome.rollback = number;
+    }
+    const newest = outcome.rollback === undefined ? facts.newest : null;
+    if (newest && newest.number !== release.number && newest.status === 'pending') {
+      await this.options.enqueue({ service: newest.service, release: newest.number });
+    }
+    return outcome;
+  }
+
+  private async markCurrent(release: Release): Promise<void> {
+    const services = this.options.store.services;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const found = await services.get(release.service);
+      if (!found || (found.value.currentRelease ?? 0) >= release.number) return;
+      try {
+        await services.update(
+          release.service,
+          { ...found.value, currentRelease: release.number },
+          found.modRevision,
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConflictError) || attempt === 5) throw error;
+      }
+    }
+  }
+
+  private async autoRollback(failed: Release, facts: ReleaseFacts): Promise<number | undefined> {
+    const history = await this.historyBefore(failed);
+    const plan = planAutoRollback({ failed, service: facts.service, newest: facts.newest, history });
+    if (plan.action === 'none') {
+      this.options.logger.info('no automatic rollback', {
+        service: failed.service,
+        release: failed.number,
+        why: plan.message,
+      });
+      return undefined;
+    }
+    const allocated = await this.options.store.releases.allocate(
+      failed.service,
+      rollbackDraft(plan.target, failed, this.clock()),
+    );
+    const number = allocated.value.number;
+    await this.line(failed, {
+      level: 'warn',
+      step: 'rollback',
+      message: `rolling back to release ${plan.target.number} (${plan.target.image}) as release ${number}`,
+    });
+    await this.options.enqueue({ service: failed.service, release: number });
+    return number;
+  }
+
+  /** Releases before `failed`, newest first, up to the first that succeeded. */
+  private async historyBefore(failed: Release): Promise<Release[]> {
+    const history: Release[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const found = await this.options.store.releases.list(failed.service, { limit: 100, cursor });
+      history.push(...found.items.map((item) => item.value));
+      if (rollbackTarget(failed.number, history) || !found.nextCursor) break;
+      cursor = found.nextCursor;
+    }
+    return history;
+  }
+
+  /** One line of the release's deploy log (and of the process log). */
+  private async line(release: Release, line: DeployLogLine): Promise<void> {
+    const message = deployLogMessage(line);
+    this.options.logger.log(line.level, message, {
+      service: release.service,
+      release: release.number,
+      step: line.step,
+    });
+    await this.options.log.append(release.service, release.number, [
+      { message, level: line.level, source: 'deployer' },
+    ]);
+  }
+
+  /** Writes `status/<service>` from the cluster, best effort: the record is a view, the watcher refreshes it too. */
+  private async observe(service: Service, release: Release): Promise<void> {
+    if (!this.options.observed) return;
+    try {
+      const view = await observeService(this.options.cluster, teamNamespace(service.team), service.name);
+      await this.options.observed.put(observedStatusOf(view, this.clock()));
+    } catch (error) {
+      this.options.logger.warn('could not record the observed status', {
+        service: service.name,
+        release: release.number,
+        error: (error as Error).message,
+      });
+    }
+  }
+}

@@ -1,0 +1,43 @@
+export { type AppliedObject, type Cluster, type ObjectKind, type ObjectRef } from './cluster';
+export { KubeCluster, type KubeClusterOptions } from './kube-cluster';
+export { kubeCall, statusCodeOf, translateKubeError } from './kube-errors';
+export {
+  ANNOTATIONS,
+  FIELD_MANAGER,
+  LABEL_PREFIX,
+  LABELS,
+  labelSelector,
+  MANAGED_BY,
+  selectorFor,
+} from './labels';
+export {
+  changeCause,
+  CONTAINER_NAME,
+  DEFAULT_PROGRESS_DEADLINE_SECONDS,
+  DEFAULT_REVISION_HISTORY_LIMIT,
+  renderService,
+  type RenderedService,
+  type RenderOptions,
+} from './render';
+export {
+  failedVerdict,
+  failureFromPods,
+  podProblem,
+  PROGRESS_DEADLINE_EXCEEDED,
+  rolloutCounts,
+  rolloutState,
+  type PodFailure,
+  type RolloutCounts,
+  type RolloutPhase,
+  type RolloutState,
+} from './rollout';
+export { ROLLOUT_TIMED_OUT, trackRollout, type TrackRolloutOptions } from './track-rollout';
+export {
+  recentEvents,
+  summarizeEvent,
+  summarizePod,
+  type EventSummary,
+  type PodSummary,
+} from './pod-summary';
+export { observeService, type ObservedService, type ObserveOptions } from './service-status';
+export { rolloutHistory, type Revision } from './rollout-history';

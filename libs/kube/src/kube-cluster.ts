@@ -1,0 +1,276 @@
+import { UnavailableError } from '@cite/errors';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  NetworkingV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  VersionApi,
+  Watch,
+  type CoreV1Event,
+  type V1Deployment,
+  type V1Pod,
+  type V1ReplicaSet,
+} from '@kubernetes/client-node';
+import { AsyncChannel } from './async-channel';
+import type { AppliedObject, Cluster, ObjectRef } from './cluster';
+import { kubeCall, statusCodeOf, translateKubeError } from './kube-errors';
+import { FIELD_MANAGER } from './labels';
+
+export interface KubeClusterOptions {
+  /** A kubeconfig file; unset: the client's defaults (`KUBECONFIG`, `~/.kube/config`, in-cluster). */
+  kubeconfigPath?: string;
+  /**
+   * Deadline of one API call.
+   * @defaultValue 15000
+   */
+  timeoutMs?: number;
+  /**
+   * Consecutive failed (re)connects after which a watch gives up with `UnavailableError`.
+   * @defaultValue 8
+   */
+  maxWatchFailures?: number;
+}
+
+const applyPatch = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+interface WatchItem {
+  type: string;
+  object: { metadata?: { resourceVersion?: string }; code?: number; message?: string };
+}
+
+/** `Cluster` over `@kubernetes/client-node` 2.x: typed APIs, server-side apply, list-then-watch. */
+export class KubeCluster implements Cluster {
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly networking: NetworkingV1Api;
+  private readonly version: VersionApi;
+  private readonly timeoutMs: number;
+  private readonly maxWatchFailures: number;
+
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    options: Omit<KubeClusterOptions, 'kubeconfigPath'> = {},
+  ) {
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.apps = kubeConfig.makeApiClient(AppsV1Api);
+    this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
+    this.version = kubeConfig.makeApiClient(VersionApi);
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.maxWatchFailures = options.maxWatchFailures ?? 8;
+  }
+
+  /** Loads the kubeconfig (file, or the client's defaults). Does not contact the cluster. */
+  static fromKubeconfig(options: KubeClusterOptions = {}): KubeCluster {
+    const kubeConfig = new KubeConfig();
+    if (options.kubeconfigPath) kubeConfig.loadFromFile(options.kubeconfigPath);
+    else kubeConfig.loadFromDefault();
+    return new KubeCluster(kubeConfig, options);
+  }
+
+  /** The API server URL, for logs. */
+  get server(): string {
+    return this.kubeConfig.getCurrentCluster()?.server ?? '(none)';
+  }
+
+  async apply<T extends AppliedObject>(object: T): Promise<T> {
+    const name = object.metadata?.name ?? '';
+    const namespace = object.metadata?.namespace ?? '';
+    const common = { name, body: object, fieldManager: FIELD_MANAGER, force: true };
+    const action = `apply ${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
+    const applied = await kubeCall(
+      action,
+      (): Promise<unknown> => {
+        switch (object.kind) {
+          case 'Namespace':
+            return this.core.patchNamespace(common, applyPatch);
+          case 'Deployment':
+            return this.apps.patchNamespacedDeployment({ ...common, namespace }, applyPatch);
+          case 'Service':
+            return this.core.patchNamespacedService({ ...common, namespace }, applyPatch);
+          case 'Ingress':
+            return this.networking.patchNamespacedIngress({ ...common, namespace }, applyPatch);
+        }
+      },
+      this.timeoutMs,
+    );
+    return { ...(applied as T), kind: object.kind };
+  }
+
+  async delete(ref: ObjectRef): Promise<boolean> {
+    const namespace = ref.namespace ?? '';
+    const options = { name: ref.name, propagationPolicy: 'Background' };
+    try {
+      await kubeCall(
+        `delete ${ref.kind} ${namespace ? `${namespace}/` : ''}${ref.name}`,
+        (): Promise<unknown> => {
+          switch (ref.kind) {
+            case 'Namespace':
+              return this.core.deleteNamespace(options);
+            case 'Deployment':
+              return this.apps.deleteNamespacedDeployment({ ...options, namespace });
+            case 'Service':
+              return this.core.deleteNamespacedService({ ...options, namespace });
+            case 'Ingress':
+              return this.networking.deleteNamespacedIngress({ ...options, namespace });
+          }
+        },
+        this.timeoutMs,
+      );
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'not_found') return false;
+      throw error;
+    }
+  }
+
+  async getDeployment(namespace: string, name: string): Promise<V1Deployment | null> {
+    try {
+      return await kubeCall(
+        `get deployment ${namespace}/${name}`,
+        () => this.apps.readNamespacedDeployment({ name, namespace }),
+        this.timeoutMs,
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === 'not_found') return null;
+      throw error;
+    }
+  }
+
+  async *watchDeployment(
+    namespace: string,
+    name: string,
+    signal: AbortSignal,
+  ): AsyncIterable<V1Deployment | null> {
+    const fieldSelector = `metadata.name=${name}`;
+    const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`;
+    let resourceVersion: string | undefined;
+    let failures = 0;
+    const failed = async (error: unknown) => {
+      failures += 1;
+      if (failures >= this.maxWatchFailures) {
+        throw new UnavailableError('kubernetes', `watch deployment ${namespace}/${name}: giving up`, {
+          cause: error,
+        });
+      }
+      await sleep(Math.min(5_000, 100 * 2 ** failures), signal);
+    };
+    while (!signal.aborted) {
+      if (resourceVersion === undefined) {
+        try {
+          const list = await kubeCall(
+            `list deployment ${namespace}/${name}`,
+            () => this.apps.listNamespacedDeployment({ namespace, fieldSelector }),
+            this.timeoutMs,
+          );
+          resourceVersion = list.metadata?.resourceVersion ?? '0';
+          failures = 0;
+          yield list.items[0] ?? null;
+        } catch (error) {
+          if (!(error instanceof UnavailableError)) throw error;
+          await failed(error);
+          continue;
+        }
+      }
+      const channel = new AsyncChannel<WatchItem>();
+      const controller = await new Watch(this.kubeConfig).watch(
+        path,
+        { fieldSelector, resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 20 },
+        (type, object) => channel.push({ type, object: object as WatchItem['object'] }),
+        (error) => (error ? channel.fail(error) : channel.end()),
+      );
+      const stop = () => controller.abort();
+      signal.addEventListener('abort', stop);
+      if (signal.aborted) stop();
+      try {
+        for await (const item of channel) {
+          if (item.type === 'ERROR') {
+            if (item.object.code === 410) {
+              resourceVersion = undefined; // expired: re-list
+              break;
+            }
+            throw translateKubeError(
+              { code: item.object.code ?? 500, body: item.object },
+              `watch deployment ${namespace}/${name}`,
+            );
+          }
+          resourceVersion = item.object.metadata?.resourceVersion ?? resourceVersion;
+          failures = 0;
+          if (item.type === 'BOOKMARK') continue;
+          yield item.type === 'DELETED' ? null : (item.object as V1Deployment);
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        const status = statusCodeOf(error) ?? (error as { statusCode?: number }).statusCode;
+        if ((error as Error).name === 'TimeoutError') continue; // idle watch: reconnect
+        if (status === 410) {
+          resourceVersion = undefined;
+          continue;
+        }
+        if (status !== undefined && status < 500 && status !== 429) throw translateKubeError(error, 'watch');
+        await failed(error);
+      } finally {
+        signal.removeEventListener('abort', stop);
+        controller.abort();
+      }
+    }
+  }
+
+  listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
+    return kubeCall(
+      `list pods ${namespace} ${labelSelector}`,
+      async () => (await this.core.listNamespacedPod({ namespace, labelSelector })).items,
+      this.timeoutMs,
+    );
+  }
+
+  listReplicaSets(namespace: string, labelSelector: string): Promise<V1ReplicaSet[]> {
+    return kubeCall(
+      `list replicasets ${namespace} ${labelSelector}`,
+      async () => (await this.apps.listNamespacedReplicaSet({ namespace, labelSelector })).items,
+      this.timeoutMs,
+    );
+  }
+
+  async listEvents(namespace: string, names: readonly string[] = []): Promise<CoreV1Event[]> {
+    const events = await kubeCall(
+      `list events ${namespace}`,
+      async () => (await this.core.listNamespacedEvent({ namespace })).items,
+      this.timeoutMs,
+    );
+    if (names.length === 0) return events;
+    const wanted = new Set(names);
+    return events.filter((event) => wanted.has(event.involvedObject.name ?? ''));
+  }
+
+  async scale(namespace: string, name: string, replicas: number): Promise<void> {
+    await kubeCall(
+      `scale deployment ${namespace}/${name}`,
+      () =>
+        this.apps.patchNamespacedDeploymentScale(
+          { name, namespace, body: { spec: { replicas } }, fieldManager: FIELD_MANAGER },
+          mergePatch,
+        ),
+      this.timeoutMs,
+    );
+  }
+
+  async ping(): Promise<void> {
+    await kubeCall('get version', () => this.version.getCode(), Math.min(this.timeoutMs, 5_000));
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Where a Deployment's rollout stands, from its status and its pods. Pure; the tracker feeds it what it watches.
+ * The rules follow `kubectl rollout status` (deploymentutil), which is what a Kubernetes user expects.
+ */
+import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+
+export type RolloutPhase = 'progressing' | 'succeeded' | 'failed';
+
+export interface RolloutCounts {
+  desired: number;
+  /** Pods of the new template. */
+  updated: number;
+  ready: number;
+  available: number;
+  /** Pods of every template (old ones still terminating included). */
+  total: number;
+}
+
+export interface RolloutState {
+  phase: RolloutPhase;
+  counts: RolloutCounts;
+  /** `2 of 3 updated replicas are available`, `rolled out`, … */
+  message: string;
+  /** Set when failed: `ImagePullBackOff`, `CrashLoopBackOff`, `Unschedulable`, `ProgressDeadlineExceeded`, … */
+  reason?: string;
+}
+
+export const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
+
+export function rolloutCounts(deployment: V1Deployment): RolloutCounts {
+  const status = deployment.status ?? {};
+  return {
+    desired: deployment.spec?.replicas ?? 1,
+    updated: status.updatedReplicas ?? 0,
+    ready: status.readyReplicas ?? 0,
+    available: status.availableReplicas ?? 0,
+    total: status.replicas ?? 0,
+  };
+}
+
+/**
+ * The rollout's phase from the Deployment alone: succeeded when the controller has seen the latest spec
+ * (`observedGeneration ≥ generation`) and every desired replica is updated and available with no old ones left;
+ * failed when the controller reports `Progressing=False` with `ProgressDeadlineExceeded`; progressing otherwise.
+ */
+export function rolloutState(deployment: V1Deployment): RolloutState {
+  const counts = rolloutCounts(deployment);
+  const generation = deployment.metadata?.generation ?? 0;
+  const observed = deployment.status?.observedGeneration ?? 0;
+  if (observed < generation) {
+    return { phase: 'progressing', counts, message: 'waiting for the deployment spec update to be observed' };
+  }
+  const progressing = deployment.status?.conditions?.find((condition) => condition.type === 'Progressing');
+  if (progressing?.status === 'False' && progressing.reason === PROGRESS_DEADLINE_EXCEEDED) {
+    return {
+      phase: 'failed',
+      counts,
+      reason: PROGRESS_DEADLINE_EXCEEDED,
+      message:
+        progressing.message ?? `deployment ${deployment.metadata?.name} exceeded its progress deadline`,
+    };
+  }
+  if (counts.updated < counts.desired) {
+    return {
+      phase: 'progressing',
+      counts,
+      message: `${counts.updated} of ${counts.desired} replicas updated`,
+    };
+  }
+  if (counts.total > counts.updated) {
+    return {
+      phase: 'progressing',
+      counts,
+      message: `${counts.total - counts.updated} old replicas are pending termination`,
+    };
+  }
+  if (counts.available < counts.updated) {
+    return {
+      phase: 'progressing',
+      counts,
+      message: `${counts.available} of ${counts.updated} updated replicas are available`,
+    };
+  }
+  return {
+    phase: 'succeeded',
+    counts,
+    message: `rolled out: ${counts.available} of ${counts.desired} replicas available`,
+  };
+}
+
+/** Why pods of a rollout are not becoming ready, most telling first. */
+export interface PodFailure {
+  reason: string;
+  message: string;
+  pod: string;
+}
+
+/** Waiting reasons grouped under the name users know; earlier entries win when pods disagree. */
+const REASON_RANK: [string, (raw: string) => boolean][] = [
+  ['ImagePullBackOff', (raw) => raw === 'ImagePullBackOff' || raw === 'ErrImagePull'],
+  ['InvalidImageName', (raw) => raw === 'InvalidImageName'],
+  ['CrashLoopBackOff', (raw) => raw === 'CrashLoopBackOff'],
+  ['Unschedulable', (raw) => raw === 'Unschedulable'],
+  ['CreateContainerConfigError', (raw) => raw === 'CreateContainerConfigError'],
+  ['CreateContainerError', (raw) => raw === 'CreateContainerError'],
+  ['RunContainerError', (raw) => raw === 'RunContainerError'],
+  ['ReadinessProbeFailed', (raw) => raw === 'ReadinessProbeFailed'],
+];
+
+function rank(reason: string): number {
+  const index = REASON_RANK.findIndex(([, matches]) => matches(reason));
+  return index < 0 ? REASON_RANK.length : index;
+}
+
+function normalised(reason: string): string {
+  return REASON_RANK.find(([, matches]) => matches(reason))?.[0] ?? reason;
+}
+
+/** The problem of one pod, or null when it is fine (ready, or still starting normally). */
+export function podProblem(pod: V1Pod): PodFailure | null {
+  const name = pod.metadata?.name ?? '?';
+  if (pod.metadata?.deletionTimestamp) return null;
+  const scheduled = pod.status?.conditions?.find((condition) => condition.type === 'PodScheduled');
+  if (scheduled?.status === 'False') {
+    return { pod: name, reason: 'Unschedulable', message: scheduled.message ?? 'pod cannot be scheduled' };
+  }
+  for (const status of [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ]) {
+    const waiting = status.state?.waiting;
+    if (waiting?.reason && waiting.reason !== 'ContainerCreating' && waiting.reason !== 'PodInitializing') {
+      return { pod: name, reason: waiting.reason, message: waiting.message ?? waiting.reason };
+    }
+  }
+  const ready = pod.status?.conditions?.find((condition) => condition.type === 'Ready');
+  const running =
+    pod.status?.phase === 'Running' && (pod.status.containerStatuses ?? []).every((s) => s.state?.running);
+  if (running && ready?.status === 'False') {
+    return {
+      pod: name,
+      reason: 'ReadinessProbeFailed',
+      message: ready.message ?? 'containers are not ready',
+    };
+  }
+  return null;
+}
+
+/**
+ * The failure to report for a rollout from its pods: the most telling problem (image pull before crash loop
+ * before scheduling before readiness), with the reason normalised (ErrImagePull and ImagePullBackOff alternate
+ * on the same pod; both are reported as ImagePullBackOff). Null when no pod shows a problem.
+ */
+export function failureFromPods(pods: readonly V1Pod[]): PodFailure | null {
+  let worst: PodFailure | null = null;
+  for (const pod of pods) {
+    const problem = podProblem(pod);
+    if (problem && (!worst || rank(problem.reason) < rank(worst.reason))) worst = problem;
+  }
+  if (!worst) return null;
+  const reason = normalised(worst.reason);
+  return { ...worst, reason, message: `pod ${worst.pod}: ${worst.reason}: ${worst.message}` };
+}
+
+/**
+ * The verdict of a failed rollout: the pods' reason when they show one, else the Deployment's own
+ * (`ProgressDeadlineExceeded`), with the Deployment's message kept.
+ */
+export function failedVerdict(state: RolloutState, pods: readonly V1Pod[]): RolloutState {
+  const fromPods = failureFromPods(pods);
+  if (!fromPods) return { ...state, phase: 'failed', reason: state.reason ?? PROGRESS_DEADLINE_EXCEEDED };
+  return {
+    ...state,
+    phase: 'failed',
+    reason: fromPods.reason,
+    message: `${fromPods.message} (${state.message})`,
+  };
+}
