@@ -1,4 +1,5 @@
-// Bundles each app's src/main.ts into dist/apps/<app>/main.mjs (ESM, Node 22). npm packages stay external and
+// Bundles each app's src/main.ts into dist/apps/<app>/main.mjs, and its src/bin/<name>.ts commands into
+// dist/apps/<app>/<name>.mjs (ESM, Node 22). npm packages stay external and
 // load from node_modules; @cite/* libs are inlined through tsconfig paths.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,21 +13,33 @@ const apps = fs
   .filter((name) => only.length === 0 || only.includes(name));
 
 const started = Date.now();
+const binsOf = (name) => {
+  const dir = path.join(root, 'apps', name, 'src', 'bin');
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
+        .map((file) => ({ entry: path.join(dir, file), out: `${file.slice(0, -3)}.mjs` }))
+    : [];
+};
 await Promise.all(
-  apps.map((name) =>
-    build({
-      entryPoints: [path.join(root, 'apps', name, 'src', 'main.ts')],
-      outfile: path.join(root, 'dist', 'apps', name, 'main.mjs'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      packages: 'external',
-      sourcemap: 'linked',
-      tsconfig: path.join(root, 'tsconfig.base.json'),
-      logLevel: 'warning',
-      legalComments: 'none',
-    }),
+  apps.flatMap((name) =>
+    [{ entry: path.join(root, 'apps', name, 'src', 'main.ts'), out: 'main.mjs' }, ...binsOf(name)].map(
+      ({ entry, out }) =>
+        build({
+          entryPoints: [entry],
+          outfile: path.join(root, 'dist', 'apps', name, out),
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          target: 'node22',
+          packages: 'external',
+          sourcemap: 'linked',
+          tsconfig: path.join(root, 'tsconfig.base.json'),
+          logLevel: 'warning',
+          legalComments: 'none',
+        }),
+    ),
   ),
 );
 process.stdout.write(`built ${apps.join(', ')} in ${Date.now() - started} ms\n`);

@@ -14,6 +14,7 @@ import {
   recordPid,
   startEtcd,
   startRedis,
+  startRegistry,
   stopLeftover,
   type ManagedProcess,
 } from '@cite/local-services';
@@ -65,7 +66,7 @@ async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 fs.mkdirSync(local, { recursive: true });
-for (const name of ['etcd', 'redis', ...apps]) {
+for (const name of ['etcd', 'redis', 'registry', ...apps]) {
   const pid = await stopLeftover(runDir, name);
   if (pid) say(`stopped ${name} (pid ${pid}) left over from an earlier run`);
 }
@@ -87,6 +88,7 @@ async function shutdown(code: number) {
   for (const p of started.reverse()) await p.stop();
   clearPid(runDir, 'etcd');
   clearPid(runDir, 'redis');
+  clearPid(runDir, 'registry');
   say('stopped');
   process.exit(code);
 }
@@ -113,6 +115,18 @@ try {
   started.push(redis);
   recordPid(runDir, 'redis', redis.pid, redisDir);
 
+  // The registry kubelets pull from: images pushed here (`npm run push-image -- demo/web:1`) run, others fail
+  // with ImagePullBackOff. Port 5000 when free, so image references in the README work as written.
+  const registryDir = path.join(local, 'registry');
+  const registry = await startRegistry({
+    dataDir: registryDir,
+    port: await preferredPort(5000),
+    detached: true,
+  });
+  started.push(registry);
+  recordPid(runDir, 'registry', registry.pid, registry.configFile);
+  fs.writeFileSync(path.join(registryDir, 'url'), `${registry.url}\n`);
+
   const clusterPort = await preferredPort(6443);
   const kubeconfig = path.join(local, 'kubeconfig');
   const env: Record<string, string> = {
@@ -125,6 +139,13 @@ try {
     CITE_LOCAL_CLUSTER_PORT: String(clusterPort),
     CITE_LOCAL_CLUSTER_KUBECONFIG: kubeconfig,
     CITE_LOCAL_CLUSTER_SNAPSHOT: path.join(local, 'cluster-snapshot.json'),
+    // Only local-cluster checks the registry: a missing tag then fails the way it does on a real cluster
+    // (ImagePullBackOff after the progress deadline, then the automatic rollback). CITE_REGISTRY_URL on the
+    // deployer would instead fail it at once with "image not found" and no rollback; set it to try that.
+    CITE_LOCAL_CLUSTER_REGISTRY_URL: registry.url,
+    // A broken image fails after 30 s locally rather than the production default of 120 s.
+    // (The apps inherit the launcher's environment, so CITE_REGISTRY_URL=… npm start sets it on the deployer.)
+    CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: process.env['CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS'] ?? '30',
   };
   supervisor = new Supervisor(
     path.join(local, 'logs'),
@@ -161,6 +182,8 @@ try {
       `    admin token  .local/admin-token   (export CITE_TOKEN=$(cat .local/admin-token))`,
       `    etcd         ${etcd.endpoint}   data in .local/etcd`,
       `    redis        ${redis.url}   data in .local/redis`,
+      `    registry     ${registry.url}   images ${registry.host}/<repo>:<tag>, data in .local/registry`,
+      `    push image   npm run push-image -- demo/web:1   (a minimal one-layer image into the registry)`,
       `    cluster      http://127.0.0.1:${clusterPort}   KUBECONFIG=.local/kubeconfig kubectl get nodes`,
       `    logs         .local/logs/`,
       '  Ctrl-C stops everything.',

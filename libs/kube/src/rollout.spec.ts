@@ -215,3 +215,31 @@ describe('failedVerdict', () => {
     expect(failedVerdict(state, []).reason).toBe('ProgressDeadlineExceeded');
   });
 });
+
+describe('rolloutState when scaling down', () => {
+  const scaled = (desired: number, updated: number, available: number) =>
+    ({
+      metadata: { name: 'web', generation: 4 },
+      spec: { replicas: desired },
+      status: {
+        observedGeneration: 4,
+        replicas: updated,
+        updatedReplicas: updated,
+        readyReplicas: available,
+        availableReplicas: available,
+      },
+    }) as Parameters<typeof rolloutState>[0];
+
+  it('is still progressing while replicas above the desired count remain', () => {
+    expect(rolloutState(scaled(0, 5, 5))).toMatchObject({
+      phase: 'progressing',
+      message: 'scaling down: 5 of 0 replicas remain',
+    });
+    expect(rolloutState(scaled(2, 2, 3)).phase).toBe('progressing');
+  });
+
+  it('succeeds once the surplus is gone', () => {
+    expect(rolloutState(scaled(0, 0, 0))).toMatchObject({ phase: 'succeeded' });
+    expect(rolloutState(scaled(2, 2, 2))).toMatchObject({ phase: 'succeeded' });
+  });
+});

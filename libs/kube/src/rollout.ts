@@ -67,6 +67,15 @@ export function rolloutState(deployment: V1Deployment): RolloutState {
       message: `${counts.updated} of ${counts.desired} replicas updated`,
     };
   }
+  // Scaling down (to 0 included) is done only when the surplus is gone, so /status never shows it as finished
+  // while pods above the desired count still run (kubectl's rollout status would already call this done).
+  if (counts.updated > counts.desired || counts.available > counts.desired) {
+    return {
+      phase: 'progressing',
+      counts,
+      message: `scaling down: ${Math.max(counts.updated, counts.available)} of ${counts.desired} replicas remain`,
+    };
+  }
   if (counts.total > counts.updated) {
     return {
       phase: 'progressing',

@@ -1,0 +1,214 @@
+/**
+ * The README's walkthrough over HTTP against real processes: a private etcd, Redis and docker-registry, and
+ * local-cluster, api and deployer built and started the way `npm start` runs them. Small simulated delays and a
+ * 5 s progress deadline keep it short; every wait polls with a deadline.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jest } from '@jest/globals';
+import { KubeCluster } from '@cite/kube';
+import { pushImage, startRegistry, type RunningRegistry } from '@cite/local-services';
+import {
+  freePort,
+  runApp,
+  startEtcd,
+  startRedis,
+  type AppProcess,
+  type RunningEtcd,
+  type RunningRedis,
+} from '@cite/test-support';
+
+jest.setTimeout(120_000);
+
+const TOKEN = 'e2e-admin-token-0123456789abcdefghijklmnopqrstuvwxyz';
+
+interface Answer {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await read();
+      if (done(last)) return last;
+    } catch {
+      // not there yet
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the README walkthrough, end to end', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cite-e2e-'));
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  let etcd: RunningEtcd;
+  let redis: RunningRedis;
+  let registry: RunningRegistry;
+  const apps: AppProcess[] = [];
+  let base = '';
+  let cluster: KubeCluster;
+
+  async function call(method: string, route: string, body?: unknown): Promise<Answer> {
+    const res = await fetch(`${base}/api/v1${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  const release = (n: number) => call('GET', `/services/web/releases/${n}`).then((a) => a.body);
+  const finished = (n: number) =>
+    until(
+      `release ${n} to finish`,
+      () => release(n),
+      (r) => ['succeeded', 'failed', 'superseded'].includes(r?.status),
+    );
+  const status = () => call('GET', '/services/web/status').then((a) => a.body);
+  const runningPods = (count: number) =>
+    until(
+      `${count} running pods in /status`,
+      status,
+      (s) =>
+        s.observed?.pods?.length === count &&
+        s.observed.pods.every((p: { phase: string; ready: boolean }) => p.phase === 'Running' && p.ready),
+    );
+
+  beforeAll(async () => {
+    [etcd, redis, registry] = await Promise.all([
+      startEtcd({ dataDir: path.join(dir, 'etcd') }),
+      startRedis({ dataDir: path.join(dir, 'redis'), appendOnly: false }),
+      startRegistry({ dataDir: path.join(dir, 'registry') }),
+    ]);
+    const localCluster = await runApp('local-cluster', {
+      CITE_LOCAL_CLUSTER_PORT: '0',
+      CITE_LOCAL_CLUSTER_KUBECONFIG: kubeconfig,
+      CITE_LOCAL_CLUSTER_REGISTRY_URL: registry.url,
+      CITE_LOCAL_CLUSTER_CONTAINER_CREATING_MS: '20',
+      CITE_LOCAL_CLUSTER_START_MS: '50',
+      CITE_LOCAL_CLUSTER_READY_MS: '50',
+    });
+    apps.push(localCluster);
+    await localCluster.waitForOutput(/kubeconfig: .+\n/, 30_000);
+    cluster = KubeCluster.fromKubeconfig({ kubeconfigPath: kubeconfig });
+    const apiPort = await freePort();
+    const env = {
+      CITE_ETCD_ENDPOINTS: etcd.endpoint,
+      CITE_REDIS_URL: redis.url,
+      CITE_KUBECONFIG: kubeconfig,
+      CITE_ADMIN_TOKEN: TOKEN,
+      CITE_API_HOST: '127.0.0.1',
+      CITE_API_PORT: String(apiPort),
+      CITE_LOG_LEVEL: 'warn',
+      CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: '5',
+    };
+    apps.push(...(await Promise.all([runApp('api', env), runApp('deployer', env)])));
+    base = `http://127.0.0.1:${apiPort}`;
+    await until(
+      'the api to be ready',
+      () => fetch(`${base}/readyz`).then((r) => r.status),
+      (s) => s === 200,
+    );
+  });
+
+  afterAll(async () => {
+    for (const app of apps.reverse()) await app.stop('SIGTERM');
+    await Promise.all([registry?.stop(), redis?.stop(), etcd?.stop()]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates, deploys, fails and rolls back, rolls back by hand, scales, configures and deletes', async () => {
+    // Images :1 and :2 exist in the registry; :missing does not.
+    await pushImage(registry.url, 'demo/web', '1');
+    await pushImage(registry.url, 'demo/web', '2');
+    const image = `${registry.host}/demo/web`;
+
+    const created = await call('POST', '/services', {
+      name: 'web',
+      team: 'demo',
+      image,
+      port: 8080,
+      replicas: 2,
+    });
+    expect(created.status).toBe(201);
+
+    // Deploy :1 and see Running pods.
+    const first = await call('POST', '/services/web/deploys', { image: '1' });
+    expect(first.status).toBe(202);
+    expect(first.body.release).toMatchObject({ number: 1, image: `${image}:1` });
+    expect(await finished(1)).toMatchObject({ status: 'succeeded' });
+    await runningPods(2);
+
+    expect((await call('POST', '/services/web/deploys', { image: '2' })).status).toBe(202);
+    expect(await finished(2)).toMatchObject({ status: 'succeeded', image: `${image}:2` });
+
+    // A broken image: the release fails with the pods' reason and an automatic rollback brings back :2.
+    expect((await call('POST', '/services/web/deploys', { image: 'missing' })).status).toBe(202);
+    expect(await finished(3)).toMatchObject({ status: 'failed', failureReason: 'ImagePullBackOff' });
+    const auto = await until(
+      'the automatic rollback release',
+      () => release(4),
+      (r) => r?.status === 'succeeded',
+    );
+    expect(auto).toMatchObject({ cause: 'rollback', rollbackOf: 2, image: `${image}:2` });
+    await runningPods(2);
+
+    // Roll back by hand to release 1.
+    const manual = await call('POST', '/services/web/rollback', { to: 1 });
+    expect(manual.status).toBe(202);
+    expect(manual.body.release).toMatchObject({ number: 5, cause: 'rollback', rollbackOf: 1 });
+    expect(await finished(5)).toMatchObject({ status: 'succeeded', image: `${image}:1` });
+
+    // Scale to 5, to 0 and back to 2.
+    expect((await call('POST', '/services/web/scale', { replicas: 5 })).status).toBe(202);
+    expect(await finished(6)).toMatchObject({ status: 'succeeded', cause: 'scale', image: `${image}:1` });
+    await runningPods(5);
+    expect((await call('POST', '/services/web/scale', { replicas: 0 })).status).toBe(202);
+    expect(await finished(7)).toMatchObject({ status: 'succeeded', cause: 'scale' });
+    await until(
+      'no pods in the cluster',
+      () => cluster.getDeployment('cite-demo', 'web'),
+      (d) => d?.spec?.replicas === 0 && (d.status?.replicas ?? 0) === 0,
+    );
+    expect((await status()).desired.replicas).toBe(0);
+    expect((await call('POST', '/services/web/scale', { replicas: 2 })).status).toBe(202);
+    expect(await finished(8)).toMatchObject({ status: 'succeeded' });
+    await runningPods(2);
+
+    // Change an env var: a config release, and the Deployment's container carries it.
+    const patched = await call('PATCH', '/services/web', { env: [{ name: 'GREETING', value: 'hello' }] });
+    expect(patched.status).toBe(202);
+    expect(patched.body.release).toMatchObject({ number: 9, cause: 'config' });
+    const configured = await finished(9);
+    expect(configured).toMatchObject({
+      status: 'succeeded',
+      config: { env: [{ name: 'GREETING', value: 'hello' }] },
+    });
+    const deployment = await cluster.getDeployment('cite-demo', 'web');
+    expect(deployment?.spec?.template.spec?.containers[0]?.env).toEqual(
+      expect.arrayContaining([{ name: 'GREETING', value: 'hello' }]),
+    );
+
+    // Delete: the service ends deleted and its Deployment is gone.
+    const deleted = await call('DELETE', '/services/web');
+    expect(deleted.status).toBe(202);
+    expect(deleted.body.service.state).toBe('deleting');
+    const gone = await until(
+      'the service to be deleted',
+      () => call('GET', '/services/web'),
+      (a) => a.body?.state === 'deleted',
+    );
+    expect(gone.body.deletedAt).toEqual(expect.any(String));
+    expect(await cluster.getDeployment('cite-demo', 'web')).toBeNull();
+  });
+});
