@@ -15,11 +15,15 @@ if (benches.length === 0) {
   process.stderr.write(`no benchmark matches ${only.join(', ')}\n`);
   process.exit(1);
 }
-// Benchmarks that run apps as processes use the same bundles as npm start.
-spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs'), 'local-cluster'], {
+// Benchmarks that run apps as processes use the same bundles as npm start: build every app.
+const built = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], {
   cwd: root,
   stdio: 'inherit',
 });
+if (built.status !== 0) {
+  process.stderr.write('scripts/build.mjs failed\n');
+  process.exit(1);
+}
 let failed = 0;
 for (const name of benches) {
   const outfile = path.join(root, '.local', 'bench', `${name}.mjs`);
