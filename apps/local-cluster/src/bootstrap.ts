@@ -3,6 +3,7 @@ import type { ClusterState } from './cluster-state';
 import type { KubeObject } from './api-types';
 import type { ResourceDefinition } from './registry/resource-definition';
 import { namespaces } from './resources/namespaces';
+import { leases } from './resources/leases';
 import { nodes } from './resources/nodes';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -18,7 +19,8 @@ function createIfAbsent(
 }
 
 /** A Ready node as a kubelet registers it: pod CIDR from the pool, capacity, addresses, node info. */
-export function nodeObject(name: string, address: string, podCidr: string): KubeObject {
+export function nodeObject(name: string, address: string, podCidr: string, now: Date): KubeObject {
+  const time = now.toISOString().replace(/\.\d+Z$/, 'Z');
   const capacity = { cpu: '8', memory: '32Gi', pods: '110', 'ephemeral-storage': '100Gi' };
   return {
     apiVersion: 'v1',
@@ -43,8 +45,17 @@ export function nodeObject(name: string, address: string, podCidr: string): Kube
           status: 'False',
           reason: `KubeletHasNo${type}`,
           message: `kubelet has no ${type.toLowerCase()}`,
+          lastHeartbeatTime: time,
+          lastTransitionTime: time,
         })),
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+          lastHeartbeatTime: time,
+          lastTransitionTime: time,
+        },
       ],
       addresses: [
         { type: 'InternalIP', address },
@@ -89,11 +100,38 @@ export function bootstrapCluster(state: ClusterState, pool: PoolSpec, serverPort
     },
   });
   const validated = validatePool(pool);
-  for (const node of pool.nodes)
+  const now = state.registry.clock();
+  for (const node of pool.nodes) {
     createIfAbsent(
       state,
       nodes,
       undefined,
-      nodeObject(node.name, node.address, podCidrFor(validated, node.name)),
+      nodeObject(node.name, node.address, podCidrFor(validated, node.name), now),
     );
+    createIfAbsent(state, leases, 'kube-node-lease', nodeLease(state, node.name, now));
+  }
+}
+
+/**
+ * The node's Lease in kube-node-lease, as its kubelet creates it (`kubectl describe node` shows it). Node
+ * heartbeats are not simulated, so renewTime stays the registration time.
+ */
+function nodeLease(state: ClusterState, name: string, now: Date): KubeObject {
+  const node = state.registry.find(nodes, undefined, name);
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: {
+      name,
+      namespace: 'kube-node-lease',
+      ...(node
+        ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid ?? '' }] }
+        : {}),
+    },
+    spec: {
+      holderIdentity: name,
+      leaseDurationSeconds: 40,
+      renewTime: now.toISOString().replace('Z', '000Z'),
+    },
+  };
 }

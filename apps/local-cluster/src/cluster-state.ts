@@ -8,12 +8,15 @@ import { crdResource } from './resources/crds';
 import { customResourceDefinitions } from './resources/custom-resources';
 import { deployments } from './resources/deployments';
 import { endpoints } from './resources/endpoints';
+import { endpointSlices } from './resources/endpointslices';
 import { events } from './resources/events';
 import { horizontalPodAutoscalers } from './resources/horizontalpodautoscalers';
 import { ingresses } from './resources/ingresses';
+import { leases } from './resources/leases';
 import { namespaces } from './resources/namespaces';
 import { nodes } from './resources/nodes';
 import { pods } from './resources/pods';
+import { limitRanges, resourceQuotas } from './resources/quotas';
 import { replicaSets } from './resources/replicasets';
 import { secrets } from './resources/secrets';
 import { serviceAccounts } from './resources/serviceaccounts';
@@ -69,10 +72,14 @@ export class ClusterState {
       serviceAccounts,
       namespaces,
       nodes,
+      resourceQuotas,
+      limitRanges,
       deployments,
       replicaSets,
       ingresses,
       horizontalPodAutoscalers,
+      leases,
+      endpointSlices,
       this.crds,
     ];
     for (const definition of builtins) this.catalog.add(definition);

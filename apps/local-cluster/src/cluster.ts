@@ -5,7 +5,13 @@ import { DEFAULT_POOL, type PoolSpec } from '@cite/ip-pool';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { bootstrapCluster } from './bootstrap';
 import { ClusterState } from './cluster-state';
-import { startControllers, type ControllerDelays, type RunningControllers } from './controllers';
+import {
+  startControllers,
+  type ControllerDelays,
+  type ControllerLogger,
+  type NodeCapacity,
+  type RunningControllers,
+} from './controllers';
 import { writeKubeconfig } from './kubeconfig';
 import { startApiServer, type RunningApiServer } from './server/http-server';
 import { readSnapshot, writeSnapshot } from './storage/snapshot';
@@ -45,6 +51,14 @@ export interface LocalClusterOptions {
   bookmarkIntervalMs?: number;
   /** @defaultValue '10.96.0.0/12' */
   serviceCidr?: string;
+  /** Multiplies the kubelets' back-offs (image pulls, crash loops); tests use 0.01 or less. @defaultValue 1 */
+  backOffScale?: number;
+  /** How long a container annotated `local-cluster.cite.dev/crash: loop` runs before it exits 1. @defaultValue 1000 */
+  crashAfterMs?: number;
+  /** Capacity of every node. @defaultValue cpu 8, memory 32Gi, pods 110 */
+  nodeCapacity?: Partial<NodeCapacity>;
+  /** Where the controllers log. @defaultValue a warn-level JSON logger */
+  controllerLogger?: ControllerLogger;
 }
 
 export interface RunningLocalCluster {
@@ -91,7 +105,15 @@ export class LocalCluster {
     let controllers: RunningControllers | undefined;
     if (options.controllers !== false) {
       try {
-        controllers = await startControllers(kubeConfig, { delays, registryUrl: options.registryUrl, pool });
+        controllers = await startControllers(kubeConfig, {
+          delays,
+          registryUrl: options.registryUrl,
+          pool,
+          backOffScale: options.backOffScale,
+          crashAfterMs: options.crashAfterMs,
+          nodeCapacity: options.nodeCapacity,
+          logger: options.controllerLogger,
+        });
       } catch (error) {
         await server.close();
         throw error;

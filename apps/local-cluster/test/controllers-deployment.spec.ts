@@ -6,16 +6,14 @@
 import { AppsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { LocalCluster } from '../src/cluster';
 import {
-  PodTracker,
   type TestCluster,
   ZERO_DELAYS,
   createNamespace,
-  deploymentBody,
   emulatorOnly,
-  startCluster,
-  waitFor,
-  waitForRollout,
-} from './controllers-support';
+  quietLogger,
+  startTestCluster,
+} from './support/cluster';
+import { PodTracker, deploymentBody, waitFor, waitForRollout } from './support/controllers';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 const JSON_PATCH = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
@@ -26,40 +24,45 @@ describe('controllers: deployments', () => {
 
   beforeAll(async () => {
     // Small delays so a rollout passes through pods that exist but are not ready yet.
-    cluster = await startCluster({
+    cluster = await startTestCluster({
+      controllers: true,
       delays: { ...ZERO_DELAYS, startMs: 20, readyMs: 40 },
       backOffScale: 0.01,
     });
   }, 30_000);
   afterAll(() => cluster?.stop(), 30_000);
 
-  it('a 10-replica Deployment becomes Available through LocalCluster.start with zero delays', async () => {
-    const local = await LocalCluster.start({ delays: ZERO_DELAYS });
-    try {
-      const apps = local.kubeConfig.makeApiClient(AppsV1Api);
-      const started = Date.now();
-      await apps.createNamespacedDeployment({ namespace: 'default', body: deploymentBody('ten', 10) });
-      const available = await waitFor('Available=True', async () => {
-        const d = await apps.readNamespacedDeployment({ name: 'ten', namespace: 'default' });
-        const condition = d.status?.conditions?.find((c) => c.type === 'Available');
-        return condition?.status === 'True' && d.status?.availableReplicas === 10 ? d : undefined;
-      });
-      process.stdout.write(`10-replica Deployment Available after ${Date.now() - started} ms\n`);
-      expect(available.status).toMatchObject({
-        replicas: 10,
-        updatedReplicas: 10,
-        readyReplicas: 10,
-        availableReplicas: 10,
-      });
-      expect(available.status?.conditions?.find((c) => c.type === 'Progressing')).toMatchObject({
-        status: 'True',
-        reason: 'NewReplicaSetAvailable',
-      });
-      expect(available.metadata?.annotations?.[REVISION]).toBe('1');
-    } finally {
-      await local.stop();
-    }
-  }, 30_000);
+  emulatorOnly(it, 'exercises LocalCluster.start with zero simulated delays')(
+    'a 10-replica Deployment becomes Available through LocalCluster.start with zero delays',
+    async () => {
+      const local = await LocalCluster.start({ delays: ZERO_DELAYS, controllerLogger: quietLogger });
+      try {
+        const apps = local.kubeConfig.makeApiClient(AppsV1Api);
+        const started = Date.now();
+        await apps.createNamespacedDeployment({ namespace: 'default', body: deploymentBody('ten', 10) });
+        const available = await waitFor('Available=True', async () => {
+          const d = await apps.readNamespacedDeployment({ name: 'ten', namespace: 'default' });
+          const condition = d.status?.conditions?.find((c) => c.type === 'Available');
+          return condition?.status === 'True' && d.status?.availableReplicas === 10 ? d : undefined;
+        });
+        process.stdout.write(`10-replica Deployment Available after ${Date.now() - started} ms\n`);
+        expect(available.status).toMatchObject({
+          replicas: 10,
+          updatedReplicas: 10,
+          readyReplicas: 10,
+          availableReplicas: 10,
+        });
+        expect(available.status?.conditions?.find((c) => c.type === 'Progressing')).toMatchObject({
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+        });
+        expect(available.metadata?.annotations?.[REVISION]).toBe('1');
+      } finally {
+        await local.stop();
+      }
+    },
+    30_000,
+  );
 
   it('rolls 10 replicas with maxSurge 3 / maxUnavailable 2 without leaving the bounds (asserted from watch events)', async () => {
     const namespace = await createNamespace(cluster);
@@ -165,52 +168,55 @@ describe('controllers: deployments', () => {
     }
   }, 30_000);
 
-  it('marks ProgressDeadlineExceeded when pods cannot pull their image', async () => {
-    if (emulatorOnly(cluster, 'uses the image-pull annotation')) return;
-    const namespace = await createNamespace(cluster);
-    const body = deploymentBody('broken', 2, {
-      annotations: { 'local-cluster.cite.dev/image-pull': 'fail' },
-      progressDeadlineSeconds: 1,
-    });
-    await cluster.apps.createNamespacedDeployment({ namespace, body });
-    const stuck = await waitFor(
-      'ProgressDeadlineExceeded',
-      async () => {
-        const d = await cluster.apps.readNamespacedDeployment({ name: 'broken', namespace });
-        const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
-        return progressing?.reason === 'ProgressDeadlineExceeded' ? d : undefined;
-      },
-      10_000,
-    );
-    expect(stuck.status?.conditions?.find((c) => c.type === 'Progressing')).toMatchObject({
-      status: 'False',
-      message: expect.stringMatching(/^ReplicaSet "broken-[a-z0-9]+" has timed out progressing\.$/),
-    });
-    expect(stuck.status?.conditions?.find((c) => c.type === 'Available')).toMatchObject({
-      status: 'False',
-      reason: 'MinimumReplicasUnavailable',
-    });
-    const reasons = await waitFor('both pull reasons', async () => {
-      const seen = new Set<string>();
-      for (let i = 0; i < 40 && seen.size < 2; i++) {
-        const pods = (await cluster.core.listNamespacedPod({ namespace })).items;
-        for (const pod of pods) {
-          const reason = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
-          if (reason) seen.add(reason);
+  emulatorOnly(it, 'uses the image-pull annotation')(
+    'marks ProgressDeadlineExceeded when pods cannot pull their image',
+    async () => {
+      const namespace = await createNamespace(cluster);
+      const body = deploymentBody('broken', 2, {
+        annotations: { 'local-cluster.cite.dev/image-pull': 'fail' },
+        progressDeadlineSeconds: 1,
+      });
+      await cluster.apps.createNamespacedDeployment({ namespace, body });
+      const stuck = await waitFor(
+        'ProgressDeadlineExceeded',
+        async () => {
+          const d = await cluster.apps.readNamespacedDeployment({ name: 'broken', namespace });
+          const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
+          return progressing?.reason === 'ProgressDeadlineExceeded' ? d : undefined;
+        },
+        10_000,
+      );
+      expect(stuck.status?.conditions?.find((c) => c.type === 'Progressing')).toMatchObject({
+        status: 'False',
+        message: expect.stringMatching(/^ReplicaSet "broken-[a-z0-9]+" has timed out progressing\.$/),
+      });
+      expect(stuck.status?.conditions?.find((c) => c.type === 'Available')).toMatchObject({
+        status: 'False',
+        reason: 'MinimumReplicasUnavailable',
+      });
+      const reasons = await waitFor('both pull reasons', async () => {
+        const seen = new Set<string>();
+        for (let i = 0; i < 40 && seen.size < 2; i++) {
+          const pods = (await cluster.core.listNamespacedPod({ namespace })).items;
+          for (const pod of pods) {
+            const reason = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
+            if (reason) seen.add(reason);
+          }
+          if (seen.size < 2) await new Promise((resolve) => setTimeout(resolve, 25));
         }
-        if (seen.size < 2) await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      return seen.has('ImagePullBackOff') && seen.has('ErrImagePull') ? seen : undefined;
-    });
-    expect([...reasons].sort()).toEqual(['ErrImagePull', 'ImagePullBackOff']);
-    const events = (await cluster.core.listNamespacedEvent({ namespace })).items.map(
-      (e) => `${e.reason}: ${e.message}`,
-    );
-    expect(events).toEqual(
-      expect.arrayContaining(['Failed: Error: ErrImagePull', 'Failed: Error: ImagePullBackOff']),
-    );
-    expect(events.some((e) => e.startsWith('BackOff: Back-off pulling image'))).toBe(true);
-  }, 30_000);
+        return seen.has('ImagePullBackOff') && seen.has('ErrImagePull') ? seen : undefined;
+      });
+      expect([...reasons].sort()).toEqual(['ErrImagePull', 'ImagePullBackOff']);
+      const events = (await cluster.core.listNamespacedEvent({ namespace })).items.map(
+        (e) => `${e.reason}: ${e.message}`,
+      );
+      expect(events).toEqual(
+        expect.arrayContaining(['Failed: Error: ErrImagePull', 'Failed: Error: ImagePullBackOff']),
+      );
+      expect(events.some((e) => e.startsWith('BackOff: Back-off pulling image'))).toBe(true);
+    },
+    30_000,
+  );
 
   it('does not roll out while paused, and resumes', async () => {
     const namespace = await createNamespace(cluster);

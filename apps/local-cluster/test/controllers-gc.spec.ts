@@ -3,19 +3,13 @@
  * ReplicaSet → Pods with each propagation policy, namespace deletion emptying the namespace, and the default
  * ServiceAccount. https://kubernetes.io/docs/concepts/architecture/garbage-collection/
  */
-import {
-  type TestCluster,
-  createNamespace,
-  deploymentBody,
-  startCluster,
-  waitFor,
-  waitForRollout,
-} from './controllers-support';
+import { type TestCluster, createNamespace, startTestCluster, ZERO_DELAYS } from './support/cluster';
+import { deploymentBody, waitFor, waitForRollout } from './support/controllers';
 
 describe('controllers: garbage collection and namespaces', () => {
   let cluster: TestCluster;
   beforeAll(async () => {
-    cluster = await startCluster();
+    cluster = await startTestCluster({ controllers: true, delays: ZERO_DELAYS });
   }, 30_000);
   afterAll(() => cluster?.stop(), 30_000);
 

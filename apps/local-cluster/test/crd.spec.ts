@@ -3,14 +3,29 @@ import {
   CustomObjectsApi,
   PatchStrategy,
   setHeaderOptions,
+  type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import type { RunningLocalCluster } from '../src/cluster';
-import { createNamespace, EventQueue, failure, startTestCluster } from './support/cluster';
+import {
+  createNamespace,
+  emulatorOnly,
+  EventQueue,
+  failure,
+  rawRequest,
+  startTestCluster,
+  type TestCluster,
+  uniqueName,
+} from './support/cluster';
+import { waitFor } from './support/controllers';
+
+// A group of its own, so runs on a shared real cluster never meet each other's CRD.
+const GROUP = `${uniqueName('widgets')}.example.com`;
+const API_VERSION = `${GROUP}/v1`;
+const CRD_NAME = `widgets.${GROUP}`;
 
 const crd = {
-  metadata: { name: 'widgets.example.com' },
+  metadata: { name: CRD_NAME },
   spec: {
-    group: 'example.com',
+    group: GROUP,
     scope: 'Namespaced',
     names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] },
     versions: [
@@ -43,30 +58,50 @@ const crd = {
 };
 
 describe('custom resources', () => {
-  let cluster: RunningLocalCluster;
+  let cluster: TestCluster;
   let objects: CustomObjectsApi;
   let namespace: string;
-  const target = () => ({ group: 'example.com', version: 'v1', namespace, plural: 'widgets' });
+  let created: V1CustomResourceDefinition;
+  const target = () => ({ group: GROUP, version: 'v1', namespace, plural: 'widgets' });
+  const crds = () => cluster.kubeConfig.makeApiClient(ApiextensionsV1Api);
 
   beforeAll(async () => {
     cluster = await startTestCluster();
     objects = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-    namespace = await createNamespace(cluster.kubeConfig, 'crd');
-    const created = await cluster.kubeConfig
-      .makeApiClient(ApiextensionsV1Api)
-      .createCustomResourceDefinition({ body: crd });
-    expect(created.status?.conditions?.map((condition) => [condition.type, condition.status])).toEqual([
-      ['NamesAccepted', 'True'],
-      ['Established', 'True'],
-    ]);
+    namespace = await createNamespace(cluster, 'crd');
+    created = await crds().createCustomResourceDefinition({ body: crd });
+    await waitFor('the CRD to be Established', async () => {
+      const read = await crds().readCustomResourceDefinition({ name: CRD_NAME });
+      return read.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+    });
   });
-  afterAll(() => cluster.stop());
+  afterAll(async () => {
+    await crds()
+      .deleteCustomResourceDefinition({ name: CRD_NAME })
+      .catch(() => undefined);
+    await cluster.stop();
+  });
 
-  it('is served in discovery at once', async () => {
-    const response = await fetch(`${cluster.url}/apis/example.com/v1`);
-    const list = (await response.json()) as {
-      resources: { name: string; namespaced: boolean; kind: string; shortNames?: string[] }[];
-    };
+  emulatorOnly(it, "a real cluster's apiextensions controller establishes CRDs asynchronously")(
+    'is Established in the create response',
+    () => {
+      expect(created.status?.conditions?.map((condition) => [condition.type, condition.status])).toEqual([
+        ['NamesAccepted', 'True'],
+        ['Established', 'True'],
+      ]);
+    },
+  );
+
+  it('is served in discovery once Established', async () => {
+    const list = await waitFor('the group version in discovery', async () => {
+      const response = await rawRequest(cluster, `/apis/${API_VERSION}`);
+      return (
+        response.status === 200 &&
+        response.json<{
+          resources: { name: string; namespaced: boolean; kind: string; shortNames?: string[] }[];
+        }>()
+      );
+    });
     expect(list.resources).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: 'widgets', namespaced: true, kind: 'Widget', shortNames: ['wd'] }),
@@ -79,7 +114,7 @@ describe('custom resources', () => {
     const created = (await objects.createNamespacedCustomObject({
       ...target(),
       body: {
-        apiVersion: 'example.com/v1',
+        apiVersion: API_VERSION,
         kind: 'Widget',
         metadata: { name: 'w1' },
         spec: { size: 3, unknown: 'x' },
@@ -114,7 +149,7 @@ describe('custom resources', () => {
       objects.createNamespacedCustomObject({
         ...target(),
         body: {
-          apiVersion: 'example.com/v1',
+          apiVersion: API_VERSION,
           kind: 'Widget',
           metadata: { name: 'bad' },
           spec: { size: 20, color: 'pink', name: 'UPPER' },
@@ -132,7 +167,7 @@ describe('custom resources', () => {
     const missing = await failure(
       objects.createNamespacedCustomObject({
         ...target(),
-        body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'm' }, spec: {} },
+        body: { apiVersion: API_VERSION, kind: 'Widget', metadata: { name: 'm' }, spec: {} },
       }),
     );
     expect(missing.status.details?.causes).toEqual([
@@ -143,7 +178,7 @@ describe('custom resources', () => {
   it('rejects strategic merge patches on custom resources with 415, as kube does', async () => {
     await objects.createNamespacedCustomObject({
       ...target(),
-      body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'smp' }, spec: { size: 1 } },
+      body: { apiVersion: API_VERSION, kind: 'Widget', metadata: { name: 'smp' }, spec: { size: 1 } },
     });
     const { code } = await failure(
       objects.patchNamespacedCustomObject(
@@ -157,14 +192,14 @@ describe('custom resources', () => {
   it('watches custom resources', async () => {
     const watch = await EventQueue.open(
       cluster.kubeConfig,
-      `/apis/example.com/v1/namespaces/${namespace}/widgets`,
+      `/apis/${API_VERSION}/namespaces/${namespace}/widgets`,
       { labelSelector: 'watched=yes' },
     );
     try {
       await objects.createNamespacedCustomObject({
         ...target(),
         body: {
-          apiVersion: 'example.com/v1',
+          apiVersion: API_VERSION,
           kind: 'Widget',
           metadata: { name: 'seen', labels: { watched: 'yes' } },
           spec: { size: 2 },
@@ -180,10 +215,15 @@ describe('custom resources', () => {
   });
 
   it('stops serving the resource and drops its objects when the CRD is deleted', async () => {
-    await cluster.kubeConfig
-      .makeApiClient(ApiextensionsV1Api)
-      .deleteCustomResourceDefinition({ name: 'widgets.example.com' });
-    expect((await fetch(`${cluster.url}/apis/example.com/v1`)).status).toBe(404);
-    expect((await failure(objects.listNamespacedCustomObject(target()))).code).toBe(404);
+    await crds().deleteCustomResourceDefinition({ name: CRD_NAME });
+    // At once on local-cluster; a real apiextensions-apiserver first deletes the objects (finalizer).
+    await waitFor(
+      'the group version gone from discovery',
+      async () => (await rawRequest(cluster, `/apis/${API_VERSION}`)).status === 404,
+    );
+    await waitFor(
+      'the resource gone',
+      async () => (await failure(objects.listNamespacedCustomObject(target()))).code === 404,
+    );
   });
 });

@@ -1,35 +1,22 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import type { RunningLocalCluster } from '../src/cluster';
-import { createNamespace, startTestCluster } from './support/cluster';
-
-const run = promisify(execFile);
+import { createNamespace, startTestCluster, type TestCluster } from './support/cluster';
+import { type Kubectl, kubectlFor } from './support/kubectl';
 
 describe('kubectl against local-cluster', () => {
-  let cluster: RunningLocalCluster;
+  let cluster: TestCluster;
   let namespace: string;
+  let kubectl: Kubectl;
   let home: string;
-
-  const kubectl = async (...args: string[]): Promise<string> => {
-    const { stdout } = await run(
-      'kubectl',
-      ['--kubeconfig', cluster.kubeconfigPath, '-n', namespace, ...args],
-      {
-        env: { ...process.env, HOME: home, KUBECACHEDIR: join(home, 'cache') },
-        timeout: 20_000,
-      },
-    );
-    return stdout;
-  };
 
   beforeAll(async () => {
     cluster = await startTestCluster();
-    namespace = await createNamespace(cluster.kubeConfig, 'kubectl');
-    home = await mkdtemp(join(tmpdir(), 'kubectl-home-'));
+    namespace = await createNamespace(cluster, 'kubectl');
+    kubectl = await kubectlFor(cluster, namespace);
+    home = await mkdtemp(join(tmpdir(), 'kubectl-files-'));
   });
   afterAll(() => cluster.stop());
 
@@ -39,20 +26,27 @@ describe('kubectl against local-cluster', () => {
     ).toContain('deployment.apps/web created');
     const table = await kubectl('get', 'deployments');
     expect(table.split('\n')[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
-    expect(table).toMatch(/web\s+0\/2\s+0\s+0\s+\d+s/);
+    // Without controllers nothing runs (0/2); a real cluster's may already have started pods.
+    expect(table).toMatch(/web\s+\d\/2\s+\d\s+\d\s+\d+s/);
   });
 
-  it('prints objects as YAML and filters with -l', async () => {
+  it('prints objects as YAML and filters with equality and set-based -l selectors', async () => {
     await kubectl('run', 'one', '--image=busybox', '--labels=tier=a', '--restart=Never');
-    await kubectl('run', 'two', '--image=busybox', '--labels=tier=b', '--restart=Never');
+    await kubectl('run', 'two', '--image=busybox', '--labels=tier=b,canary=yes', '--restart=Never');
+    await kubectl('run', 'three', '--image=busybox', '--labels=tier=c', '--restart=Never');
     const pod = parse(await kubectl('get', 'pod', 'one', '-o', 'yaml')) as {
       kind: string;
-      metadata: { name: string };
-      status: { phase: string };
+      metadata: { name: string; labels: Record<string, string> };
+      spec: { containers: { image: string }[] };
     };
-    expect(pod).toMatchObject({ kind: 'Pod', metadata: { name: 'one' }, status: { phase: 'Pending' } });
-    const selected = await kubectl('get', 'pods', '-l', 'tier in (b)', '-o', 'name');
-    expect(selected.trim()).toBe('pod/two');
+    expect(pod).toMatchObject({ kind: 'Pod', metadata: { name: 'one', labels: { tier: 'a' } } });
+    expect(pod.spec.containers[0]?.image).toBe('busybox');
+    const names = async (selector: string) =>
+      (await kubectl('get', 'pods', '-l', selector, '-o', 'name')).trim().split('\n').filter(Boolean);
+    expect(await names('tier in (b)')).toEqual(['pod/two']);
+    expect(await names('tier in (a,b,c),tier notin (a)')).toEqual(['pod/three', 'pod/two']);
+    expect(await names('tier,!canary')).toEqual(['pod/one', 'pod/three']);
+    expect(await names('tier!=a,canary')).toEqual(['pod/two']);
     expect((await kubectl('get', 'pods')).split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
   });
 
@@ -125,5 +119,33 @@ spec:
     const all = await kubectl('get', 'all');
     expect(all).toContain('service/api');
     expect(all).toContain('deployment.apps/api');
+  });
+
+  it('watches with get -w --output-watch-events while client-node adds, changes and deletes a pod', async () => {
+    const watched = await createNamespace(cluster, 'kubectl-watch');
+    const stream = (await kubectlFor(cluster, watched)).stream('get', 'pods', '-w', '--output-watch-events');
+    try {
+      await cluster.core.createNamespacedPod({
+        namespace: watched,
+        body: {
+          metadata: { name: 'watched' },
+          spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] },
+        },
+      });
+      await stream.line(/^ADDED\s+watched\s+\d\/1\s+\w+/);
+      await cluster.core.patchNamespacedPod(
+        { name: 'watched', namespace: watched, body: { metadata: { labels: { seen: 'yes' } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      await stream.line(/^MODIFIED\s+watched\s/);
+      await cluster.core.deleteNamespacedPod({ name: 'watched', namespace: watched, gracePeriodSeconds: 0 });
+      await stream.line(/^DELETED\s+watched\s/);
+      expect(stream.lines[0]).toMatch(/^EVENT\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+      const types = stream.lines.slice(1).map((line) => line.split(/\s+/)[0]);
+      expect(types[0]).toBe('ADDED');
+      expect(types.at(-1)).toBe('DELETED');
+    } finally {
+      await stream.stop();
+    }
   });
 });

@@ -162,6 +162,7 @@ export async function startControllers(
       clients,
       services: informers.services,
       endpoints: informers.endpoints,
+      endpointSlices: informers.endpointSlices,
       pods,
       logger,
     }),

@@ -7,9 +7,9 @@ import type { Registry } from './registry';
 import { objectJson } from './serialize';
 import { apiVersionOf, storageKey, type ResourceDefinition } from './resource-definition';
 
-/** Where a watch writes its events: each with its object and the object's JSON, then `end` once. */
+/** Where a watch writes its events: each with its object and the object's JSON bytes, then `end` once. */
 export interface WatchSink {
-  event(type: string, object: unknown, objectJsonText: string): void;
+  event(type: string, object: unknown, objectJson: Buffer): void;
   end(): void;
 }
 
@@ -71,7 +71,7 @@ export function startWatch(
     else if (now && before) type = 'MODIFIED';
     else if (now) type = 'ADDED';
     else if (before) type = 'DELETED';
-    if (type) sink.event(type, event.object, objectJson(definition, event.object, event.json));
+    if (type) sink.event(type, event.object, objectJson(definition, event.object, event.bytes));
   };
   const listener = (event: StoredEvent) => {
     if (!stopped) deliver(event);
@@ -85,7 +85,7 @@ export function startWatch(
         ...(annotations ? { annotations } : {}),
       },
     };
-    sink.event('BOOKMARK', object, JSON.stringify(object));
+    sink.event('BOOKMARK', object, Buffer.from(JSON.stringify(object)));
   };
 
   const initialState = !requested || requested === '0' || options.sendInitialEvents === true;
@@ -93,7 +93,7 @@ export function startWatch(
     for (const key of bucket.keys()) {
       const stored = bucket.objects.get(key);
       if (stored && matches(stored.object))
-        sink.event('ADDED', stored.object, objectJson(definition, stored.object, stored.json));
+        sink.event('ADDED', stored.object, objectJson(definition, stored.object, stored.bytes));
     }
     if (options.sendInitialEvents && options.allowWatchBookmarks)
       bookmark({ 'k8s.io/initial-events-end': 'true' });
@@ -104,7 +104,7 @@ export function startWatch(
       const status = expired(
         `too old resource version: ${from} (${bucket.cache.oldestResourceVersion})`,
       ).status;
-      sink.event('ERROR', status, JSON.stringify(status));
+      sink.event('ERROR', status, Buffer.from(JSON.stringify(status)));
       sink.end();
       return { stop };
     }

@@ -3,7 +3,7 @@ import { asArray, asObject, kubeTime, type KubeObject } from '../api-types';
 import { fieldError, type FieldError } from '../errors';
 import type { ResourceDefinition } from '../registry/resource-definition';
 import { versionSchema } from '../validation/openapi-schema';
-import { ageColumn, column, nameColumn } from './columns';
+import { column, nameColumn } from './columns';
 import { defineResource, strategy } from './define';
 
 export interface CrdHooks {
@@ -127,7 +127,8 @@ export function crdResource(hooks: CrdHooks): ResourceDefinition {
     shortNames: ['crd', 'crds'],
     categories: ['api-extensions'],
     subresources: ['status'],
-    columns: [nameColumn, column('Created At', (crd) => crd.metadata.creationTimestamp), ageColumn],
+    // kube's CRD table has no AGE column.
+    columns: [nameColumn, column('Created At', (crd) => crd.metadata.creationTimestamp)],
     strategy: strategy({
       statusSubresource: true,
       tracksGeneration: true,

@@ -21,6 +21,13 @@ function involved(object: KubeObject): Record<string, string | undefined> {
   };
 }
 
+/** The SOURCE column: `component, host` (or the reporting controller of events.k8s.io-style events). */
+function source(object: KubeObject): string {
+  const from = asObject(object.source);
+  const component = String(from.component ?? object.reportingComponent ?? '');
+  return from.host ? `${component}, ${String(from.host)}` : component;
+}
+
 /** core/v1 events, selectable by involvedObject.* as `kubectl describe` asks for them. */
 export const events = defineResource({
   group: '',
@@ -41,7 +48,12 @@ export const events = defineResource({
       const ref = asObject(object.involvedObject);
       return `${String(ref.kind ?? '').toLowerCase()}/${String(ref.name ?? '')}`;
     }),
+    column('Subobject', (object) => asObject(object.involvedObject).fieldPath ?? '', 'string', 1),
+    column('Source', source, 'string', 1),
     column('Message', (object) => object.message),
+    column('First Seen', (object, now) => since(object.firstTimestamp ?? object.eventTime, now), 'string', 1),
+    column('Count', (object) => object.count ?? 1, 'integer', 1),
+    column('Name', (object) => object.metadata.name, 'string', 1),
   ],
   strategy: strategy({
     prepareForCreate(object) {

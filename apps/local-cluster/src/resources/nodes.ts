@@ -18,12 +18,15 @@ function roles(object: KubeObject): string {
   return found.length > 0 ? found.sort().join(',') : '<none>';
 }
 
-function internalIp(object: KubeObject): unknown {
-  return (
+function address(type: string) {
+  return (object: KubeObject): unknown =>
     asArray(asObject(object.status).addresses)
       .map(asObject)
-      .find((address) => address.type === 'InternalIP')?.address ?? '<none>'
-  );
+      .find((entry) => entry.type === type)?.address ?? '<none>';
+}
+
+function nodeInfo(field: string) {
+  return (object: KubeObject): unknown => asObject(asObject(object.status).nodeInfo)[field] ?? '<unknown>';
 }
 
 /** core/v1 nodes (cluster scope), with status written by the simulated kubelets. */
@@ -43,7 +46,11 @@ export const nodes = defineResource({
     column('Roles', roles),
     ageColumn,
     column('Version', (object) => asObject(asObject(object.status).nodeInfo).kubeletVersion ?? ''),
-    column('Internal-IP', internalIp, 'string', 1),
+    column('Internal-IP', address('InternalIP'), 'string', 1),
+    column('External-IP', address('ExternalIP'), 'string', 1),
+    column('OS-Image', nodeInfo('osImage'), 'string', 1),
+    column('Kernel-Version', nodeInfo('kernelVersion'), 'string', 1),
+    column('Container-Runtime', nodeInfo('containerRuntimeVersion'), 'string', 1),
   ],
   strategy: strategy({
     statusSubresource: true,

@@ -6,10 +6,10 @@ import type { ClusterState } from '../cluster-state';
 import { deleteObject } from '../registry/deletion';
 import { listObjects } from '../registry/list';
 import { patchObject } from '../registry/patch';
-import { apiVersionOf, type ResourceDefinition } from '../registry/resource-definition';
+import { apiVersionOf, storageKey, type ResourceDefinition } from '../registry/resource-definition';
 import { getScale, patchScale, updateScale } from '../registry/scale';
 import { objectJson, servedObject } from '../registry/serialize';
-import { startWatch, type WatchSettings } from '../registry/watch';
+import type { WatchSettings } from '../registry/watch';
 import { decodeKubernetesProtobuf } from '../protobuf/decode';
 import { bindPod, evictPod } from '../resources/pod-subresources';
 import { servePodLog, type PodLogSettings } from './pod-logs';
@@ -17,6 +17,11 @@ import { deleteOptions, isWatch, listOptions, writeOptions } from './query';
 import type { ResourceRequest } from './request-info';
 import { readBody, readRawBody, writeJson, writeJsonText } from './responses';
 import { toTable, type IncludeObject } from './tables';
+import { joinBody } from './body-pool';
+import { serveWatch } from './watch-stream';
+
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}');
 
 export interface HandlerSettings extends WatchSettings, PodLogSettings {}
 
@@ -87,7 +92,7 @@ export async function handleResourceRequest(
         200,
         table(state, definition, [servedObject(definition, stored.object)], {}, exchange),
       );
-    return writeJsonText(response, 200, objectJson(definition, stored.object, stored.json));
+    return writeJsonText(response, 200, objectJson(definition, stored.object, stored.bytes));
   }
   if (method === 'GET') {
     const result = listObjects(registry, definition, namespace, listOptions(query));
@@ -98,18 +103,24 @@ export async function handleResourceRequest(
       const objects = result.items.map((stored) => servedObject(definition, stored.object));
       return writeJson(response, 200, table(state, definition, objects, meta, exchange));
     }
-    const items = result.items.map((stored) => objectJson(definition, stored.object, stored.json)).join(',');
     const head = JSON.stringify({
       kind: definition.listKind,
       apiVersion: apiVersionOf(definition),
       metadata: meta,
     });
-    return writeJsonText(response, 200, `${head.slice(0, -1)},"items":[${items}]}`);
+    // The items' stored bytes, concatenated: no object is serialized or encoded again.
+    const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
+    result.items.forEach((stored, index) => {
+      if (index > 0) parts.push(COMMA);
+      parts.push(objectJson(definition, stored.object, stored.bytes));
+    });
+    parts.push(LIST_END);
+    return writeJsonText(response, 200, joinBody(parts, response));
   }
   if (method === 'POST') {
     if (name) throw methodNotAllowed();
     const created = registry.create(definition, namespace, await decodedBody(request), writeOptions(query));
-    return writeJson(response, 201, servedObject(definition, created));
+    return writeObject(state, response, 201, definition, created);
   }
   if (method === 'PUT') {
     if (!name) throw methodNotAllowed();
@@ -120,7 +131,7 @@ export async function handleResourceRequest(
       await decodedBody(request),
       writeOptions(query),
     );
-    return writeJson(response, result.created ? 201 : 200, servedObject(definition, result.object));
+    return writeObject(state, response, result.created ? 201 : 200, definition, result.object);
   }
   if (method === 'PATCH') {
     if (!name) throw methodNotAllowed();
@@ -134,7 +145,7 @@ export async function handleResourceRequest(
       body,
       writeOptions(query),
     );
-    return writeJson(response, result.created ? 201 : 200, servedObject(definition, result.object));
+    return writeObject(state, response, result.created ? 201 : 200, definition, result.object);
   }
   if (method === 'DELETE') {
     const options = deleteOptions(query, await decodedBody(request));
@@ -149,6 +160,24 @@ export async function handleResourceRequest(
     return deleteCollection(state, definition, namespace, exchange, options);
   }
   throw methodNotAllowed();
+}
+
+/** Writes an object a write returned: its stored bytes when it is the stored version (not a dry run). */
+function writeObject(
+  state: ClusterState,
+  response: ServerResponse,
+  code: number,
+  definition: ResourceDefinition,
+  object: KubeObject,
+): void {
+  const stored = state.store.get(
+    storageKey(definition),
+    object.metadata.namespace,
+    object.metadata.name ?? '',
+  );
+  if (stored?.object === object)
+    return writeJsonText(response, code, objectJson(definition, stored.object, stored.bytes));
+  writeJson(response, code, servedObject(definition, object));
 }
 
 function deleteCollection(
@@ -191,54 +220,6 @@ function table(
   exchange: Exchange,
 ) {
   return toTable(definition, objects, meta, exchange.include, state.registry.clock());
-}
-
-function serveWatch(
-  state: ClusterState,
-  definition: ResourceDefinition,
-  namespace: string | undefined,
-  options: ReturnType<typeof listOptions>,
-  exchange: Exchange,
-  settings: WatchSettings,
-): void {
-  const { request, response } = exchange;
-  let started = false;
-  const start = () => {
-    if (started) return;
-    started = true;
-    response.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Cache-Control': 'no-cache, private',
-      'Transfer-Encoding': 'chunked',
-    });
-  };
-  const watch = startWatch(
-    state.registry,
-    definition,
-    namespace,
-    options,
-    {
-      event(type, object, json) {
-        start();
-        let body = json;
-        if (exchange.table && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED'))
-          body = JSON.stringify(
-            table(state, definition, [servedObject(definition, object as KubeObject)], {}, exchange),
-          );
-        response.write(`{"type":"${type}","object":${body}}\n`);
-      },
-      end() {
-        start();
-        response.end();
-      },
-    },
-    settings,
-  );
-  start();
-  // Send headers now so clients see the stream open even before the first event.
-  response.flushHeaders();
-  request.on('close', () => watch.stop());
-  response.on('close', () => watch.stop());
 }
 
 async function handleSubresource(

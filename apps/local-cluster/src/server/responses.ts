@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError, internalError } from '../errors';
 
-export function writeJsonText(response: ServerResponse, code: number, json: string): void {
+/** Writes a JSON body (encoded once: the bytes give the Content-Length and are the body). */
+export function writeJsonText(response: ServerResponse, code: number, json: string | Buffer): void {
+  const body = typeof json === 'string' ? Buffer.from(json) : json;
   response.writeHead(code, {
     'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(json),
+    'Content-Length': body.length,
     'Cache-Control': 'no-cache, private',
   });
-  response.end(json);
+  response.end(body);
 }
 
 export function writeJson(response: ServerResponse, code: number, body: unknown): void {

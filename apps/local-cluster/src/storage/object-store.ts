@@ -1,10 +1,13 @@
 import type { KubeObject } from '../api-types';
 import { WatchCache, type StoredEvent, type WatchEventType } from './watch-cache';
 
-/** An object as stored: never mutated after storing; `json` is its serialization, computed once. */
+/**
+ * An object as stored: never mutated after storing. `bytes` is its JSON, encoded once: GETs, lists (which
+ * concatenate these buffers) and every watcher's event line use it as is.
+ */
 export interface StoredObject {
   readonly object: KubeObject;
-  readonly json: string;
+  readonly bytes: Buffer;
   readonly resourceVersion: number;
 }
 
@@ -37,6 +40,10 @@ export interface ObjectStoreOptions {
   watchCacheSize: number;
   /** Start after this resourceVersion (a loaded snapshot's). */
   initialResourceVersion?: number;
+}
+
+function encode(object: KubeObject): Buffer {
+  return Buffer.from(JSON.stringify(object));
 }
 
 export function objectKey(namespace: string | undefined, name: string): string {
@@ -88,7 +95,7 @@ export class ObjectStore {
     const previous = bucket.objects.get(key);
     this.revision += 1;
     object.metadata.resourceVersion = String(this.revision);
-    const stored: StoredObject = { object, json: JSON.stringify(object), resourceVersion: this.revision };
+    const stored: StoredObject = { object, bytes: encode(object), resourceVersion: this.revision };
     bucket.objects.set(key, stored);
     if (!previous) bucket.invalidateOrder();
     this.emit(bucket, previous ? 'MODIFIED' : 'ADDED', stored, previous?.object);
@@ -108,7 +115,7 @@ export class ObjectStore {
       ...previous.object,
       metadata: { ...previous.object.metadata, resourceVersion: String(this.revision) },
     };
-    const stored: StoredObject = { object, json: JSON.stringify(object), resourceVersion: this.revision };
+    const stored: StoredObject = { object, bytes: encode(object), resourceVersion: this.revision };
     this.emit(bucket, 'DELETED', stored, previous.object);
     return stored;
   }
@@ -124,7 +131,7 @@ export class ObjectStore {
     const resourceVersion = Number(object.metadata.resourceVersion ?? 0);
     bucket.objects.set(objectKey(object.metadata.namespace, object.metadata.name ?? ''), {
       object,
-      json: JSON.stringify(object),
+      bytes: encode(object),
       resourceVersion,
     });
     bucket.invalidateOrder();
@@ -140,7 +147,7 @@ export class ObjectStore {
       type,
       resourceVersion: stored.resourceVersion,
       object: stored.object,
-      json: stored.json,
+      bytes: stored.bytes,
       previous,
     };
     bucket.cache.push(event);

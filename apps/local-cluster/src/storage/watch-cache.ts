@@ -2,12 +2,12 @@ import type { KubeObject } from '../api-types';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** One change to one object. `json` is the object serialized once, shared by every watcher and list. */
+/** One change to one object. `bytes` is the object's JSON, encoded once and shared by every watcher. */
 export interface StoredEvent {
   type: WatchEventType;
   resourceVersion: number;
   object: KubeObject;
-  json: string;
+  bytes: Buffer;
   /** The object before the change (MODIFIED, DELETED): watchers with selectors need it. */
   previous?: KubeObject;
 }

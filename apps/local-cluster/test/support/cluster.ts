@@ -1,19 +1,91 @@
+/**
+ * The cluster a test file talks to: local-cluster started for it, or the real cluster `CITE_TEST_KUBECONFIG`
+ * names (then `stop()` only deletes the namespaces the file created). Tests reach it only through
+ * @kubernetes/client-node, kubectl, or `rawRequest` (client-node's TLS and credentials on a plain request).
+ */
 import { randomBytes } from 'node:crypto';
-import { ApiException, CoreV1Api, Watch, type KubeConfig } from '@kubernetes/client-node';
-import { LocalCluster, type LocalClusterOptions, type RunningLocalCluster } from '../../src/cluster';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { ApiException, AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { LocalCluster, type LocalClusterOptions } from '../../src/cluster';
+import { realClusterKubeconfig } from './emulator-only';
 
-/** A cluster for a test file: no controllers (they would change what the test observes) unless asked. */
-export function startTestCluster(options: LocalClusterOptions = {}): Promise<RunningLocalCluster> {
-  return LocalCluster.start({ controllers: false, ...options });
+export { EventQueue, type WatchEvent } from './watch';
+export { emulatorOnly, onRealCluster } from './emulator-only';
+
+export interface TestCluster {
+  url: string;
+  kubeconfigPath: string;
+  kubeConfig: KubeConfig;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  /** False on a real cluster (CITE_TEST_KUBECONFIG). */
+  emulated: boolean;
+  /** Namespaces made by createNamespace; on a real cluster stop() deletes them. */
+  namespaces: string[];
+  stop(): Promise<void>;
+}
+
+/** A quiet logger for the controllers (their warnings would clutter test output). */
+export const quietLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** Zero simulated delays: pods run and become ready as soon as they are scheduled. */
+export const ZERO_DELAYS = { containerCreatingMs: 0, startMs: 0, readyMs: 0, logIntervalMs: 1000 };
+
+function handle(
+  kubeConfig: KubeConfig,
+  kubeconfigPath: string,
+  emulated: boolean,
+  stop: () => Promise<void>,
+): TestCluster {
+  return {
+    url: kubeConfig.getCurrentCluster()?.server ?? '',
+    kubeconfigPath,
+    kubeConfig,
+    core: kubeConfig.makeApiClient(CoreV1Api),
+    apps: kubeConfig.makeApiClient(AppsV1Api),
+    emulated,
+    namespaces: [],
+    stop,
+  };
+}
+
+/**
+ * local-cluster without controllers (they would change what the test observes) unless `controllers: true`;
+ * on a real cluster the options are ignored and its own controllers run.
+ */
+export async function startTestCluster(options: LocalClusterOptions = {}): Promise<TestCluster> {
+  const external = realClusterKubeconfig();
+  if (external) {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(external);
+    const cluster: TestCluster = handle(kubeConfig, external, false, async () => {
+      await Promise.allSettled(
+        cluster.namespaces.map((name) =>
+          cluster.core.deleteNamespace({ name, propagationPolicy: 'Background' }),
+        ),
+      );
+    });
+    return cluster;
+  }
+  const local = await LocalCluster.start({ controllers: false, controllerLogger: quietLogger, ...options });
+  return handle(local.kubeConfig, local.kubeconfigPath, true, () => local.stop());
 }
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function createNamespace(kubeConfig: KubeConfig, prefix = 'test'): Promise<string> {
+/** A namespace of its own for a test or file (isolation on a shared real cluster), deleted at the end there. */
+export async function createNamespace(cluster: TestCluster, prefix = 'test'): Promise<string> {
   const name = uniqueName(prefix);
-  await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
+  await cluster.core.createNamespace({ body: { metadata: { name, labels: { 'cite.dev/test': 'true' } } } });
+  cluster.namespaces.push(name);
   return name;
 }
 
@@ -45,78 +117,45 @@ export async function failure(call: Promise<unknown>): Promise<{ code: number; s
   throw new Error('expected the call to fail');
 }
 
-export interface WatchEvent {
-  type: string;
-  object: {
-    metadata?: { name?: string; resourceVersion?: string; annotations?: Record<string, string> };
-    [key: string]: unknown;
-  };
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json<T = Record<string, unknown>>(): T;
 }
 
-/** A watch whose events are awaited one at a time (bounded by a timeout), never by sleeping. */
-export class EventQueue {
-  private readonly events: WatchEvent[] = [];
-  private waiter: (() => void) | undefined;
-  done = false;
-  private controller: AbortController | undefined;
-
-  static async open(
-    kubeConfig: KubeConfig,
-    path: string,
-    query: Record<string, string | number | boolean | undefined>,
-  ): Promise<EventQueue> {
-    const queue = new EventQueue();
-    queue.controller = await new Watch(kubeConfig).watch(
-      path,
-      query,
-      (type, object) => queue.push({ type, object }),
-      () => {
-        queue.done = true;
-        queue.waiter?.();
-      },
-    );
-    return queue;
-  }
-
-  private push(event: WatchEvent): void {
-    this.events.push(event);
-    this.waiter?.();
-  }
-
-  async next(timeoutMs = 5000): Promise<WatchEvent> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.events.length === 0) {
-      if (this.done) throw new Error('watch ended');
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error('no watch event in time');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
+/**
+ * A plain HTTP(S) request to the API server with the kubeconfig's TLS settings and credentials, for what the
+ * typed clients cannot send (an Accept header of choice, a path such as /openapi/v3, a wrong verb).
+ */
+export async function rawRequest(
+  cluster: Pick<TestCluster, 'url' | 'kubeConfig'>,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string; credentials?: boolean } = {},
+): Promise<RawResponse> {
+  const url = new URL(path, cluster.url);
+  const options: RequestOptions = { method: init.method ?? 'GET', headers: {} };
+  if (init.credentials !== false) await cluster.kubeConfig.applyToHTTPSOptions(options);
+  options.headers = { ...(options.headers as Record<string, string>), ...init.headers };
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  if (url.protocol !== 'https:') delete options.agent;
+  return new Promise((resolve, reject) => {
+    const request = send(url, options, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          text,
+          json: <T>() => JSON.parse(text) as T,
+        });
       });
-      this.waiter = undefined;
-    }
-    return this.events.shift() as WatchEvent;
-  }
-
-  /** Waits until the server ends the stream. */
-  async ended(timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.done) {
-      if (Date.now() > deadline) throw new Error('watch did not end');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 50);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  }
-
-  close(): void {
-    this.controller?.abort();
-  }
+      response.on('error', reject);
+    });
+    request.setTimeout(10_000, () => request.destroy(new Error(`${path}: no response in 10 s`)));
+    request.on('error', reject);
+    request.end(init.body);
+  });
 }

@@ -3,8 +3,10 @@ import {
   ApiextensionsV1Api,
   AppsV1Api,
   AutoscalingV2Api,
+  CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  DiscoveryV1Api,
   type KubeConfig,
   KubeConfig as ClientKubeConfig,
   NetworkingV1Api,
@@ -20,6 +22,8 @@ export interface Clients {
   apps: AppsV1Api;
   networking: NetworkingV1Api;
   autoscaling: AutoscalingV2Api;
+  discovery: DiscoveryV1Api;
+  coordination: CoordinationV1Api;
   apiextensions: ApiextensionsV1Api;
   custom: CustomObjectsApi;
   watch: Watch;
@@ -63,6 +67,8 @@ export function makeClients(source: KubeConfig): Clients {
     apps: kubeConfig.makeApiClient(AppsV1Api),
     networking: kubeConfig.makeApiClient(NetworkingV1Api),
     autoscaling: kubeConfig.makeApiClient(AutoscalingV2Api),
+    discovery: kubeConfig.makeApiClient(DiscoveryV1Api),
+    coordination: kubeConfig.makeApiClient(CoordinationV1Api),
     apiextensions: kubeConfig.makeApiClient(ApiextensionsV1Api),
     custom: kubeConfig.makeApiClient(CustomObjectsApi),
     watch: new Watch(kubeConfig),

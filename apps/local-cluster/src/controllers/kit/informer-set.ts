@@ -8,6 +8,7 @@ import type { ControllerLogger } from './logger';
 import type {
   ConfigMap,
   Deployment,
+  EndpointSlice,
   Endpoints,
   KubeObject,
   Namespace,
@@ -27,6 +28,7 @@ export class InformerSet {
   readonly namespaces: Informer<Namespace>;
   readonly services: Informer<Service>;
   readonly endpoints: Informer<Endpoints>;
+  readonly endpointSlices: Informer<EndpointSlice>;
   readonly serviceAccounts: Informer<ServiceAccount>;
   readonly deployments: Informer<Deployment>;
   readonly replicaSets: Informer<ReplicaSet>;
@@ -38,7 +40,7 @@ export class InformerSet {
   private readonly synced = new Set<string>();
 
   constructor(clients: Clients, logger: ControllerLogger) {
-    const { core, apps } = clients;
+    const { core, apps, discovery } = clients;
     const make = <T extends KubeObject>(spec: InformerSpec, required = true): Informer<T> => {
       const informer = new Informer<T>(spec, clients.watch, { logger });
       this.all.push(informer as unknown as Informer<KubeObject>);
@@ -62,6 +64,11 @@ export class InformerSet {
       name: 'endpoints',
       path: '/api/v1/endpoints',
       list: () => core.listEndpointsForAllNamespaces(),
+    });
+    this.endpointSlices = make({
+      name: 'endpointslices',
+      path: '/apis/discovery.k8s.io/v1/endpointslices',
+      list: () => discovery.listEndpointSliceForAllNamespaces(),
     });
     this.serviceAccounts = make({
       name: 'serviceaccounts',

@@ -11,6 +11,7 @@ import type {
   V1ContainerStatus,
   V1Deployment,
   V1DeploymentCondition,
+  V1EndpointSlice,
   V1Endpoints,
   V1LabelSelector,
   V1Namespace,
@@ -48,6 +49,7 @@ export type Deployment = Wire<V1Deployment>;
 export type DeploymentCondition = Wire<V1DeploymentCondition>;
 export type Service = Wire<V1Service>;
 export type Endpoints = Wire<V1Endpoints>;
+export type EndpointSlice = Wire<V1EndpointSlice>;
 export type Namespace = Wire<V1Namespace>;
 export type ServiceAccount = Wire<V1ServiceAccount>;
 export type ConfigMap = Wire<V1ConfigMap>;

@@ -42,7 +42,7 @@ function typed(name: string, list: ListFn, deleteCollection: DeleteCollectionFn)
 }
 
 export function builtInResources(clients: Clients): NamespacedResource[] {
-  const { core, apps, networking, autoscaling } = clients;
+  const { core, apps, networking, autoscaling, discovery, coordination } = clients;
   return [
     typed(
       'pods',
@@ -93,6 +93,26 @@ export function builtInResources(clients: Clients): NamespacedResource[] {
       'ingresses.networking.k8s.io',
       (p) => networking.listNamespacedIngress(p),
       (p) => networking.deleteCollectionNamespacedIngress(p),
+    ),
+    typed(
+      'resourcequotas',
+      (p) => core.listNamespacedResourceQuota(p),
+      (p) => core.deleteCollectionNamespacedResourceQuota(p),
+    ),
+    typed(
+      'limitranges',
+      (p) => core.listNamespacedLimitRange(p),
+      (p) => core.deleteCollectionNamespacedLimitRange(p),
+    ),
+    typed(
+      'endpointslices.discovery.k8s.io',
+      (p) => discovery.listNamespacedEndpointSlice(p),
+      (p) => discovery.deleteCollectionNamespacedEndpointSlice(p),
+    ),
+    typed(
+      'leases.coordination.k8s.io',
+      (p) => coordination.listNamespacedLease(p),
+      (p) => coordination.deleteCollectionNamespacedLease(p),
     ),
     typed(
       'horizontalpodautoscalers.autoscaling',

@@ -114,8 +114,8 @@ export function reconcileNode(desired: Node, observed: Node | undefined): NodeAc
       return current && current.status === condition.status
         ? {
             ...condition,
-            lastHeartbeatTime: current.lastHeartbeatTime,
-            lastTransitionTime: current.lastTransitionTime,
+            lastHeartbeatTime: current.lastHeartbeatTime ?? condition.lastHeartbeatTime,
+            lastTransitionTime: current.lastTransitionTime ?? condition.lastTransitionTime,
           }
         : condition;
     }),

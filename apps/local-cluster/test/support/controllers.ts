@@ -1,93 +1,9 @@
 /**
- * Helpers for the controllers' integration specs, which drive a cluster only through @kubernetes/client-node:
- * a cluster with controllers (local-cluster, or the one `CITE_TEST_KUBECONFIG` names), namespaces, a pod
- * tracker fed by a watch, and bounded waits (poll with a deadline, never a fixed sleep).
+ * Helpers for specs that need controllers (local-cluster's, or a real cluster's): bounded waits (poll with a
+ * deadline, never a fixed sleep), Deployment bodies and rollout checks, and a pod tracker fed by a watch.
  */
-import { randomBytes } from 'node:crypto';
-import {
-  AppsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  type V1Deployment,
-  type V1Pod,
-  Watch,
-} from '@kubernetes/client-node';
-import { LocalCluster, type RunningLocalCluster } from '../src/cluster';
-import { type ControllerOptions, type RunningControllers, startControllers } from '../src/controllers';
-
-export const ZERO_DELAYS = { containerCreatingMs: 0, startMs: 0, readyMs: 0, logIntervalMs: 1000 };
-
-export interface TestCluster {
-  kubeConfig: KubeConfig;
-  core: CoreV1Api;
-  apps: AppsV1Api;
-  /** False against a real cluster (CITE_TEST_KUBECONFIG): emulator-only behaviours are skipped there. */
-  emulated: boolean;
-  stop(): Promise<void>;
-}
-
-const quiet = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-
-/**
- * local-cluster with the controllers started here, so a spec can pick options LocalCluster does not forward
- * (back-off scale, crash timing); or the cluster `CITE_TEST_KUBECONFIG` points at.
- */
-export async function startCluster(options: Partial<ControllerOptions> = {}): Promise<TestCluster> {
-  const external = process.env['CITE_TEST_KUBECONFIG'];
-  if (external) {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(external);
-    return clientsFor(kubeConfig, false, async () => undefined);
-  }
-  const cluster: RunningLocalCluster = await LocalCluster.start({ controllers: false });
-  let controllers: RunningControllers;
-  try {
-    controllers = await startControllers(cluster.kubeConfig, {
-      delays: ZERO_DELAYS,
-      logger: quiet,
-      ...options,
-    });
-  } catch (error) {
-    await cluster.stop();
-    throw error;
-  }
-  return clientsFor(cluster.kubeConfig, true, async () => {
-    await controllers.stop();
-    await cluster.stop();
-  });
-}
-
-function clientsFor(kubeConfig: KubeConfig, emulated: boolean, stop: () => Promise<void>): TestCluster {
-  return {
-    kubeConfig,
-    core: kubeConfig.makeApiClient(CoreV1Api),
-    apps: kubeConfig.makeApiClient(AppsV1Api),
-    emulated,
-    stop,
-  };
-}
-
-/** True (and says why) when the spec runs against a real cluster and tests emulator-only behaviour. */
-export function emulatorOnly(cluster: TestCluster, reason: string): boolean {
-  if (cluster.emulated) return false;
-  process.stdout.write(`skipped on a real cluster (CITE_TEST_KUBECONFIG): ${reason}\n`);
-  return true;
-}
-
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(3).toString('hex')}`;
-}
-
-export async function createNamespace(cluster: TestCluster, prefix = 'ctl'): Promise<string> {
-  const name = uniqueName(prefix);
-  await cluster.core.createNamespace({ body: { metadata: { name } } });
-  return name;
-}
+import { type V1Deployment, type V1Pod, Watch } from '@kubernetes/client-node';
+import type { TestCluster } from './cluster';
 
 /** Polls `probe` until it returns a value (not undefined/false), or fails after `timeoutMs` with `what`. */
 export async function waitFor<T>(
