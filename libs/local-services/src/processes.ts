@@ -48,7 +48,8 @@ export interface ManagedProcess {
   kill(): Promise<void>;
 }
 
-function manage(child: ChildProcess, port: number): ManagedProcess {
+/** Wraps a spawned server so it is stopped by its PID: SIGTERM, then SIGKILL after a grace period. */
+export function manage(child: ChildProcess, port: number): ManagedProcess {
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitForPort, type ManagedProcess } from './processes';
+import { freePort, manage, waitForPort, type ManagedProcess } from './processes';
 
 export interface RegistryOptions {
   /** Storage and config live here (`data/`, `config.yml`, `registry.log`). Default: a temporary directory. */
@@ -60,31 +60,19 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   });
   fs.closeSync(out);
   child.on('error', () => undefined);
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  const signal = async (sig: NodeJS.Signals, graceMs: number) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(timer);
-  };
+  const managed = manage(child, port);
   try {
     await waitForPort(port);
   } catch (error) {
-    await signal('SIGKILL', 0);
+    await managed.kill();
     throw new Error(`docker-registry did not start (log: ${logPath})`, { cause: error });
   }
   return {
-    pid: child.pid ?? -1,
-    port,
+    ...managed,
     url: `http://${host}`,
     host,
     dataDir,
     configFile,
-    stop: (graceMs = 5_000) => signal('SIGTERM', graceMs),
-    kill: () => signal('SIGKILL', 0),
   };
 }
 
