@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       kube: {},
       registry: {},
       deployer: {
-        concurrency: 8,
+        concurrency: 64,
         progressDeadlineSeconds: 120,
         jobLockSeconds: 30,
         lockTtlSeconds: 15,

@@ -102,9 +102,9 @@ export const CONFIG_KEYS = [
     kind: 'integer',
     min: 1,
     max: 256,
-    default: '8',
+    default: '64',
     description:
-      'Release and deletion jobs one deployer process works on at once (per queue; one service is never worked on twice at once).',
+      'Release and deletion jobs one deployer process works on at once (per queue; one service is never worked on twice at once). A release job holds its slot while its rollout is followed, mostly waiting, so this bounds the rollouts followed at once; jobs beyond it queue.',
   },
   {
     env: 'CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS',

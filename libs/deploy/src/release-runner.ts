@@ -4,7 +4,7 @@
  * Running a job twice changes nothing; a run interrupted anywhere is resumed by the next run.
  */
 import type { ObservedStatusStore, ReleaseLog } from '@cite/catalog';
-import { ConflictError, InputError, isCiteError, UnavailableError } from '@cite/errors';
+import { ConflictError, InputError, isCiteError, NotFoundError, UnavailableError } from '@cite/errors';
 import type { Logger } from '@cite/logging';
 import {
   isTerminalReleaseStatus,
@@ -61,6 +61,11 @@ export interface ReleaseRunnerOptions {
   lockWaitMs?: number;
   /** How long past the progress deadline the tracker waits for Kubernetes' verdict. @defaultValue 60000 */
   trackMarginMs?: number;
+  /**
+   * While a rollout is followed, `status/<service>` is rewritten at most this often (it reads pods and events);
+   * the verdict always writes it. @defaultValue 1000
+   */
+  observeEveryMs?: number;
   /** Lock owner shown to admins. @defaultValue host/pid */
   owner?: string;
   clock?: () => Date;
@@ -99,12 +104,12 @@ export class ReleaseRunner {
 
   async run(job: ReleaseJob, context: RunContext): Promise<ReleaseOutcome> {
     const { store } = this.options;
-    const found = await store.releases.get(job.service, job.release);
-    if (!found) {
+    const read = await this.read(job);
+    if (!read) {
       this.options.logger.warn('release not found; nothing to do', { ...job });
       return { status: 'missing' };
     }
-    const facts = await this.facts(found.value);
+    const { found, facts } = read;
     if (isTerminalReleaseStatus(found.value.status)) {
       return { status: found.value.status, ...(await this.followUps(found.value, facts)) };
     }
@@ -144,6 +149,21 @@ export class ReleaseRunner {
     }
   }
 
+  /** The release and the facts about it, read in one round trip. */
+  private async read(job: ReleaseJob): Promise<{ found: Versioned<Release>; facts: ReleaseFacts } | null> {
+    const { store } = this.options;
+    const [found, service, newest] = await Promise.all([
+      store.releases.get(job.service, job.release),
+      store.services.get(job.service),
+      store.releases.latest(job.service),
+    ]);
+    if (!found) return null;
+    return {
+      found,
+      facts: { release: found.value, service: service?.value ?? null, newest: newest?.value ?? null },
+    };
+  }
+
   private async facts(release: Release): Promise<ReleaseFacts> {
     const [service, newest] = await Promise.all([
       this.options.store.services.get(release.service),
@@ -153,8 +173,9 @@ export class ReleaseRunner {
   }
 
   private async runLocked(job: ReleaseJob, context: RunContext): Promise<ReleaseOutcome> {
-    const current = await this.options.store.releases.require(job.service, job.release);
-    const facts = await this.facts(current.value);
+    const read = await this.read(job);
+    if (!read) throw new NotFoundError(`release ${job.service}/${job.release} not found`);
+    const { found: current, facts } = read;
     const decision = decideRelease(facts);
     switch (decision.action) {
       case 'skip':
@@ -182,23 +203,31 @@ export class ReleaseRunner {
         { ...release, status: 'in_progress', startedAt: this.clock().toISOString(), message: 'applying' },
         current.modRevision,
       );
-      await this.line(release, {
-        level: 'info',
-        step: 'started',
-        message: `release ${release.number}: ${release.cause} of ${release.image} by ${release.actor}`,
-      });
-    } else {
-      await this.line(release, {
-        level: 'warn',
-        step: 'started',
-        message: `release ${release.number}: resuming an interrupted run (attempt ${context.attempt})`,
-      });
     }
+    // The first log line is written while the image is checked and the objects applied (every later line
+    // waits for it, so the log keeps its order).
+    const started = this.line(
+      release,
+      release.status === 'pending'
+        ? {
+            level: 'info',
+            step: 'started',
+            message: `release ${release.number}: ${release.cause} of ${release.image} by ${release.actor}`,
+          }
+        : {
+            level: 'warn',
+            step: 'started',
+            message: `release ${release.number}: resuming an interrupted run (attempt ${context.attempt})`,
+          },
+    );
+    // Its failure fails the run below, after the cluster calls; never an unhandled rejection.
+    started.catch(() => undefined);
     let verdict: RolloutState;
     let digest = release.digest;
     try {
       if (this.options.registry) {
         const check = await this.options.registry.check(release.image);
+        await started;
         if (!check.found) {
           return await this.fail(versioned, {
             status: 'failed',
@@ -221,8 +250,9 @@ export class ReleaseRunner {
           });
         }
       }
-      verdict = await this.applyAndTrack(service, release, context.signal);
+      verdict = await this.applyAndTrack(service, release, context.signal, started);
     } catch (error) {
+      await started.catch(() => undefined);
       if (context.signal.aborted) throw error;
       const message = error instanceof Error ? error.message : String(error);
       const kind = classifyJobError(error);
@@ -267,15 +297,21 @@ export class ReleaseRunner {
     service: Service,
     release: Release,
     signal: AbortSignal,
+    started: Promise<void>,
   ): Promise<RolloutState> {
     const { cluster } = this.options;
     const rendered = renderService(service, release, this.render);
     const namespace = teamNamespace(service.team);
+    // The namespace first; the objects in it do not depend on each other.
     await cluster.apply(rendered.namespace);
-    await cluster.apply(rendered.service);
-    const deployment = await cluster.apply(rendered.deployment);
-    if (rendered.ingress) await cluster.apply(rendered.ingress);
-    else await cluster.delete({ kind: 'Ingress', namespace, name: service.name });
+    const [deployment] = await Promise.all([
+      cluster.apply(rendered.deployment),
+      cluster.apply(rendered.service),
+      rendered.ingress
+        ? cluster.apply(rendered.ingress)
+        : cluster.delete({ kind: 'Ingress', namespace, name: service.name }),
+    ]);
+    await started;
     await this.line(release, {
       level: 'info',
       step: 'applied',
@@ -284,6 +320,8 @@ export class ReleaseRunner {
       })`,
     });
     const deadlineSeconds = this.render.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
+    const observeEveryMs = this.options.observeEveryMs ?? 1000;
+    let observedAt = Number.NEGATIVE_INFINITY;
     return trackRollout(cluster, {
       namespace,
       name: service.name,
@@ -291,7 +329,9 @@ export class ReleaseRunner {
       signal,
       onProgress: async (state) => {
         await this.line(release, { level: 'info', step: 'progress', message: state.message });
-        await this.observe(service, release);
+        if (performance.now() - observedAt < observeEveryMs) return;
+        observedAt = performance.now();
+        await this.observe(service, release, { events: false });
       },
     });
   }
@@ -439,12 +479,20 @@ export class ReleaseRunner {
     ]);
   }
 
-  /** Writes `status/<service>` from the cluster, best effort: the record is a view, the watcher refreshes it too. */
-  private async observe(service: Service, release: Release): Promise<void> {
-    if (!this.options.observed) return;
+  /**
+   * Writes `status/<service>` from the cluster, best effort: the record is a view, the watcher refreshes it too.
+   * Without `events`, the record keeps the events it had.
+   */
+  private async observe(service: Service, release: Release, options: { events?: boolean } = {}): Promise<void> {
+    const store = this.options.observed;
+    if (!store) return;
     try {
-      const view = await observeService(this.options.cluster, teamNamespace(service.team), service.name);
-      await this.options.observed.put(observedStatusOf(view, this.clock()));
+      const [view, previous] = await Promise.all([
+        observeService(this.options.cluster, teamNamespace(service.team), service.name, options),
+        options.events === false ? store.get(service.name) : null,
+      ]);
+      const status = observedStatusOf(view, this.clock());
+      await store.put(previous ? { ...status, events: previous.value.events } : status);
     } catch (error) {
       this.options.logger.warn('could not record the observed status', {
         service: service.name,

@@ -14,9 +14,27 @@ import {
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
 import { AsyncChannel } from './async-channel';
-import type { AppliedObject, Cluster, ObjectRef } from './cluster';
+import type { AppliedObject, Cluster, ObjectKind, ObjectRef } from './cluster';
 import { kubeCall, statusCodeOf, translateKubeError } from './kube-errors';
+import { KubeHttp, PooledKubeConfig } from './kube-http';
 import { FIELD_MANAGER } from './labels';
+
+/** Where each applied kind lives in the API (its collection path, given the namespace). */
+const COLLECTIONS: Record<ObjectKind, (namespace: string) => string> = {
+  Namespace: () => '/api/v1/namespaces',
+  Service: (namespace) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/services`,
+  Deployment: (namespace) => `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
+  Ingress: (namespace) =>
+    `/apis/networking.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/ingresses`,
+};
+
+/** Events in a namespace are fetched per involved object (one field selector each) up to this many names. */
+const EVENT_QUERIES_PER_CALL = 16;
+
+interface List<T> {
+  metadata?: { resourceVersion?: string };
+  items: T[];
+}
 
 export interface KubeClusterOptions {
   /** A kubeconfig file; unset: the client's defaults (`KUBECONFIG`, `~/.kube/config`, in-cluster). */
@@ -33,7 +51,6 @@ export interface KubeClusterOptions {
   maxWatchFailures?: number;
 }
 
-const applyPatch = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -54,8 +71,13 @@ interface WatchItem {
   object: { metadata?: { resourceVersion?: string }; code?: number; message?: string };
 }
 
-/** `Cluster` over `@kubernetes/client-node` 2.x: typed APIs, server-side apply, list-then-watch. */
+/**
+ * `Cluster` over `@kubernetes/client-node` 2.x: server-side apply, list-then-watch, all over one connection pool.
+ * Reads and applies exchange plain JSON (`KubeHttp`); the rarer calls use the typed APIs.
+ */
 export class KubeCluster implements Cluster {
+  readonly kubeConfig: PooledKubeConfig;
+  private readonly http: KubeHttp;
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly networking: NetworkingV1Api;
@@ -63,10 +85,10 @@ export class KubeCluster implements Cluster {
   private readonly timeoutMs: number;
   private readonly maxWatchFailures: number;
 
-  constructor(
-    readonly kubeConfig: KubeConfig,
-    options: Omit<KubeClusterOptions, 'kubeconfigPath'> = {},
-  ) {
+  constructor(kubeConfig: KubeConfig, options: Omit<KubeClusterOptions, 'kubeconfigPath'> = {}) {
+    this.http = new KubeHttp(kubeConfig);
+    this.kubeConfig = this.http.kubeConfig;
+    kubeConfig = this.kubeConfig;
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
     this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
@@ -77,7 +99,7 @@ export class KubeCluster implements Cluster {
 
   /** Loads the kubeconfig (file, or the client's defaults). Does not contact the cluster. */
   static fromKubeconfig(options: KubeClusterOptions = {}): KubeCluster {
-    const kubeConfig = new KubeConfig();
+    const kubeConfig = new PooledKubeConfig();
     if (options.kubeconfigPath) kubeConfig.loadFromFile(options.kubeconfigPath);
     else kubeConfig.loadFromDefault();
     return new KubeCluster(kubeConfig, options);
@@ -91,25 +113,28 @@ export class KubeCluster implements Cluster {
   async apply<T extends AppliedObject>(object: T): Promise<T> {
     const name = object.metadata?.name ?? '';
     const namespace = object.metadata?.namespace ?? '';
-    const common = { name, body: object, fieldManager: FIELD_MANAGER, force: true };
-    const action = `apply ${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
     const applied = await kubeCall(
-      action,
-      (): Promise<unknown> => {
-        switch (object.kind) {
-          case 'Namespace':
-            return this.core.patchNamespace(common, applyPatch);
-          case 'Deployment':
-            return this.apps.patchNamespacedDeployment({ ...common, namespace }, applyPatch);
-          case 'Service':
-            return this.core.patchNamespacedService({ ...common, namespace }, applyPatch);
-          case 'Ingress':
-            return this.networking.patchNamespacedIngress({ ...common, namespace }, applyPatch);
-        }
-      },
+      `apply ${object.kind} ${namespace ? `${namespace}/` : ''}${name}`,
+      () =>
+        this.http.json<T>(`${COLLECTIONS[object.kind](namespace)}/${encodeURIComponent(name)}`, {
+          method: 'PATCH',
+          query: { fieldManager: FIELD_MANAGER, force: 'true' },
+          body: object,
+          contentType: PatchStrategy.ServerSideApply,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        }),
       this.timeoutMs,
     );
-    return { ...(applied as T), kind: object.kind };
+    return { ...applied, kind: object.kind };
+  }
+
+  /** GET of a JSON document, translated and bounded like every call. */
+  private get<T>(action: string, path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+    return kubeCall(
+      action,
+      () => this.http.json<T>(path, { query, signal: AbortSignal.timeout(this.timeoutMs) }),
+      this.timeoutMs,
+    );
   }
 
   async delete(ref: ObjectRef): Promise<boolean> {
@@ -141,10 +166,9 @@ export class KubeCluster implements Cluster {
 
   async getDeployment(namespace: string, name: string): Promise<V1Deployment | null> {
     try {
-      return await kubeCall(
+      return await this.get<V1Deployment>(
         `get deployment ${namespace}/${name}`,
-        () => this.apps.readNamespacedDeployment({ name, namespace }),
-        this.timeoutMs,
+        `${COLLECTIONS.Deployment(namespace)}/${encodeURIComponent(name)}`,
       );
     } catch (error) {
       if ((error as { code?: string }).code === 'not_found') return null;
@@ -158,7 +182,7 @@ export class KubeCluster implements Cluster {
     signal: AbortSignal,
   ): AsyncIterable<V1Deployment | null> {
     const fieldSelector = `metadata.name=${name}`;
-    const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`;
+    const path = COLLECTIONS.Deployment(namespace);
     let resourceVersion: string | undefined;
     let failures = 0;
     const failed = async (error: unknown) => {
@@ -173,11 +197,9 @@ export class KubeCluster implements Cluster {
     while (!signal.aborted) {
       if (resourceVersion === undefined) {
         try {
-          const list = await kubeCall(
-            `list deployment ${namespace}/${name}`,
-            () => this.apps.listNamespacedDeployment({ namespace, fieldSelector }),
-            this.timeoutMs,
-          );
+          const list = await this.get<List<V1Deployment>>(`list deployment ${namespace}/${name}`, path, {
+            fieldSelector,
+          });
           resourceVersion = list.metadata?.resourceVersion ?? '0';
           failures = 0;
           yield list.items[0] ?? null;
@@ -231,31 +253,38 @@ export class KubeCluster implements Cluster {
     }
   }
 
-  listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
-    return kubeCall(
-      `list pods ${namespace} ${labelSelector}`,
-      async () => (await this.core.listNamespacedPod({ namespace, labelSelector })).items,
-      this.timeoutMs,
-    );
+  async listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    return (await this.get<List<V1Pod>>(`list pods ${namespace} ${labelSelector}`, path, { labelSelector }))
+      .items;
   }
 
-  listReplicaSets(namespace: string, labelSelector: string): Promise<V1ReplicaSet[]> {
-    return kubeCall(
-      `list replicasets ${namespace} ${labelSelector}`,
-      async () => (await this.apps.listNamespacedReplicaSet({ namespace, labelSelector })).items,
-      this.timeoutMs,
-    );
+  async listReplicaSets(namespace: string, labelSelector: string): Promise<V1ReplicaSet[]> {
+    const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`;
+    const action = `list replicasets ${namespace} ${labelSelector}`;
+    return (await this.get<List<V1ReplicaSet>>(action, path, { labelSelector })).items;
   }
 
+  /**
+   * A team namespace holds the events of all its services, so a few names are asked for one field selector each
+   * (the API server filters); many names list the namespace once and filter here.
+   */
   async listEvents(namespace: string, names: readonly string[] = []): Promise<CoreV1Event[]> {
-    const events = await kubeCall(
-      `list events ${namespace}`,
-      async () => (await this.core.listNamespacedEvent({ namespace })).items,
-      this.timeoutMs,
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`;
+    const action = `list events ${namespace}`;
+    const wanted = [...new Set(names)];
+    if (wanted.length === 0 || wanted.length > EVENT_QUERIES_PER_CALL) {
+      const events = (await this.get<List<CoreV1Event>>(action, path)).items;
+      if (wanted.length === 0) return events;
+      const set = new Set(wanted);
+      return events.filter((event) => set.has(event.involvedObject.name ?? ''));
+    }
+    const lists = await Promise.all(
+      wanted.map((name) =>
+        this.get<List<CoreV1Event>>(action, path, { fieldSelector: `involvedObject.name=${name}` }),
+      ),
     );
-    if (names.length === 0) return events;
-    const wanted = new Set(names);
-    return events.filter((event) => wanted.has(event.involvedObject.name ?? ''));
+    return lists.flatMap((list) => list.items);
   }
 
   async scale(namespace: string, name: string, replicas: number): Promise<void> {
@@ -272,5 +301,10 @@ export class KubeCluster implements Cluster {
 
   async ping(): Promise<void> {
     await kubeCall('get version', () => this.version.getCode(), Math.min(this.timeoutMs, 5_000));
+  }
+
+  /** Closes the pooled connections (watches in progress end). */
+  close(): Promise<void> {
+    return this.http.close();
   }
 }

@@ -25,6 +25,11 @@ export interface ObservedService {
 export interface ObserveOptions {
   /** @defaultValue 20 */
   eventLimit?: number;
+  /**
+   * Read the events too. A team namespace holds every service's events, so this is the costly part: a rollout
+   * in progress is observed without them. @defaultValue true
+   */
+  events?: boolean;
   now?: Date;
 }
 
@@ -46,7 +51,10 @@ export async function observeService(
     cluster.listPods(namespace, labelSelector(selectorFor(name))),
   ]);
   const podNames = pods.map((pod) => pod.metadata?.name ?? '');
-  const events = await cluster.listEvents(namespace, [name, ...podNames, ...replicaSetNames(pods)]);
+  const events =
+    options.events === false
+      ? []
+      : await cluster.listEvents(namespace, [name, ...podNames, ...replicaSetNames(pods)]);
   const state = deployment ? rolloutState(deployment) : undefined;
   const release = numberOrUndefined(deployment?.metadata?.labels?.[LABELS.release]);
   const revision = numberOrUndefined(deployment?.metadata?.annotations?.[ANNOTATIONS.revision]);

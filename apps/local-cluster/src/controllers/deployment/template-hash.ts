@@ -28,12 +28,18 @@ function fnv32a(bytes: Uint8Array, hash = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** The template without what the hash ignores: the hash label itself and the (always empty) creation time. */
+/**
+ * The template without what the hash ignores: the hash label itself and the (always empty) creation time. A
+ * shallow copy (only `metadata` and its labels are new): the result is only read.
+ */
 export function templateForComparison(template: PodTemplateSpec | undefined): unknown {
-  const copy = structuredClone(template ?? {}) as PodTemplateSpec;
-  if (copy.metadata?.labels) delete copy.metadata.labels[POD_TEMPLATE_HASH_LABEL];
-  if (copy.metadata) delete copy.metadata.creationTimestamp;
-  return copy;
+  if (!template?.metadata) return template ?? {};
+  const { creationTimestamp: _created, labels, ...metadata } = template.metadata;
+  if (labels) {
+    const { [POD_TEMPLATE_HASH_LABEL]: _hash, ...rest } = labels;
+    return { ...template, metadata: { ...metadata, labels: rest } };
+  }
+  return { ...template, metadata };
 }
 
 export function computeHash(template: PodTemplateSpec | undefined, collisionCount?: number): string {

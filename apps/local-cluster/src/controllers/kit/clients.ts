@@ -1,4 +1,5 @@
 /** The typed API clients the controllers use, made once from the KubeConfig. */
+import { PooledKubeConfig } from '@cite/kube';
 import {
   ApiextensionsV1Api,
   AppsV1Api,
@@ -8,10 +9,8 @@ import {
   CustomObjectsApi,
   DiscoveryV1Api,
   type KubeConfig,
-  KubeConfig as ClientKubeConfig,
   NetworkingV1Api,
   PatchStrategy,
-  type RequestContext,
   Watch,
   setHeaderOptions,
 } from '@kubernetes/client-node';
@@ -31,36 +30,9 @@ export interface Clients {
   close(): Promise<void>;
 }
 
-interface Closable {
-  close?: () => Promise<void>;
-}
-
-/**
- * A KubeConfig whose requests share one connection pool. client-node 2.0 builds a new undici Agent for every
- * request whenever TLS options are set (and `insecure-skip-tls-verify`, which plain-HTTP clusters need, counts),
- * so each request opens its own keep-alive connection that lingers after it: under controller load that is
- * thousands of sockets. The first Agent built is kept and handed to every later request.
- */
-class PooledKubeConfig extends ClientKubeConfig {
-  private pooled: unknown;
-
-  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
-    await super.applySecurityAuthentication(context);
-    const built = context.getDispatcher();
-    if (built === undefined) return;
-    this.pooled ??= built;
-    if (built !== this.pooled) void (built as Closable).close?.();
-    context.setDispatcher(this.pooled as typeof built);
-  }
-
-  async closePool(): Promise<void> {
-    await (this.pooled as Closable | undefined)?.close?.();
-  }
-}
-
 export function makeClients(source: KubeConfig): Clients {
-  const kubeConfig = new PooledKubeConfig();
-  kubeConfig.loadFromString(source.exportConfig());
+  // A pooled copy: client-node 2.0 would otherwise open a connection per request (see PooledKubeConfig).
+  const kubeConfig = PooledKubeConfig.from(source);
   return {
     kubeConfig,
     core: kubeConfig.makeApiClient(CoreV1Api),

@@ -1,0 +1,106 @@
+/**
+ * Plain-JSON requests to the API server with a kubeconfig's credentials, over one shared connection pool.
+ *
+ * client-node 2.0's typed APIs run every response through `ObjectSerializer`, which walks the whole object graph
+ * to build model classes: for a list of a few hundred events that costs tens of milliseconds of CPU, most of a
+ * deployer's time under load. Reads that only need the JSON (and applies, whose answer is only read back) go
+ * through `KubeHttp` instead; the wire objects keep timestamps as RFC 3339 strings.
+ */
+import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
+// undici's own fetch: client-node's connection pool is an Agent of the npm undici, which Node's bundled fetch
+// cannot drive.
+import { fetch } from 'undici';
+
+interface Closable {
+  close?: () => Promise<void>;
+}
+
+/**
+ * A KubeConfig whose requests share one connection pool. client-node 2.0 builds a new undici Agent for every
+ * request whenever TLS options are set (and `insecure-skip-tls-verify`, which plain-HTTP clusters need, counts),
+ * so each request opens its own keep-alive connection that lingers after it: under load that is thousands of
+ * sockets and a TLS handshake per call. The first Agent built is kept and handed to every later request.
+ */
+export class PooledKubeConfig extends KubeConfig {
+  private pooled: unknown;
+
+  /** A pooled copy of `source` (its clusters, users and current context). */
+  static from(source: KubeConfig): PooledKubeConfig {
+    if (source instanceof PooledKubeConfig) return source;
+    const pooled = new PooledKubeConfig();
+    pooled.loadFromString(source.exportConfig());
+    return pooled;
+  }
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const built = context.getDispatcher();
+    if (built === undefined) return;
+    this.pooled ??= built;
+    if (built !== this.pooled) void (built as Closable).close?.();
+    context.setDispatcher(this.pooled as typeof built);
+  }
+
+  /** Closes the pooled connections. */
+  async closePool(): Promise<void> {
+    await (this.pooled as Closable | undefined)?.close?.();
+  }
+}
+
+/** A non-2xx answer, shaped like client-node's `ApiException` (`code`, `body`) for `translateKubeError`. */
+export class KubeHttpError extends Error {
+  constructor(
+    readonly code: number,
+    readonly body: unknown,
+  ) {
+    super(`HTTP ${code}`);
+    this.name = 'KubeHttpError';
+  }
+}
+
+export interface KubeRequest {
+  method?: 'GET' | 'PATCH' | 'DELETE';
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+export class KubeHttp {
+  readonly kubeConfig: PooledKubeConfig;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.kubeConfig = PooledKubeConfig.from(kubeConfig);
+  }
+
+  get server(): string | undefined {
+    return this.kubeConfig.getCurrentCluster()?.server;
+  }
+
+  /** Sends one request and parses the JSON answer; a non-2xx answer rejects with `KubeHttpError`. */
+  async json<T>(path: string, request: KubeRequest = {}): Promise<T> {
+    const server = this.server;
+    if (!server) throw new Error('the kubeconfig names no current cluster');
+    const url = new URL(server.replace(/\/$/, '') + path);
+    for (const [key, value] of Object.entries(request.query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, value);
+    const context = new RequestContext(url.toString(), HttpMethod[request.method ?? 'GET']);
+    await this.kubeConfig.applySecurityAuthentication(context);
+    const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
+    if (request.body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
+    const response = await fetch(url, {
+      method: request.method ?? 'GET',
+      headers,
+      ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+      dispatcher: context.getDispatcher(),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new KubeHttpError(response.status, text);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  close(): Promise<void> {
+    return this.kubeConfig.closePool();
+  }
+}
