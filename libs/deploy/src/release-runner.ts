@@ -21,6 +21,7 @@ import {
   renderService,
   trackRollout,
   type Cluster,
+  type ObserveOptions,
   type RenderOptions,
   type RolloutState,
 } from '@cite/kube';
@@ -33,6 +34,7 @@ import {
   type ReleaseFacts,
 } from './decide';
 import type { ImageRegistry } from './image-registry';
+import { ObjectApplier } from './object-applier';
 import { deployLogMessage, type DeployLogLine } from './deploy-log';
 import { observedStatusOf } from './observed';
 
@@ -97,9 +99,12 @@ export class ReleaseRunner {
   private readonly clock: () => Date;
   private readonly render: RenderOptions;
 
+  private readonly applier: ObjectApplier;
+
   constructor(private readonly options: ReleaseRunnerOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.render = options.render ?? {};
+    this.applier = new ObjectApplier(options.cluster);
   }
 
   async run(job: ReleaseJob, context: RunContext): Promise<ReleaseOutcome> {
@@ -302,15 +307,7 @@ export class ReleaseRunner {
     const { cluster } = this.options;
     const rendered = renderService(service, release, this.render);
     const namespace = teamNamespace(service.team);
-    // The namespace first; the objects in it do not depend on each other.
-    await cluster.apply(rendered.namespace);
-    const [deployment] = await Promise.all([
-      cluster.apply(rendered.deployment),
-      cluster.apply(rendered.service),
-      rendered.ingress
-        ? cluster.apply(rendered.ingress)
-        : cluster.delete({ kind: 'Ingress', namespace, name: service.name }),
-    ]);
+    const deployment = await this.applier.apply(rendered);
     await started;
     await this.line(release, {
       level: 'info',
@@ -327,11 +324,11 @@ export class ReleaseRunner {
       name: service.name,
       timeoutMs: deadlineSeconds * 1000 + (this.options.trackMarginMs ?? 60_000),
       signal,
-      onProgress: async (state) => {
+      onProgress: async (state, deployment) => {
         await this.line(release, { level: 'info', step: 'progress', message: state.message });
         if (performance.now() - observedAt < observeEveryMs) return;
         observedAt = performance.now();
-        await this.observe(service, release, { events: false });
+        await this.observe(service, release, { events: false, deployment });
       },
     });
   }
@@ -483,7 +480,7 @@ export class ReleaseRunner {
    * Writes `status/<service>` from the cluster, best effort: the record is a view, the watcher refreshes it too.
    * Without `events`, the record keeps the events it had.
    */
-  private async observe(service: Service, release: Release, options: { events?: boolean } = {}): Promise<void> {
+  private async observe(service: Service, release: Release, options: ObserveOptions = {}): Promise<void> {
     const store = this.options.observed;
     if (!store) return;
     try {

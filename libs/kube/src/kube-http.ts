@@ -59,7 +59,7 @@ export class KubeHttpError extends Error {
 }
 
 export interface KubeRequest {
-  method?: 'GET' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;

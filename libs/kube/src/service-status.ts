@@ -30,6 +30,8 @@ export interface ObserveOptions {
    * in progress is observed without them. @defaultValue true
    */
   events?: boolean;
+  /** The Deployment as just seen (a watch event), instead of reading it again. */
+  deployment?: V1Deployment;
   now?: Date;
 }
 
@@ -47,7 +49,7 @@ export async function observeService(
 ): Promise<ObservedService> {
   const now = options.now ?? new Date();
   const [deployment, pods] = await Promise.all([
-    cluster.getDeployment(namespace, name),
+    options.deployment ?? cluster.getDeployment(namespace, name),
     cluster.listPods(namespace, labelSelector(selectorFor(name))),
   ]);
   const podNames = pods.map((pod) => pod.metadata?.name ?? '');

@@ -3,6 +3,7 @@
  * failure asks the pods why. The deciding is `rolloutState`/`failedVerdict` (pure); this is the loop.
  */
 import { TimeoutError } from '@cite/errors';
+import type { V1Deployment } from '@kubernetes/client-node';
 import type { Cluster } from './cluster';
 import { labelSelector, selectorFor } from './labels';
 import { failedVerdict, rolloutState, type RolloutState } from './rollout';
@@ -17,8 +18,8 @@ export interface TrackRolloutOptions {
   timeoutMs: number;
   /** Stops tracking; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Called with each new progress state (not repeated while nothing changes). */
-  onProgress?: (state: RolloutState) => void | Promise<void>;
+  /** Called with each new progress state (not repeated while nothing changes) and the Deployment it is from. */
+  onProgress?: (state: RolloutState, deployment: V1Deployment) => void | Promise<void>;
 }
 
 export const ROLLOUT_TIMED_OUT = 'RolloutTimedOut';
@@ -51,7 +52,7 @@ export async function trackRollout(cluster: Cluster, options: TrackRolloutOption
       const state = rolloutState(deployment);
       if (state.phase === 'succeeded') return state;
       if (state.phase === 'failed') return await failedFromPods(state);
-      if (state.message !== last?.message) await options.onProgress?.(state);
+      if (state.message !== last?.message) await options.onProgress?.(state, deployment);
       last = state;
     }
     if (timedOut && last) {

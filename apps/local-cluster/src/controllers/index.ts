@@ -5,6 +5,7 @@ import { startEndpointsController } from './endpoints/endpoints-controller';
 import { startGarbageCollector } from './gc/gc-controller';
 import { garbageCollectedKinds } from './gc/gc-kinds';
 import { makeClients } from './kit/clients';
+import { KubeHttp } from '@cite/kube';
 import { EventRecorder } from './kit/events';
 import { InformerSet } from './kit/informer-set';
 import { type ControllerLogger, defaultControllerLogger } from './kit/logger';
@@ -107,7 +108,6 @@ export async function startControllers(
   const clock = options.clock ?? systemClock;
   const clients = makeClients(kubeConfig);
   const informers = new InformerSet(clients, logger);
-  const { core } = clients;
 
   const pods = informers.pods;
   pods.store.addIndex('node', (pod) => (pod.spec?.nodeName ? [pod.spec.nodeName] : []));
@@ -132,7 +132,7 @@ export async function startControllers(
     throw error;
   }
 
-  const events = new EventRecorder(core, clock, logger);
+  const events = new EventRecorder(new KubeHttp(clients.kubeConfig), clock, logger);
   const timings = {
     containerCreatingMs: options.delays.containerCreatingMs,
     startMs: options.delays.startMs,

@@ -21,6 +21,22 @@ export interface ListResult {
 
 export type ObjectFilter = (object: KubeObject) => boolean;
 
+/**
+ * The selectable field values of stored objects, computed once per object: stored objects are never mutated,
+ * and a field-selected list (events by `involvedObject.name`, say) would otherwise rebuild them for every object
+ * of the namespace on every call.
+ */
+const fieldValues = new WeakMap<object, Record<string, string | undefined>>();
+
+function fieldsOf(definition: ResourceDefinition, object: KubeObject): Record<string, string | undefined> {
+  let values = fieldValues.get(object);
+  if (!values) {
+    values = { ...metadataFields(object), ...(definition.fieldGetter?.(object) ?? {}) };
+    fieldValues.set(object, values);
+  }
+  return values;
+}
+
 /** The label and field selector of a request as one predicate (kube's SelectionPredicate). */
 export function selectionFilter(definition: ResourceDefinition, options: ListOptions): ObjectFilter {
   const labels = parseLabelSelector(options.labelSelector);
@@ -30,8 +46,7 @@ export function selectionFilter(definition: ResourceDefinition, options: ListOpt
   return (object) => {
     if (labels.length > 0 && !matchesLabels(labels, object.metadata.labels)) return false;
     if (fields.length === 0) return true;
-    const values = { ...metadataFields(object), ...(definition.fieldGetter?.(object) ?? {}) };
-    return matchesFields(fields, values);
+    return matchesFields(fields, fieldsOf(definition, object));
   };
 }
 

@@ -4,12 +4,11 @@
  * `count` and a new `lastTimestamp`, which kubectl describe shows as "(x3 over 2m)". Recording is best effort
  * and asynchronous, as in Kubernetes: a failure is logged, never thrown into a reconcile.
  */
-import type { CoreV1Api } from '@kubernetes/client-node';
+import type { KubeHttp } from '@cite/kube';
 import { describeError, isNotFound } from './api-errors';
-import { MERGE_PATCH } from './clients';
 import type { ControllerLogger } from './logger';
 import { type Clock, rfc3339 } from './time';
-import { type KubeEvent, type KubeObject, asBody } from './wire';
+import type { KubeEvent, KubeObject } from './wire';
 
 export interface EventSource {
   component: string;
@@ -41,6 +40,11 @@ interface Seen {
 const MAX_REMEMBERED = 10_000;
 const MAX_IN_FLIGHT = 8;
 
+function eventsPath(namespace: string, name?: string): string {
+  const collection = `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`;
+  return name === undefined ? collection : `${collection}/${encodeURIComponent(name)}`;
+}
+
 export class EventRecorder implements EventSink {
   private readonly seen = new Map<string, Seen>();
   private readonly chains = new Map<string, Promise<void>>();
@@ -50,7 +54,8 @@ export class EventRecorder implements EventSink {
   private stopped = false;
 
   constructor(
-    private readonly core: CoreV1Api,
+    /** Plain JSON: events are the most frequent write, and nothing reads the answer. */
+    private readonly http: KubeHttp,
     private readonly clock: Clock,
     private readonly logger: ControllerLogger,
   ) {}
@@ -92,10 +97,11 @@ export class EventRecorder implements EventSink {
       if (seen) {
         const body = { count: seen.count + 1, lastTimestamp: now };
         try {
-          await this.core.patchNamespacedEvent(
-            { name: seen.name, namespace: seen.namespace, body },
-            MERGE_PATCH,
-          );
+          await this.http.json(eventsPath(seen.namespace, seen.name), {
+            method: 'PATCH',
+            body,
+            contentType: 'application/merge-patch+json',
+          });
           seen.count++;
           return;
         } catch (error) {
@@ -105,7 +111,7 @@ export class EventRecorder implements EventSink {
       }
       const created = this.newEvent(event, now);
       const namespace = created.metadata?.namespace ?? 'default';
-      await this.core.createNamespacedEvent({ namespace, body: asBody(created) });
+      await this.http.json(eventsPath(namespace), { method: 'POST', body: created });
       this.remember(key, { name: created.metadata?.name ?? '', namespace, count: 1, firstTimestamp: now });
     } catch (error) {
       if (!this.stopped)
