@@ -10,7 +10,8 @@
  *   service lock and marked the release in_progress).
  * - `GET /api/v1/services` with 5,000 services: default page size and limit=1000
  * - resident memory of the api and deployer processes at 5,000 services
- * `CITE_BENCH_DEPLOYS_ONLY=1` stops after the deploy figures; `CITE_BENCH_CPU_PROFILE_DIR=<dir>` writes a
+ * `CITE_BENCH_DEPLOYS_ONLY=1` stops after the deploy figures; `CITE_BENCH_IN_FLIGHT=<n>` deploys n services
+ * at once instead of 50 (4 deploys each); `CITE_BENCH_CPU_PROFILE_DIR=<dir>` writes a
  * V8 CPU profile of each app there (open it in Chrome DevTools).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,7 +23,8 @@ import { percentile, summary } from './stats';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const SERVICES = 5_000;
-const DEPLOY_SERVICES = 50;
+/** Services deployed at once, one in-flight deploy each (`CITE_BENCH_IN_FLIGHT` overrides, for comparison). */
+const DEPLOY_SERVICES = Number(process.env['CITE_BENCH_IN_FLIGHT'] ?? 50);
 const DEPLOYS_PER_SERVICE = 4; // 200 deploys, 50 in flight
 const CREATE_CONCURRENCY = 16;
 const LISTS = 100;
@@ -39,7 +41,9 @@ interface App {
 function startApp(name: string, env: Record<string, string>, logDir: string): App {
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
   const profile = process.env['CITE_BENCH_CPU_PROFILE_DIR'];
-  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const flags = profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${name}.cpuprofile`]
+    : [];
   const child = spawn(process.execPath, [...flags, path.join(root, `dist/apps/${name}/main.mjs`)], {
     env: { ...process.env, CITE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', log],

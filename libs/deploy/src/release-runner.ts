@@ -88,6 +88,15 @@ export interface ReleaseOutcome {
   rollback?: number;
 }
 
+/**
+ * A run holding the service lock. `unlock` lets the next release of the service in as soon as the verdict is
+ * written: the follow-ups (log line, current release, automatic rollback, re-enqueue) are idempotent
+ * compare-and-swaps and enqueues that need no lock.
+ */
+interface LockedContext extends RunContext {
+  unlock: () => Promise<void>;
+}
+
 interface Final {
   status: 'succeeded' | 'failed' | 'superseded';
   message: string;
@@ -109,14 +118,31 @@ export class ReleaseRunner {
 
   async run(job: ReleaseJob, context: RunContext): Promise<ReleaseOutcome> {
     const { store } = this.options;
-    const read = await this.read(job);
+    // The lock is asked for while the release is read (a round trip saved on every deploy); a release that
+    // turns out to need no lock gives it up at once, or stops waiting for it.
+    const dropLock = new AbortController();
+    const locking = store.etcd.acquireLock(serviceLockName(job.service), {
+      ttlSeconds: this.options.lockTtlSeconds ?? 15,
+      waitMs: this.options.lockWaitMs ?? 30_000,
+      signal: AbortSignal.any([context.signal, dropLock.signal]),
+      ...(this.options.owner ? { owner: this.options.owner } : {}),
+    });
+    locking.catch(() => undefined); // awaited below, or dropped
+    const withoutLock = async <T>(outcome: Promise<T>): Promise<T> => {
+      dropLock.abort();
+      void locking.then((lock) => lock.release()).catch(() => undefined);
+      return outcome;
+    };
+    const read = await this.read(job).catch((error: unknown) => withoutLock(Promise.reject(error)));
     if (!read) {
       this.options.logger.warn('release not found; nothing to do', { ...job });
-      return { status: 'missing' };
+      return withoutLock(Promise.resolve({ status: 'missing' as const }));
     }
     const { found, facts } = read;
     if (isTerminalReleaseStatus(found.value.status)) {
-      return { status: found.value.status, ...(await this.followUps(found.value, facts)) };
+      return withoutLock(
+        this.followUps(found.value, facts).then((more) => ({ status: found.value.status, ...more })),
+      );
     }
     if (supersedableWithoutLock(facts)) {
       // Nothing touches the cluster, so compare-and-swap on the release is enough; the lock holder, if any,
@@ -124,33 +150,37 @@ export class ReleaseRunner {
       const decision = decideRelease(facts);
       const message = decision.action === 'supersede' ? decision.message : 'superseded';
       const done = await this.finish(found, { status: 'superseded', message }).catch((error: unknown) =>
-        error instanceof ConflictError ? null : Promise.reject(error),
+        error instanceof ConflictError ? null : withoutLock(Promise.reject(error)),
       );
       if (done) {
-        await this.line(done.value, { level: 'info', step: 'superseded', message });
-        await this.followUps(done.value, { ...facts, release: done.value });
-        return { status: done.value.status };
+        return withoutLock(
+          (async () => {
+            await this.line(done.value, { level: 'info', step: 'superseded', message });
+            await this.followUps(done.value, { ...facts, release: done.value });
+            return { status: done.value.status };
+          })(),
+        );
       }
     }
-    const lock = await store.etcd.acquireLock(serviceLockName(job.service), {
-      ttlSeconds: this.options.lockTtlSeconds ?? 15,
-      waitMs: this.options.lockWaitMs ?? 30_000,
-      signal: context.signal,
-      ...(this.options.owner ? { owner: this.options.owner } : {}),
-    });
+    const lock = await locking;
     const lost = new AbortController();
     void lock.ended.then(() => {
       if (!released) lost.abort(new UnavailableError('etcd', `lost the lock ${lock.name}`));
     });
     let released = false;
+    const unlock = async () => {
+      if (released) return;
+      released = true;
+      await lock.release().catch(() => undefined);
+    };
     try {
       return await this.runLocked(job, {
         ...context,
         signal: AbortSignal.any([context.signal, lost.signal]),
+        unlock,
       });
     } finally {
-      released = true;
-      await lock.release().catch(() => undefined);
+      await unlock();
     }
   }
 
@@ -177,7 +207,7 @@ export class ReleaseRunner {
     return { release, service: service?.value ?? null, newest: newest?.value ?? null };
   }
 
-  private async runLocked(job: ReleaseJob, context: RunContext): Promise<ReleaseOutcome> {
+  private async runLocked(job: ReleaseJob, context: LockedContext): Promise<ReleaseOutcome> {
     const read = await this.read(job);
     if (!read) throw new NotFoundError(`release ${job.service}/${job.release} not found`);
     const { found: current, facts } = read;
@@ -198,7 +228,7 @@ export class ReleaseRunner {
   private async deploy(
     current: Versioned<Release>,
     service: Service,
-    context: RunContext,
+    context: LockedContext,
   ): Promise<ReleaseOutcome> {
     const { store } = this.options;
     let versioned = current;
@@ -234,11 +264,15 @@ export class ReleaseRunner {
         const check = await this.options.registry.check(release.image);
         await started;
         if (!check.found) {
-          return await this.fail(versioned, {
-            status: 'failed',
-            failureReason: 'ImageNotFound',
-            message: `image not found: ${release.image} (${this.options.registry.url} answered ${check.status})`,
-          });
+          return await this.fail(
+            versioned,
+            {
+              status: 'failed',
+              failureReason: 'ImageNotFound',
+              message: `image not found: ${release.image} (${this.options.registry.url} answered ${check.status})`,
+            },
+            context.unlock,
+          );
         }
         if ('skipped' in check) {
           await this.line(release, {
@@ -262,21 +296,33 @@ export class ReleaseRunner {
       const message = error instanceof Error ? error.message : String(error);
       const kind = classifyJobError(error);
       if (error instanceof InputError) {
-        return this.fail(versioned, {
-          status: 'failed',
-          failureReason: 'InvalidSpec',
-          message: `the cluster refused the objects: ${message}`,
-        });
+        return this.fail(
+          versioned,
+          {
+            status: 'failed',
+            failureReason: 'InvalidSpec',
+            message: `the cluster refused the objects: ${message}`,
+          },
+          context.unlock,
+        );
       }
       if (kind === 'transient' && context.isFinalAttempt) {
-        return this.fail(versioned, {
-          status: 'failed',
-          failureReason: 'RetriesExhausted',
-          message: `gave up after ${context.attempt} attempts: ${message}`,
-        });
+        return this.fail(
+          versioned,
+          {
+            status: 'failed',
+            failureReason: 'RetriesExhausted',
+            message: `gave up after ${context.attempt} attempts: ${message}`,
+          },
+          context.unlock,
+        );
       }
       if (kind === 'permanent' && isCiteError(error)) {
-        return this.fail(versioned, { status: 'failed', failureReason: 'DeployError', message });
+        return this.fail(
+          versioned,
+          { status: 'failed', failureReason: 'DeployError', message },
+          context.unlock,
+        );
       }
       await this.line(release, {
         level: 'warn',
@@ -288,13 +334,17 @@ export class ReleaseRunner {
     // Recording the verdict and its follow-ups is outside the try: their failures retry the job, and the
     // re-run finds the verdict recorded and redoes only the follow-ups.
     await this.observe(service, release);
-    if (verdict.phase === 'succeeded') return this.succeed(versioned, verdict, digest);
-    return this.fail(versioned, {
-      status: 'failed',
-      failureReason: verdict.reason ?? 'RolloutFailed',
-      message: verdict.message,
-      ...(digest ? { digest } : {}),
-    });
+    if (verdict.phase === 'succeeded') return this.succeed(versioned, verdict, digest, context.unlock);
+    return this.fail(
+      versioned,
+      {
+        status: 'failed',
+        failureReason: verdict.reason ?? 'RolloutFailed',
+        message: verdict.message,
+        ...(digest ? { digest } : {}),
+      },
+      context.unlock,
+    );
   }
 
   /** Renders and applies the release's objects, then follows the Deployment's rollout to a verdict. */
@@ -337,6 +387,7 @@ export class ReleaseRunner {
     versioned: Versioned<Release>,
     verdict: RolloutState,
     digest: string | undefined,
+    unlock?: () => Promise<void>,
   ): Promise<ReleaseOutcome> {
     // The service points at its new release before the release says succeeded, so whoever sees `succeeded`
     // also sees `currentRelease` (the api's rollback reads it). Re-runs set it again, idempotently.
@@ -346,12 +397,18 @@ export class ReleaseRunner {
       message: verdict.message,
       ...(digest ? { digest } : {}),
     });
+    await unlock?.();
     await this.line(done.value, { level: 'info', step: 'succeeded', message: verdict.message });
     return { status: done.value.status, ...(await this.followUps(done.value, await this.facts(done.value))) };
   }
 
-  private async fail(versioned: Versioned<Release>, final: Final): Promise<ReleaseOutcome> {
+  private async fail(
+    versioned: Versioned<Release>,
+    final: Final,
+    unlock?: () => Promise<void>,
+  ): Promise<ReleaseOutcome> {
     const done = await this.finish(versioned, final);
+    await unlock?.();
     await this.line(done.value, {
       level: 'error',
       step: 'failed',

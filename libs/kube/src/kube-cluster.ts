@@ -1,4 +1,4 @@
-import { UnavailableError } from '@cite/errors';
+import { isCiteError, UnavailableError } from '@cite/errors';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -7,13 +7,11 @@ import {
   PatchStrategy,
   setHeaderOptions,
   VersionApi,
-  Watch,
   type CoreV1Event,
   type V1Deployment,
   type V1Pod,
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
-import { AsyncChannel } from './async-channel';
 import type { AppliedObject, Cluster, ObjectKind, ObjectRef } from './cluster';
 import { kubeCall, statusCodeOf, translateKubeError } from './kube-errors';
 import { KubeHttp, PooledKubeConfig } from './kube-http';
@@ -24,8 +22,7 @@ const COLLECTIONS: Record<ObjectKind, (namespace: string) => string> = {
   Namespace: () => '/api/v1/namespaces',
   Service: (namespace) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/services`,
   Deployment: (namespace) => `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
-  Ingress: (namespace) =>
-    `/apis/networking.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/ingresses`,
+  Ingress: (namespace) => `/apis/networking.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/ingresses`,
 };
 
 /** Events in a namespace are fetched per involved object (one field selector each) up to this many names. */
@@ -49,6 +46,11 @@ export interface KubeClusterOptions {
    * @defaultValue 8
    */
   maxWatchFailures?: number;
+  /**
+   * How long the API server keeps one watch request open (`timeoutSeconds`); the watch is then renewed from
+   * the last resourceVersion seen. @defaultValue 20
+   */
+  watchTimeoutSeconds?: number;
 }
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -84,6 +86,7 @@ export class KubeCluster implements Cluster {
   private readonly version: VersionApi;
   private readonly timeoutMs: number;
   private readonly maxWatchFailures: number;
+  private readonly watchTimeoutSeconds: number;
 
   constructor(kubeConfig: KubeConfig, options: Omit<KubeClusterOptions, 'kubeconfigPath'> = {}) {
     this.http = new KubeHttp(kubeConfig);
@@ -95,6 +98,7 @@ export class KubeCluster implements Cluster {
     this.version = kubeConfig.makeApiClient(VersionApi);
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxWatchFailures = options.maxWatchFailures ?? 8;
+    this.watchTimeoutSeconds = options.watchTimeoutSeconds ?? 20;
   }
 
   /** Loads the kubeconfig (file, or the client's defaults). Does not contact the cluster. */
@@ -209,18 +213,18 @@ export class KubeCluster implements Cluster {
           continue;
         }
       }
-      const channel = new AsyncChannel<WatchItem>();
-      const controller = await new Watch(this.kubeConfig).watch(
-        path,
-        { fieldSelector, resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 20 },
-        (type, object) => channel.push({ type, object: object as WatchItem['object'] }),
-        (error) => (error ? channel.fail(error) : channel.end()),
-      );
-      const stop = () => controller.abort();
-      signal.addEventListener('abort', stop);
-      if (signal.aborted) stop();
+      const query = {
+        watch: 'true',
+        fieldSelector,
+        resourceVersion,
+        allowWatchBookmarks: 'true',
+        timeoutSeconds: String(this.watchTimeoutSeconds),
+      };
       try {
-        for await (const item of channel) {
+        // The server ends the watch after timeoutSeconds; nothing at all for longer means a dead connection.
+        const idleMs = (this.watchTimeoutSeconds + 10) * 1000;
+        for await (const line of this.http.lines(path, { query, signal, idleMs })) {
+          const item = line as WatchItem;
           if (item.type === 'ERROR') {
             if (item.object.code === 410) {
               resourceVersion = undefined; // expired: re-list
@@ -238,17 +242,14 @@ export class KubeCluster implements Cluster {
         }
       } catch (error) {
         if (signal.aborted) return;
-        const status = statusCodeOf(error) ?? (error as { statusCode?: number }).statusCode;
-        if ((error as Error).name === 'TimeoutError') continue; // idle watch: reconnect
+        if (isCiteError(error)) throw error;
+        const status = statusCodeOf(error);
         if (status === 410) {
           resourceVersion = undefined;
           continue;
         }
         if (status !== undefined && status < 500 && status !== 429) throw translateKubeError(error, 'watch');
         await failed(error);
-      } finally {
-        signal.removeEventListener('abort', stop);
-        controller.abort();
       }
     }
   }

@@ -7,9 +7,9 @@
  * through `KubeHttp` instead; the wire objects keep timestamps as RFC 3339 strings.
  */
 import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
-// undici's own fetch: client-node's connection pool is an Agent of the npm undici, which Node's bundled fetch
-// cannot drive.
-import { fetch } from 'undici';
+// undici itself: client-node's connection pool is an Agent of the npm undici, which Node's bundled fetch cannot
+// drive.
+import { request as undiciRequest } from 'undici';
 
 interface Closable {
   close?: () => Promise<void>;
@@ -79,25 +79,70 @@ export class KubeHttp {
 
   /** Sends one request and parses the JSON answer; a non-2xx answer rejects with `KubeHttpError`. */
   async json<T>(path: string, request: KubeRequest = {}): Promise<T> {
+    const response = await this.send(path, request);
+    const text = await response.body.text();
+    if (response.statusCode < 200 || response.statusCode >= 300)
+      throw new KubeHttpError(response.statusCode, text);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  /**
+   * A watch (or any newline-delimited JSON stream): each line parsed, until the server ends the stream, the
+   * signal aborts (the iteration then just ends), or nothing arrives for `idleMs`. A non-200 answer rejects with
+   * `KubeHttpError`.
+   */
+  async *lines(
+    path: string,
+    request: Pick<KubeRequest, 'query' | 'signal'> & { idleMs: number },
+  ): AsyncGenerator<unknown> {
+    const response = await this.send(path, { ...request, bodyTimeoutMs: request.idleMs });
+    if (response.statusCode !== 200) {
+      throw new KubeHttpError(response.statusCode, await response.body.text().catch(() => ''));
+    }
+    const decoder = new TextDecoder();
+    let pending = '';
+    try {
+      for await (const chunk of response.body) {
+        pending += decoder.decode(chunk as Buffer, { stream: true });
+        let newline: number;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, newline).trim();
+          pending = pending.slice(newline + 1);
+          if (line) yield JSON.parse(line) as unknown;
+        }
+      }
+    } catch (error) {
+      if (request.signal?.aborted) return;
+      throw error;
+    } finally {
+      response.body.destroy();
+    }
+  }
+
+  /**
+   * undici's `request` (no WHATWG streams: much cheaper than `fetch` per call) with the kubeconfig's credentials
+   * and the pooled Agent.
+   */
+  private async send(path: string, request: KubeRequest & { bodyTimeoutMs?: number }) {
     const server = this.server;
     if (!server) throw new Error('the kubeconfig names no current cluster');
     const url = new URL(server.replace(/\/$/, '') + path);
     for (const [key, value] of Object.entries(request.query ?? {}))
       if (value !== undefined) url.searchParams.set(key, value);
-    const context = new RequestContext(url.toString(), HttpMethod[request.method ?? 'GET']);
+    const method = request.method ?? 'GET';
+    const context = new RequestContext(url.toString(), HttpMethod[method]);
     await this.kubeConfig.applySecurityAuthentication(context);
     const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
-    const response = await fetch(url, {
-      method: request.method ?? 'GET',
+    const dispatcher = context.getDispatcher();
+    return undiciRequest(url, {
+      method,
       headers,
       ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-      dispatcher: context.getDispatcher(),
+      ...(dispatcher ? { dispatcher } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.bodyTimeoutMs !== undefined ? { bodyTimeout: request.bodyTimeoutMs } : {}),
     });
-    const text = await response.text();
-    if (!response.ok) throw new KubeHttpError(response.status, text);
-    return (text ? JSON.parse(text) : {}) as T;
   }
 
   close(): Promise<void> {

@@ -7,8 +7,23 @@ import { serverSideApply } from '../patch/server-side-apply';
 import { applyStrategicMergePatch, StrategicMergeError } from '../patch/strategic-merge';
 import type { WriteOptions } from './options';
 import { parseBody, type Registry, type WriteResult } from './registry';
-import { servedObject } from './serialize';
 import type { ResourceDefinition } from './resource-definition';
+import { servedObject } from './serialize';
+
+/**
+ * An apply body: YAML, and most clients send JSON (which is YAML too). JSON.parse is tried first when the body
+ * looks like a JSON object: it is many times faster than the YAML parser.
+ */
+function parseApplyBody(body: string): unknown {
+  if (body.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(body) as unknown;
+    } catch {
+      // not JSON after all (YAML flow mappings start with `{` too): the YAML parser decides
+    }
+  }
+  return parseYaml(body);
+}
 
 export const PATCH_TYPES = {
   json: 'application/json-patch+json',
@@ -105,7 +120,7 @@ function apply(
     ]);
   let document: unknown;
   try {
-    document = parseYaml(body);
+    document = parseApplyBody(body);
   } catch (error) {
     throw badRequest(`error decoding YAML: ${(error as Error).message}`);
   }
