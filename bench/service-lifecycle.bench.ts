@@ -276,6 +276,7 @@ try {
   const byRound: number[][] = [];
   const toStart: number[] = [];
   const startToCluster: number[] = [];
+  const splitByRound: [number, number][][] = [];
   const failures: string[] = [];
   let deploysStarted = performance.now();
   await Promise.all(
@@ -314,6 +315,10 @@ try {
         if (Number.isFinite(startedAt)) {
           toStart.push(Math.max(0, startedAt - acceptedWall));
           startToCluster.push(Math.max(0, at - acceptedAt - (startedAt - acceptedWall)));
+          (splitByRound[n] ??= []).push([
+            startedAt - acceptedWall,
+            at - acceptedAt - (startedAt - acceptedWall),
+          ]);
         }
       }
     }),
@@ -326,11 +331,27 @@ try {
     `CPU seconds used so far: ${apps.map((a) => `${a.name} ${cpuOf(a.pid).toFixed(1)}`).join(', ')}, etcd ${cpuOf(etcd.pid).toFixed(1)}, redis ${cpuOf(redis.pid).toFixed(1)}`,
   );
   console.log(`deploy overhead (202 → new image on the Deployment): ${summary(overhead)}`);
-  byRound.forEach((samples, i) =>
+  byRound.forEach((samples, i) => {
+    const split = splitByRound[i] ?? [];
+    const parts = split.length
+      ? ` (202 → startedAt p50 ${percentile(
+          split.map((x) => x[0]),
+          50,
+        ).toFixed(0)} / p99 ${percentile(
+          split.map((x) => x[0]),
+          99,
+        ).toFixed(0)} ms, then p50 ${percentile(
+          split.map((x) => x[1]),
+          50,
+        ).toFixed(0)} / p99 ${percentile(
+          split.map((x) => x[1]),
+          99,
+        ).toFixed(0)} ms)`
+      : '';
     console.log(
-      `  ${i === 0 ? 'warm-up, not counted: first deploy of each service (creates its Deployment)' : `deploy ${i} of each service`}: ${summary(samples)}`,
-    ),
-  );
+      `  ${i === 0 ? 'warm-up, not counted: first deploy of each service (creates its Deployment)' : `deploy ${i} of each service`}: ${summary(samples)}${parts}`,
+    );
+  });
   console.log(`  202 → deployer starts the release (startedAt): ${summary(toStart)}`);
   console.log(`  startedAt → new image on the Deployment: ${summary(startToCluster)}`);
   console.log(
