@@ -5,6 +5,7 @@
  */
 import { isAlreadyExists, isConflict, isNotFound } from '../kit/api-errors';
 import { type Clients, MERGE_PATCH } from '../kit/clients';
+import { PATHS } from '../kit/raw-api';
 import { recordDeleteOutcome } from '../kit/delete-outcome';
 import type { EventSink } from '../kit/events';
 import type { Informer } from '../kit/informer';
@@ -15,7 +16,7 @@ import { isPodActive } from '../kit/pod-state';
 import { runWorkers, type Workers } from '../kit/run-workers';
 import type { Clock } from '../kit/time';
 import { WorkQueue } from '../kit/work-queue';
-import { type Deployment, type Pod, type ReplicaSet, asBody, keyOf, toWire } from '../kit/wire';
+import { type Deployment, type Pod, type ReplicaSet, keyOf, toWire } from '../kit/wire';
 import type { DeploymentAction } from './context';
 import { reconcileDeployment } from './reconcile-deployment';
 import { equalIgnoreHash } from './template-hash';
@@ -91,20 +92,20 @@ export function startDeploymentController(deps: DeploymentControllerDeps): Worke
       case 'adoptReplicaSet':
       case 'releaseReplicaSet': {
         const body = { metadata: { uid: action.rs.metadata?.uid, ownerReferences: action.ownerReferences } };
-        const patched = await clients.apps.patchNamespacedReplicaSet(
-          { name: action.rs.metadata?.name ?? '', namespace, body },
-          MERGE_PATCH,
+        const patched = await clients.raw.mergePatch<ReplicaSet>(
+          PATHS.replicaSets(namespace, action.rs.metadata?.name ?? ''),
+          body,
         );
-        replicaSets.store.recordWrite(toWire(patched) as ReplicaSet);
+        replicaSets.store.recordWrite(patched);
         return;
       }
       case 'createReplicaSet':
         try {
-          const created = await clients.apps.createNamespacedReplicaSet({
-            namespace,
-            body: asBody(action.replicaSet),
-          });
-          replicaSets.store.recordWrite(toWire(created) as ReplicaSet);
+          const created = await clients.raw.create<ReplicaSet>(
+            PATHS.replicaSets(namespace),
+            action.replicaSet,
+          );
+          replicaSets.store.recordWrite(created);
           return;
         } catch (error) {
           if (!isAlreadyExists(error)) throw error;
@@ -138,11 +139,11 @@ export function startDeploymentController(deps: DeploymentControllerDeps): Worke
             ...(action.minReadySeconds !== undefined ? { minReadySeconds: action.minReadySeconds } : {}),
           },
         };
-        const patched = await clients.apps.patchNamespacedReplicaSet(
-          { name: action.name, namespace, body },
-          MERGE_PATCH,
+        const patched = await clients.raw.mergePatch<ReplicaSet>(
+          PATHS.replicaSets(namespace, action.name),
+          body,
         );
-        replicaSets.store.recordWrite(toWire(patched) as ReplicaSet);
+        replicaSets.store.recordWrite(patched);
         return;
       }
       case 'deleteReplicaSet':
@@ -159,16 +160,16 @@ export function startDeploymentController(deps: DeploymentControllerDeps): Worke
         return;
       case 'setDeploymentRevision': {
         const body = { metadata: { annotations: { 'deployment.kubernetes.io/revision': action.revision } } };
-        const patched = await clients.apps.patchNamespacedDeployment({ name, namespace, body }, MERGE_PATCH);
-        deployments.store.recordWrite(toWire(patched) as Deployment);
+        const patched = await clients.raw.mergePatch<Deployment>(PATHS.deployments(namespace, name), body);
+        deployments.store.recordWrite(patched);
         return;
       }
       case 'updateStatus': {
-        const patched = await clients.apps.patchNamespacedDeploymentStatus(
-          { name, namespace, body: action.patch },
-          MERGE_PATCH,
+        const patched = await clients.raw.mergePatch<Deployment>(
+          PATHS.deployments(namespace, name, 'status'),
+          action.patch,
         );
-        deployments.store.recordWrite(toWire(patched) as Deployment);
+        deployments.store.recordWrite(patched);
         return;
       }
     }

@@ -4,21 +4,13 @@
  */
 import { isAlreadyExists, isNotFound } from '../kit/api-errors';
 import type { Clients } from '../kit/clients';
+import { PATHS } from '../kit/raw-api';
 import type { Informer } from '../kit/informer';
 import { mapSelectorMatches } from '../kit/labels';
 import type { ControllerLogger } from '../kit/logger';
 import { runWorkers, type Workers } from '../kit/run-workers';
 import { WorkQueue } from '../kit/work-queue';
-import {
-  type EndpointSlice,
-  type Endpoints,
-  type Pod,
-  type Service,
-  asBody,
-  keyOf,
-  splitKey,
-  toWire,
-} from '../kit/wire';
+import { type EndpointSlice, type Endpoints, type Pod, type Service, keyOf, splitKey } from '../kit/wire';
 import {
   MANAGED_BY,
   MANAGED_BY_LABEL,
@@ -73,18 +65,14 @@ export function startEndpointsController(deps: EndpointsControllerDeps): Workers
       for (const action of reconcileEndpoints(service, observed, podsInNamespace)) {
         try {
           if (action.type === 'create') {
-            const created = await clients.core.createNamespacedEndpoints({
-              namespace,
-              body: asBody(action.endpoints),
-            });
-            endpoints.store.recordWrite(toWire(created) as Endpoints);
+            const created = await clients.raw.create<Endpoints>(PATHS.endpoints(namespace), action.endpoints);
+            endpoints.store.recordWrite(created);
           } else if (action.type === 'update') {
-            const replaced = await clients.core.replaceNamespacedEndpoints({
-              name,
-              namespace,
-              body: asBody(action.endpoints),
-            });
-            endpoints.store.recordWrite(toWire(replaced) as Endpoints);
+            const replaced = await clients.raw.replace<Endpoints>(
+              PATHS.endpoints(namespace, name),
+              action.endpoints,
+            );
+            endpoints.store.recordWrite(replaced);
           } else {
             await clients.core.deleteNamespacedEndpoints({ name: action.name, namespace: action.namespace });
             if (observed) endpoints.store.recordDeleted(observed);
@@ -131,11 +119,10 @@ async function applySliceAction(
   const namespace = action.slice.metadata?.namespace ?? '';
   const written =
     action.type === 'create'
-      ? await clients.discovery.createNamespacedEndpointSlice({ namespace, body: asBody(action.slice) })
-      : await clients.discovery.replaceNamespacedEndpointSlice({
-          name: action.slice.metadata?.name ?? '',
-          namespace,
-          body: asBody(action.slice),
-        });
-  slices.store.recordWrite(toWire(written) as EndpointSlice);
+      ? await clients.raw.create<EndpointSlice>(PATHS.endpointSlices(namespace), action.slice)
+      : await clients.raw.replace<EndpointSlice>(
+          PATHS.endpointSlices(namespace, action.slice.metadata?.name ?? ''),
+          action.slice,
+        );
+  slices.store.recordWrite(written);
 }

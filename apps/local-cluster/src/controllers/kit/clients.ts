@@ -1,5 +1,5 @@
 /** The typed API clients the controllers use, made once from the KubeConfig. */
-import { PooledKubeConfig } from '@cite/kube';
+import { KubeHttp, PooledKubeConfig } from '@cite/kube';
 import {
   ApiextensionsV1Api,
   AppsV1Api,
@@ -14,6 +14,7 @@ import {
   Watch,
   setHeaderOptions,
 } from '@kubernetes/client-node';
+import { RawApi } from './raw-api';
 
 export interface Clients {
   kubeConfig: KubeConfig;
@@ -26,6 +27,8 @@ export interface Clients {
   apiextensions: ApiextensionsV1Api;
   custom: CustomObjectsApi;
   watch: Watch;
+  /** Plain-JSON writes for the hot paths (see raw-api.ts). */
+  raw: RawApi;
   /** Closes the pooled connections. */
   close(): Promise<void>;
 }
@@ -44,6 +47,7 @@ export function makeClients(source: KubeConfig): Clients {
     apiextensions: kubeConfig.makeApiClient(ApiextensionsV1Api),
     custom: kubeConfig.makeApiClient(CustomObjectsApi),
     watch: new Watch(kubeConfig),
+    raw: new RawApi(new KubeHttp(kubeConfig)),
     close: () => kubeConfig.closePool(),
   };
 }

@@ -76,6 +76,30 @@ describe('Store', () => {
       expect(store.get('ns', 'a')?.metadata?.resourceVersion).toBe('6');
     });
 
+    it('ignores a write answer that arrives after the watch delivered the deletion', () => {
+      const store = new Store<Pod>();
+      store.addIndex('owner', () => ['rs']);
+      store.upsert(pod('a', '5'));
+      store.remove(pod('a', '7'));
+      // The answer to a status patch sent before the delete, read after the DELETED event.
+      store.recordWrite(pod('a', '6', { deletionTimestamp: '2026-11-27T00:00:00Z' }));
+      expect(store.get('ns', 'a')).toBeUndefined();
+      expect(store.byIndex('owner', 'rs')).toEqual([]);
+      expect(store.list('ns')).toEqual([]);
+      // A new object under the same name (another uid) is recorded as usual.
+      store.recordWrite({ ...pod('a', '9'), metadata: { ...pod('a', '9').metadata, uid: 'a-2' } });
+      expect(store.get('ns', 'a')?.metadata?.uid).toBe('a-2');
+    });
+
+    it('ignores a write answer older than what the watch already delivered', () => {
+      const store = new Store<Pod>();
+      store.upsert(pod('a', '8', { labels: { v: 'newer' } }));
+      store.recordWrite(pod('a', '6', { labels: { v: 'late' } }));
+      expect(store.get('ns', 'a')?.metadata?.labels).toEqual({ v: 'newer' });
+      store.upsert(pod('a', '9', { labels: { v: 'newest' } }));
+      expect(store.get('ns', 'a')?.metadata?.labels).toEqual({ v: 'newest' });
+    });
+
     it('hides a deleted object until the delete event, and forgets entries after the TTL', () => {
       let now = 0;
       const store = new Store<Pod>(() => now, 1000);

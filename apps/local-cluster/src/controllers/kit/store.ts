@@ -10,6 +10,10 @@
  *
  * Resource versions are compared as integers when both are integers (etcd revisions, and this emulator's
  * counter); otherwise an entry is dropped at the first event for its key.
+ *
+ * A write's answer can arrive after the watch has already delivered a newer version of the object, or its
+ * deletion (a status patch racing the kubelet's final delete, say). Such an answer is stale: it is not
+ * recorded, or it would shadow the cache, and resurrect a deleted object, until the overlay TTL.
  */
 import { type KubeObject, keyOf } from './wire';
 
@@ -37,6 +41,8 @@ export class Store<T extends KubeObject> {
   private readonly objects = new Map<string, Map<string, T>>();
   private readonly indexes = new Map<string, { fn: IndexFn<T>; entries: Map<string, Set<string>> }>();
   private readonly overlay = new Map<string, Map<string, OverlayEntry<T>>>();
+  /** uids whose deletion the watch delivered, with when: late write answers for them are ignored. */
+  private readonly deletedUids = new Map<string, number>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -133,25 +139,47 @@ export class Store<T extends KubeObject> {
       if (byName.size === 0) this.objects.delete(namespace);
       this.reindex(old, undefined);
     }
+    const uid = object.metadata?.uid;
+    if (uid) this.rememberDeleted(uid);
     this.observe(object, true);
     return old;
+  }
+
+  private rememberDeleted(uid: string): void {
+    const now = this.now();
+    this.deletedUids.set(uid, now);
+    if (this.deletedUids.size % 1024 === 0) {
+      for (const [known, at] of this.deletedUids)
+        if (now - at > this.overlayTtlMs) this.deletedUids.delete(known);
+    }
+  }
+
+  /** True when the watch already delivered this object's deletion, or a version at least as new. */
+  private superseded(object: T, minVersion: bigint | null): boolean {
+    const uid = object.metadata?.uid ?? '';
+    const deletedAt = uid ? this.deletedUids.get(uid) : undefined;
+    if (deletedAt !== undefined && this.now() - deletedAt <= this.overlayTtlMs) return true;
+    if (minVersion === null) return false;
+    const cached = this.objects.get(namespaceKey(object))?.get(object.metadata?.name ?? '');
+    const cachedVersion = cached ? versionOf(cached) : null;
+    return cached?.metadata?.uid === uid && cachedVersion !== null && cachedVersion >= minVersion;
   }
 
   // ── the write overlay ──────────────────────────────────────────────────────────────────────────────────
 
   /** The server's answer to a create, update or patch (or a graceful delete that returned the object). */
   recordWrite(object: T): void {
-    this.setEntry(object, { object, uid: object.metadata?.uid ?? '', minVersion: versionOf(object) });
+    const minVersion = versionOf(object);
+    if (this.superseded(object, minVersion)) return;
+    this.setEntry(object, { object, uid: object.metadata?.uid ?? '', minVersion });
   }
 
   /** A change the server made without returning the object (a pod binding): newer than the cached version. */
   recordAssumed(object: T): void {
     const version = versionOf(object);
-    this.setEntry(object, {
-      object,
-      uid: object.metadata?.uid ?? '',
-      minVersion: version === null ? null : version + 1n,
-    });
+    const minVersion = version === null ? null : version + 1n;
+    if (this.superseded(object, minVersion)) return;
+    this.setEntry(object, { object, uid: object.metadata?.uid ?? '', minVersion });
   }
 
   /** The object is gone (or going) as far as this process knows. */

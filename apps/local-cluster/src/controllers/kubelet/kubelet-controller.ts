@@ -6,7 +6,8 @@
  */
 import { nextFreeIp, nodeNamed, type ValidatedPool } from '@cite/ip-pool';
 import { isConflict, isNotFound } from '../kit/api-errors';
-import { type Clients, MERGE_PATCH } from '../kit/clients';
+import type { Clients } from '../kit/clients';
+import { PATHS } from '../kit/raw-api';
 import { recordDeleteOutcome } from '../kit/delete-outcome';
 import type { EventSink } from '../kit/events';
 import type { Informer } from '../kit/informer';
@@ -14,7 +15,7 @@ import type { ControllerLogger } from '../kit/logger';
 import { runWorkers, type Workers } from '../kit/run-workers';
 import type { Clock } from '../kit/time';
 import { WorkQueue } from '../kit/work-queue';
-import { type Pod, keyOf, toWire } from '../kit/wire';
+import { type Pod, keyOf } from '../kit/wire';
 import { adoptPodRuntime } from './adopt';
 import { type KubeletTimings, behaviourOf } from './behaviour';
 import { type PodRuntime, stepPod } from './pod-runtime';
@@ -62,12 +63,11 @@ export function startKubelets(deps: KubeletDeps): Workers {
 
   const remove = async (pod: Pod): Promise<void> => {
     try {
-      const response = await clients.core.deleteNamespacedPod({
-        name: pod.metadata?.name ?? '',
-        namespace: pod.metadata?.namespace ?? '',
-        gracePeriodSeconds: 0,
-        body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } },
-      });
+      const response = await clients.raw.remove(
+        PATHS.pods(pod.metadata?.namespace ?? '', pod.metadata?.name ?? ''),
+        { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } },
+        { gracePeriodSeconds: '0' },
+      );
       recordDeleteOutcome(pods.store, pod, response);
     } catch (error) {
       // Gone already, or replaced by a pod of the same name (the uid precondition failed).
@@ -143,11 +143,11 @@ export function startKubelets(deps: KubeletDeps): Workers {
       const patch = ownedStatusPatch(pod, status);
       if (patch) {
         try {
-          const patched = await clients.core.patchNamespacedPodStatus(
-            { name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', body: patch },
-            MERGE_PATCH,
+          const patched = await clients.raw.mergePatch<Pod>(
+            PATHS.pods(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', 'status'),
+            patch,
           );
-          pods.store.recordWrite(toWire(patched) as Pod);
+          pods.store.recordWrite(patched);
         } catch (error) {
           if (isNotFound(error)) return;
           throw error;

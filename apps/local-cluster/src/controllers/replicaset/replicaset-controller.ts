@@ -5,6 +5,7 @@
  */
 import { describeError, isConflict, isNotFound } from '../kit/api-errors';
 import { type Clients, MERGE_PATCH } from '../kit/clients';
+import { PATHS } from '../kit/raw-api';
 import { recordDeleteOutcome } from '../kit/delete-outcome';
 import type { EventSink } from '../kit/events';
 import type { Informer } from '../kit/informer';
@@ -15,7 +16,7 @@ import { runWorkers, type Workers } from '../kit/run-workers';
 import { statusPatch } from '../kit/status-fields';
 import type { Clock } from '../kit/time';
 import { WorkQueue } from '../kit/work-queue';
-import { type Pod, type ReplicaSet, asBody, keyOf, toWire } from '../kit/wire';
+import { type Pod, type ReplicaSet, keyOf, toWire } from '../kit/wire';
 import { REPLICASET_STATUS_FIELDS, type ReplicaSetAction, reconcileReplicaSet } from './reconcile-replicaset';
 
 export interface ReplicaSetControllerDeps {
@@ -72,14 +73,12 @@ export function startReplicaSetController(deps: ReplicaSetControllerDeps): Worke
       const size = Math.min(batch, remaining);
       remaining -= size;
       const results = await Promise.allSettled(
-        Array.from({ length: size }, () =>
-          clients.core.createNamespacedPod({ namespace, body: asBody(action.pod) }),
-        ),
+        Array.from({ length: size }, () => clients.raw.create<Pod>(PATHS.pods(namespace), action.pod)),
       );
       let failure: unknown;
       for (const result of results) {
         if (result.status === 'fulfilled') {
-          const pod = toWire(result.value) as Pod;
+          const pod = result.value;
           pods.store.recordWrite(pod);
           const message = `Created pod: ${pod.metadata?.name}`;
           events.record({
@@ -110,11 +109,10 @@ export function startReplicaSetController(deps: ReplicaSetControllerDeps): Worke
     await Promise.all(
       doomed.map(async (pod) => {
         try {
-          const response = await clients.core.deleteNamespacedPod({
-            name: pod.metadata?.name ?? '',
-            namespace: pod.metadata?.namespace ?? '',
-            body: { preconditions: { uid: pod.metadata?.uid } },
-          });
+          const response = await clients.raw.remove(
+            PATHS.pods(pod.metadata?.namespace ?? '', pod.metadata?.name ?? ''),
+            { preconditions: { uid: pod.metadata?.uid } },
+          );
           recordDeleteOutcome(pods.store, pod, response);
         } catch (error) {
           if (isNotFound(error) || isConflict(error)) return;
@@ -172,11 +170,11 @@ export function startReplicaSetController(deps: ReplicaSetControllerDeps): Worke
       );
       if (patch) {
         try {
-          const patched = await clients.apps.patchNamespacedReplicaSetStatus(
-            { name: rs.metadata?.name ?? '', namespace: rs.metadata?.namespace ?? '', body: patch },
-            MERGE_PATCH,
+          const patched = await clients.raw.mergePatch<ReplicaSet>(
+            PATHS.replicaSets(rs.metadata?.namespace ?? '', rs.metadata?.name ?? '', 'status'),
+            patch,
           );
-          replicaSets.store.recordWrite(toWire(patched) as ReplicaSet);
+          replicaSets.store.recordWrite(patched);
         } catch (error) {
           if (!isNotFound(error)) failure ??= error;
         }

@@ -7,6 +7,7 @@
  */
 import { isConflict, isNotFound, isUnsupported } from '../kit/api-errors';
 import { type Clients, MERGE_PATCH } from '../kit/clients';
+import { PATHS } from '../kit/raw-api';
 import type { EventSink } from '../kit/events';
 import type { Informer } from '../kit/informer';
 import type { ControllerLogger } from '../kit/logger';
@@ -14,7 +15,7 @@ import { isTerminal } from '../kit/resources';
 import { runWorkers, type Workers } from '../kit/run-workers';
 import { type Clock, rfc3339 } from '../kit/time';
 import { WorkQueue } from '../kit/work-queue';
-import { type Node, type Pod, keyOf, toWire } from '../kit/wire';
+import { type Node, type Pod, keyOf } from '../kit/wire';
 import { type NodeInfo, needsScheduling, schedulePod, unschedulableConditions } from './schedule';
 
 export const SCHEDULER_NAME = 'default-scheduler';
@@ -74,15 +75,11 @@ export function startScheduler(deps: SchedulerDeps): Workers {
     const name = pod.metadata?.name ?? '';
     if (bindingSupported) {
       try {
-        await clients.core.createNamespacedPodBinding({
-          name,
-          namespace,
-          body: {
-            apiVersion: 'v1',
-            kind: 'Binding',
-            metadata: { name, namespace, uid: pod.metadata?.uid },
-            target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
-          },
+        await clients.raw.create(PATHS.pods(namespace, name, 'binding'), {
+          apiVersion: 'v1',
+          kind: 'Binding',
+          metadata: { name, namespace, uid: pod.metadata?.uid },
+          target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
         });
         return;
       } catch (error) {
@@ -141,11 +138,11 @@ export function startScheduler(deps: SchedulerDeps): Workers {
       const status = unschedulableConditions(pod, result.message, rfc3339(clock()));
       if (status) {
         try {
-          const patched = await clients.core.patchNamespacedPodStatus(
-            { name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', body: { status } },
-            MERGE_PATCH,
+          const patched = await clients.raw.mergePatch<Pod>(
+            PATHS.pods(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', 'status'),
+            { status },
           );
-          pods.store.recordWrite(toWire(patched) as Pod);
+          pods.store.recordWrite(patched);
         } catch (error) {
           if (!isNotFound(error)) throw error;
         }
