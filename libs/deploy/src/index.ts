@@ -18,8 +18,9 @@ export {
 } from './image-registry';
 export { observedStatusOf } from './observed';
 export { deployLogMessage, deployStepOf, type DeployLogLine, type DeployStep } from './deploy-log';
+export { NOT_APPLIED_REASONS, ReleaseFollowUps } from './release-follow-ups';
+export { ObjectApplier } from './object-applier';
 export {
-  NOT_APPLIED_REASONS,
   ReleaseRunner,
   serviceLockName,
   type ReleaseOutcome,

@@ -20,7 +20,10 @@ class NamespacedCluster extends FakeCluster {
 
 const service = exampleService({ name: 'web', team: 'shop' });
 const rendered = (n: number) =>
-  renderService(service, exampleRelease({ service: 'web', number: n, image: `registry.local/shop/web:${n}` }));
+  renderService(
+    service,
+    exampleRelease({ service: 'web', number: n, image: `registry.local/shop/web:${n}` }),
+  );
 const kinds = (cluster: FakeCluster) => cluster.applied.map((object) => object.kind);
 
 describe('ObjectApplier', () => {

@@ -25,21 +25,15 @@ import {
   type RenderOptions,
   type RolloutState,
 } from '@cite/kube';
-import {
-  decideRelease,
-  planAutoRollback,
-  rollbackDraft,
-  rollbackTarget,
-  supersedableWithoutLock,
-  type ReleaseFacts,
-} from './decide';
+import { decideRelease, supersedableWithoutLock, type ReleaseFacts } from './decide';
 import type { ImageRegistry } from './image-registry';
 import { ObjectApplier } from './object-applier';
+import { ReleaseFollowUps } from './release-follow-ups';
 import { deployLogMessage, type DeployLogLine } from './deploy-log';
 import { observedStatusOf } from './observed';
 
-/** Failure reasons after which nothing new ran in the cluster, so there is nothing to roll back. */
-export const NOT_APPLIED_REASONS = ['ImageNotFound', 'InvalidSpec', 'RetriesExhausted'] as const;
+/** The least time between two progress lines of one release's deploy log. */
+const PROGRESS_LINE_GAP_MS = 100;
 
 /** The lock name of a service (`locks/service/<name>` in etcd). */
 export const serviceLockName = (service: string): string => `service/${service}`;
@@ -109,11 +103,19 @@ export class ReleaseRunner {
   private readonly render: RenderOptions;
 
   private readonly applier: ObjectApplier;
+  private readonly followUpsOf: ReleaseFollowUps;
 
   constructor(private readonly options: ReleaseRunnerOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.render = options.render ?? {};
     this.applier = new ObjectApplier(options.cluster);
+    this.followUpsOf = new ReleaseFollowUps({
+      store: options.store,
+      enqueue: options.enqueue,
+      logger: options.logger,
+      line: (release, line) => this.line(release, line),
+      clock: this.clock,
+    });
   }
 
   async run(job: ReleaseJob, context: RunContext): Promise<ReleaseOutcome> {
@@ -141,7 +143,7 @@ export class ReleaseRunner {
     const { found, facts } = read;
     if (isTerminalReleaseStatus(found.value.status)) {
       return withoutLock(
-        this.followUps(found.value, facts).then((more) => ({ status: found.value.status, ...more })),
+        this.followUpsOf.run(found.value, facts).then((more) => ({ status: found.value.status, ...more })),
       );
     }
     if (supersedableWithoutLock(facts)) {
@@ -156,7 +158,7 @@ export class ReleaseRunner {
         return withoutLock(
           (async () => {
             await this.line(done.value, { level: 'info', step: 'superseded', message });
-            await this.followUps(done.value, { ...facts, release: done.value });
+            await this.followUpsOf.run(done.value, { ...facts, release: done.value });
             return { status: done.value.status };
           })(),
         );
@@ -214,11 +216,11 @@ export class ReleaseRunner {
     const decision = decideRelease(facts);
     switch (decision.action) {
       case 'skip':
-        return { status: current.value.status, ...(await this.followUps(current.value, facts)) };
+        return { status: current.value.status, ...(await this.followUpsOf.run(current.value, facts)) };
       case 'supersede': {
         const done = await this.finish(current, { status: 'superseded', message: decision.message });
         await this.line(done.value, { level: 'info', step: 'superseded', message: decision.message });
-        return { status: done.value.status, ...(await this.followUps(done.value, facts)) };
+        return { status: done.value.status, ...(await this.followUpsOf.run(done.value, facts)) };
       }
       case 'deploy':
         return this.deploy(current, facts.service as Service, context);
@@ -334,7 +336,8 @@ export class ReleaseRunner {
     // Recording the verdict and its follow-ups is outside the try: their failures retry the job, and the
     // re-run finds the verdict recorded and redoes only the follow-ups.
     await this.observe(service, release);
-    if (verdict.phase === 'succeeded') return this.succeed(versioned, verdict, digest, context.unlock);
+    if (verdict.phase === 'succeeded')
+      return this.succeed(versioned, verdict, { digest, service, unlock: context.unlock });
     return this.fail(
       versioned,
       {
@@ -369,13 +372,18 @@ export class ReleaseRunner {
     const deadlineSeconds = this.render.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
     const observeEveryMs = this.options.observeEveryMs ?? 1000;
     let observedAt = Number.NEGATIVE_INFINITY;
+    let loggedAt = Number.NEGATIVE_INFINITY;
     return trackRollout(cluster, {
       namespace,
       name: service.name,
       timeoutMs: deadlineSeconds * 1000 + (this.options.trackMarginMs ?? 60_000),
       signal,
       onProgress: async (state, deployment) => {
-        await this.line(release, { level: 'info', step: 'progress', message: state.message });
+        // States that follow each other within PROGRESS_LINE_GAP_MS (a fast rollout) are not all logged.
+        if (performance.now() - loggedAt >= PROGRESS_LINE_GAP_MS) {
+          loggedAt = performance.now();
+          await this.line(release, { level: 'info', step: 'progress', message: state.message });
+        }
         if (performance.now() - observedAt < observeEveryMs) return;
         observedAt = performance.now();
         await this.observe(service, release, { events: false, deployment });
@@ -386,20 +394,29 @@ export class ReleaseRunner {
   private async succeed(
     versioned: Versioned<Release>,
     verdict: RolloutState,
-    digest: string | undefined,
-    unlock?: () => Promise<void>,
+    {
+      digest,
+      service,
+      unlock,
+    }: { digest: string | undefined; service: Service; unlock: () => Promise<void> },
   ): Promise<ReleaseOutcome> {
     // The service points at its new release before the release says succeeded, so whoever sees `succeeded`
     // also sees `currentRelease` (the api's rollback reads it). Re-runs set it again, idempotently.
-    await this.markCurrent(versioned.value);
+    await this.followUpsOf.markCurrent(versioned.value);
     const done = await this.finish(versioned, {
       status: 'succeeded',
       message: verdict.message,
       ...(digest ? { digest } : {}),
     });
-    await unlock?.();
+    await unlock();
     await this.line(done.value, { level: 'info', step: 'succeeded', message: verdict.message });
-    return { status: done.value.status, ...(await this.followUps(done.value, await this.facts(done.value))) };
+    // The follow-ups of a success need only the newest release (the service is current already).
+    const newest = await this.options.store.releases.latest(done.value.service);
+    const facts = { release: done.value, service, newest: newest?.value ?? null };
+    return {
+      status: done.value.status,
+      ...(await this.followUpsOf.run(done.value, facts, { currentSet: true })),
+    };
   }
 
   private async fail(
@@ -415,7 +432,7 @@ export class ReleaseRunner {
       message: final.message,
       ...(final.failureReason ? { reason: final.failureReason } : {}),
     });
-    const outcome = await this.followUps(done.value, await this.facts(done.value));
+    const outcome = await this.followUpsOf.run(done.value, await this.facts(done.value));
     return {
       status: done.value.status,
       ...(done.value.failureReason ? { reason: done.value.failureReason } : {}),
@@ -443,81 +460,6 @@ export class ReleaseRunner {
         current = await this.options.store.releases.require(current.value.service, current.value.number);
       }
     }
-  }
-
-  /**
-   * What must follow a finished release, idempotently (a run that died after the verdict did not do it):
-   * a success is the service's current release (set before the verdict too); a failure after something was applied is rolled back
-   * (`planAutoRollback`); and a newest release still pending is (re-)enqueued, healing a lost enqueue.
-   */
-  private async followUps(release: Release, facts: ReleaseFacts): Promise<Pick<ReleaseOutcome, 'rollback'>> {
-    const outcome: Pick<ReleaseOutcome, 'rollback'> = {};
-    if (release.status === 'succeeded') await this.markCurrent(release);
-    if (release.status === 'failed' && !NOT_APPLIED_REASONS.includes(release.failureReason as never)) {
-      const number = await this.autoRollback(release, facts);
-      if (number !== undefined) outcome.rollback = number;
-    }
-    const newest = outcome.rollback === undefined ? facts.newest : null;
-    if (newest && newest.number !== release.number && newest.status === 'pending') {
-      await this.options.enqueue({ service: newest.service, release: newest.number });
-    }
-    return outcome;
-  }
-
-  private async markCurrent(release: Release): Promise<void> {
-    const services = this.options.store.services;
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const found = await services.get(release.service);
-      if (!found || (found.value.currentRelease ?? 0) >= release.number) return;
-      try {
-        await services.update(
-          release.service,
-          { ...found.value, currentRelease: release.number },
-          found.modRevision,
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof ConflictError) || attempt === 5) throw error;
-      }
-    }
-  }
-
-  private async autoRollback(failed: Release, facts: ReleaseFacts): Promise<number | undefined> {
-    const history = await this.historyBefore(failed);
-    const plan = planAutoRollback({ failed, service: facts.service, newest: facts.newest, history });
-    if (plan.action === 'none') {
-      this.options.logger.info('no automatic rollback', {
-        service: failed.service,
-        release: failed.number,
-        why: plan.message,
-      });
-      return undefined;
-    }
-    const allocated = await this.options.store.releases.allocate(
-      failed.service,
-      rollbackDraft(plan.target, failed, this.clock()),
-    );
-    const number = allocated.value.number;
-    await this.line(failed, {
-      level: 'warn',
-      step: 'rollback',
-      message: `rolling back to release ${plan.target.number} (${plan.target.image}) as release ${number}`,
-    });
-    await this.options.enqueue({ service: failed.service, release: number });
-    return number;
-  }
-
-  /** Releases before `failed`, newest first, up to the first that succeeded. */
-  private async historyBefore(failed: Release): Promise<Release[]> {
-    const history: Release[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < 100; page++) {
-      const found = await this.options.store.releases.list(failed.service, { limit: 100, cursor });
-      history.push(...found.items.map((item) => item.value));
-      if (rollbackTarget(failed.number, history) || !found.nextCursor) break;
-      cursor = found.nextCursor;
-    }
-    return history;
   }
 
   /** One line of the release's deploy log (and of the process log). */
