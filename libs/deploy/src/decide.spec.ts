@@ -1,7 +1,9 @@
 import type { Release } from '@cite/model';
 import { exampleRelease, exampleService } from '@cite/model/testing';
+import { ConflictError, InputError, NotFoundError, UnavailableError } from '@cite/errors';
 import {
   decideRelease,
+  failureOfAttempt,
   planAutoRollback,
   rollbackDraft,
   rollbackTarget,
@@ -167,5 +169,35 @@ describe('rollbackDraft', () => {
       message: 'automatic rollback to release 4: release 5 failed (CrashLoopBackOff)',
     });
     expect(draft.config).not.toBe(target.config);
+  });
+});
+
+describe('failureOfAttempt', () => {
+  const early = { number: 2, isFinal: false };
+  const last = { number: 20, isFinal: true };
+
+  it('fails the release on a refused spec, at any attempt', () => {
+    expect(failureOfAttempt(new InputError('spec.replicas: must be >= 0'), early)).toEqual({
+      failureReason: 'InvalidSpec',
+      message: 'the cluster refused the objects: spec.replicas: must be >= 0',
+    });
+  });
+
+  it('retries transient errors, and gives up on the last attempt', () => {
+    const down = new UnavailableError('kubernetes', 'cluster unreachable');
+    expect(failureOfAttempt(down, early)).toBeNull();
+    expect(failureOfAttempt(new ConflictError('raced'), early)).toBeNull();
+    expect(failureOfAttempt(new Error('unknown'), early)).toBeNull();
+    expect(failureOfAttempt(down, last)).toEqual({
+      failureReason: 'RetriesExhausted',
+      message: 'gave up after 20 attempts: cluster unreachable',
+    });
+  });
+
+  it('fails the release on other permanent typed errors', () => {
+    expect(failureOfAttempt(new NotFoundError('release web/3 not found'), early)).toEqual({
+      failureReason: 'DeployError',
+      message: 'release web/3 not found',
+    });
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The deciding parts of running a release, as pure functions of what etcd says: whether to deploy, skip or
- * supersede a release, and whether and where to roll back after a failure.
+ * supersede a release, what a failed attempt means for it, and whether and where to roll back after a failure.
  */
+import { InputError, isCiteError } from '@cite/errors';
 import { isTerminalReleaseStatus, type Release, type Service } from '@cite/model';
+import { classifyJobError } from '@cite/queue';
 import type { ReleaseDraft } from '@cite/store';
 
 /** Who cite's own releases (automatic rollbacks) are by. */
@@ -114,4 +116,32 @@ export function rollbackDraft(target: Release, failed: Release, now: Date): Rele
     }`,
     createdAt: now.toISOString(),
   };
+}
+
+/** The verdict a failed attempt writes on its release. */
+export interface AttemptFailure {
+  failureReason: 'InvalidSpec' | 'RetriesExhausted' | 'DeployError';
+  message: string;
+}
+
+/**
+ * What an attempt's error means for the release: a 422 from the cluster fails it (`InvalidSpec`), as does any
+ * other permanent typed error (`DeployError`) and a transient one on the job's last attempt
+ * (`RetriesExhausted`); null means the job is retried.
+ */
+export function failureOfAttempt(
+  error: unknown,
+  attempt: { number: number; isFinal: boolean },
+): AttemptFailure | null {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof InputError)
+    return { failureReason: 'InvalidSpec', message: `the cluster refused the objects: ${message}` };
+  const kind = classifyJobError(error);
+  if (kind === 'transient' && attempt.isFinal)
+    return {
+      failureReason: 'RetriesExhausted',
+      message: `gave up after ${attempt.number} attempts: ${message}`,
+    };
+  if (kind === 'permanent' && isCiteError(error)) return { failureReason: 'DeployError', message };
+  return null;
 }

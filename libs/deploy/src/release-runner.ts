@@ -4,7 +4,7 @@
  * Running a job twice changes nothing; a run interrupted anywhere is resumed by the next run.
  */
 import type { ObservedStatusStore, ReleaseLog } from '@cite/catalog';
-import { ConflictError, InputError, isCiteError, NotFoundError, UnavailableError } from '@cite/errors';
+import { ConflictError, NotFoundError, UnavailableError } from '@cite/errors';
 import type { Logger } from '@cite/logging';
 import {
   isTerminalReleaseStatus,
@@ -13,7 +13,7 @@ import {
   type ReleaseStatus,
   type Service,
 } from '@cite/model';
-import { classifyJobError, type ReleaseJob } from '@cite/queue';
+import type { ReleaseJob } from '@cite/queue';
 import type { MetadataStore, Versioned } from '@cite/store';
 import {
   DEFAULT_PROGRESS_DEADLINE_SECONDS,
@@ -25,7 +25,7 @@ import {
   type RenderOptions,
   type RolloutState,
 } from '@cite/kube';
-import { decideRelease, supersedableWithoutLock, type ReleaseFacts } from './decide';
+import { decideRelease, failureOfAttempt, supersedableWithoutLock, type ReleaseFacts } from './decide';
 import type { ImageRegistry } from './image-registry';
 import { ObjectApplier } from './object-applier';
 import { ReleaseFollowUps } from './release-follow-ups';
@@ -295,37 +295,9 @@ export class ReleaseRunner {
     } catch (error) {
       await started.catch(() => undefined);
       if (context.signal.aborted) throw error;
+      const failure = failureOfAttempt(error, { number: context.attempt, isFinal: context.isFinalAttempt });
+      if (failure) return this.fail(versioned, { status: 'failed', ...failure }, context.unlock);
       const message = error instanceof Error ? error.message : String(error);
-      const kind = classifyJobError(error);
-      if (error instanceof InputError) {
-        return this.fail(
-          versioned,
-          {
-            status: 'failed',
-            failureReason: 'InvalidSpec',
-            message: `the cluster refused the objects: ${message}`,
-          },
-          context.unlock,
-        );
-      }
-      if (kind === 'transient' && context.isFinalAttempt) {
-        return this.fail(
-          versioned,
-          {
-            status: 'failed',
-            failureReason: 'RetriesExhausted',
-            message: `gave up after ${context.attempt} attempts: ${message}`,
-          },
-          context.unlock,
-        );
-      }
-      if (kind === 'permanent' && isCiteError(error)) {
-        return this.fail(
-          versioned,
-          { status: 'failed', failureReason: 'DeployError', message },
-          context.unlock,
-        );
-      }
       await this.line(release, {
         level: 'warn',
         step: 'retry',
