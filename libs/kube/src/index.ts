@@ -1,6 +1,13 @@
 export { type AppliedObject, type Cluster, type ObjectKind, type ObjectRef } from './cluster';
 export { KubeCluster, type KubeClusterOptions } from './kube-cluster';
-export { KubeHttp, KubeHttpError, PooledKubeConfig, type KubeRequest } from './kube-http';
+export {
+  KubeHttp,
+  KubeHttpError,
+  namespacedPath,
+  PATHS,
+  PooledKubeConfig,
+  type KubeRequest,
+} from './kube-http';
 export { kubeCall, statusCodeOf, translateKubeError } from './kube-errors';
 export {
   ANNOTATIONS,

@@ -14,15 +14,15 @@ import {
 } from '@kubernetes/client-node';
 import type { AppliedObject, Cluster, ObjectKind, ObjectRef } from './cluster';
 import { kubeCall, statusCodeOf, translateKubeError } from './kube-errors';
-import { KubeHttp, PooledKubeConfig } from './kube-http';
+import { KubeHttp, PATHS, PooledKubeConfig } from './kube-http';
 import { FIELD_MANAGER } from './labels';
 
 /** Where each applied kind lives in the API (its collection path, given the namespace). */
 const COLLECTIONS: Record<ObjectKind, (namespace: string) => string> = {
   Namespace: () => '/api/v1/namespaces',
-  Service: (namespace) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/services`,
-  Deployment: (namespace) => `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
-  Ingress: (namespace) => `/apis/networking.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/ingresses`,
+  Service: (namespace) => PATHS.services(namespace),
+  Deployment: (namespace) => PATHS.deployments(namespace),
+  Ingress: (namespace) => PATHS.ingresses(namespace),
 };
 
 /** Events in a namespace are fetched per involved object (one field selector each) up to this many names. */
@@ -90,12 +90,12 @@ export class KubeCluster implements Cluster {
 
   constructor(kubeConfig: KubeConfig, options: Omit<KubeClusterOptions, 'kubeconfigPath'> = {}) {
     this.http = new KubeHttp(kubeConfig);
+    // The typed clients use the same pooled config, so every call shares one connection pool.
     this.kubeConfig = this.http.kubeConfig;
-    kubeConfig = this.kubeConfig;
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.apps = kubeConfig.makeApiClient(AppsV1Api);
-    this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
-    this.version = kubeConfig.makeApiClient(VersionApi);
+    this.core = this.kubeConfig.makeApiClient(CoreV1Api);
+    this.apps = this.kubeConfig.makeApiClient(AppsV1Api);
+    this.networking = this.kubeConfig.makeApiClient(NetworkingV1Api);
+    this.version = this.kubeConfig.makeApiClient(VersionApi);
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxWatchFailures = options.maxWatchFailures ?? 8;
     this.watchTimeoutSeconds = options.watchTimeoutSeconds ?? 20;
@@ -255,13 +255,13 @@ export class KubeCluster implements Cluster {
   }
 
   async listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
-    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    const path = PATHS.pods(namespace);
     return (await this.get<List<V1Pod>>(`list pods ${namespace} ${labelSelector}`, path, { labelSelector }))
       .items;
   }
 
   async listReplicaSets(namespace: string, labelSelector: string): Promise<V1ReplicaSet[]> {
-    const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`;
+    const path = PATHS.replicaSets(namespace);
     const action = `list replicasets ${namespace} ${labelSelector}`;
     return (await this.get<List<V1ReplicaSet>>(action, path, { labelSelector })).items;
   }
@@ -271,7 +271,7 @@ export class KubeCluster implements Cluster {
    * (the API server filters); many names list the namespace once and filter here.
    */
   async listEvents(namespace: string, names: readonly string[] = []): Promise<CoreV1Event[]> {
-    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`;
+    const path = PATHS.events(namespace);
     const action = `list events ${namespace}`;
     const wanted = [...new Set(names)];
     if (wanted.length === 0 || wanted.length > EVENT_QUERIES_PER_CALL) {

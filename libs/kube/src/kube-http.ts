@@ -11,6 +11,31 @@ import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node'
 // drive.
 import { request as undiciRequest } from 'undici';
 
+/**
+ * Paths of a namespaced resource under an API prefix (`/api/v1`, `/apis/apps/v1`):
+ * `(namespace, name?, subresource?)` → `/apis/apps/v1/namespaces/<ns>/deployments[/<name>[/<sub>]]`.
+ */
+export function namespacedPath(prefix: string, resource: string) {
+  return (namespace: string, name?: string, subresource?: string): string => {
+    let path = `${prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
+    if (name !== undefined) path += `/${encodeURIComponent(name)}`;
+    if (subresource !== undefined) path += `/${subresource}`;
+    return path;
+  };
+}
+
+/** The paths cite and local-cluster's controllers read and write. */
+export const PATHS = {
+  pods: namespacedPath('/api/v1', 'pods'),
+  services: namespacedPath('/api/v1', 'services'),
+  events: namespacedPath('/api/v1', 'events'),
+  endpoints: namespacedPath('/api/v1', 'endpoints'),
+  deployments: namespacedPath('/apis/apps/v1', 'deployments'),
+  replicaSets: namespacedPath('/apis/apps/v1', 'replicasets'),
+  ingresses: namespacedPath('/apis/networking.k8s.io/v1', 'ingresses'),
+  endpointSlices: namespacedPath('/apis/discovery.k8s.io/v1', 'endpointslices'),
+};
+
 interface Closable {
   close?: () => Promise<void>;
 }

@@ -5,7 +5,6 @@ import { startEndpointsController } from './endpoints/endpoints-controller';
 import { startGarbageCollector } from './gc/gc-controller';
 import { garbageCollectedKinds } from './gc/gc-kinds';
 import { makeClients } from './kit/clients';
-import { KubeHttp } from '@cite/kube';
 import { EventRecorder } from './kit/events';
 import { InformerSet } from './kit/informer-set';
 import { type ControllerLogger, defaultControllerLogger } from './kit/logger';
@@ -132,7 +131,7 @@ export async function startControllers(
     throw error;
   }
 
-  const events = new EventRecorder(new KubeHttp(clients.kubeConfig), clock, logger);
+  const events = new EventRecorder(clients.raw, clock, logger);
   const timings = {
     containerCreatingMs: options.delays.containerCreatingMs,
     startMs: options.delays.startMs,

@@ -4,7 +4,7 @@
  * `count` and a new `lastTimestamp`, which kubectl describe shows as "(x3 over 2m)". Recording is best effort
  * and asynchronous, as in Kubernetes: a failure is logged, never thrown into a reconcile.
  */
-import type { KubeHttp } from '@cite/kube';
+import { PATHS, type RawApi } from './raw-api';
 import { describeError, isNotFound } from './api-errors';
 import type { ControllerLogger } from './logger';
 import { type Clock, rfc3339 } from './time';
@@ -40,11 +40,6 @@ interface Seen {
 const MAX_REMEMBERED = 10_000;
 const MAX_IN_FLIGHT = 8;
 
-function eventsPath(namespace: string, name?: string): string {
-  const collection = `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`;
-  return name === undefined ? collection : `${collection}/${encodeURIComponent(name)}`;
-}
-
 export class EventRecorder implements EventSink {
   private readonly seen = new Map<string, Seen>();
   private readonly chains = new Map<string, Promise<void>>();
@@ -55,7 +50,7 @@ export class EventRecorder implements EventSink {
 
   constructor(
     /** Plain JSON: events are the most frequent write, and nothing reads the answer. */
-    private readonly http: KubeHttp,
+    private readonly raw: RawApi,
     private readonly clock: Clock,
     private readonly logger: ControllerLogger,
   ) {}
@@ -97,11 +92,7 @@ export class EventRecorder implements EventSink {
       if (seen) {
         const body = { count: seen.count + 1, lastTimestamp: now };
         try {
-          await this.http.json(eventsPath(seen.namespace, seen.name), {
-            method: 'PATCH',
-            body,
-            contentType: 'application/merge-patch+json',
-          });
+          await this.raw.mergePatch(PATHS.events(seen.namespace, seen.name), body);
           seen.count++;
           return;
         } catch (error) {
@@ -111,7 +102,7 @@ export class EventRecorder implements EventSink {
       }
       const created = this.newEvent(event, now);
       const namespace = created.metadata?.namespace ?? 'default';
-      await this.http.json(eventsPath(namespace), { method: 'POST', body: created });
+      await this.raw.create(PATHS.events(namespace), created);
       this.remember(key, { name: created.metadata?.name ?? '', namespace, count: 1, firstTimestamp: now });
     } catch (error) {
       if (!this.stopped)
