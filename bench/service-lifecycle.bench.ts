@@ -86,10 +86,24 @@ function rssOf(pid: number): number {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
 }
 
-/** CPU seconds (user + system) the process has used so far. */
+/** Live child processes of `pid` (local-cluster runs its controllers in one). */
+function childrenOf(pid: number): number[] {
+  try {
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' '))
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU seconds (user + system) the process and its live children have used so far. */
 function cpuOf(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  const own = (Number(fields[11]) + Number(fields[12])) / 100;
+  return own + childrenOf(pid).reduce((sum, child) => sum + cpuOf(child), 0);
 }
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>) {
@@ -328,7 +342,12 @@ try {
     `${overhead.length} deploys (after ${DEPLOY_SERVICES} warm-up deploys) across ${DEPLOY_SERVICES} services, ${DEPLOY_SERVICES} in flight, in ${((performance.now() - deploysStarted) / 1000).toFixed(1)} s; ${failures.length} not succeeded${failures.length ? `: ${failures.slice(0, 3).join('; ')}` : ''}`,
   );
   console.log(
-    `CPU seconds used so far: ${apps.map((a) => `${a.name} ${cpuOf(a.pid).toFixed(1)}`).join(', ')}, etcd ${cpuOf(etcd.pid).toFixed(1)}, redis ${cpuOf(redis.pid).toFixed(1)}`,
+    `CPU seconds used so far: ${apps
+      .map((a) => {
+        const children = childrenOf(a.pid).reduce((sum, child) => sum + cpuOf(child), 0);
+        return `${a.name} ${cpuOf(a.pid).toFixed(1)}${children ? ` (${children.toFixed(1)} of it in child processes)` : ''}`;
+      })
+      .join(', ')}, etcd ${cpuOf(etcd.pid).toFixed(1)}, redis ${cpuOf(redis.pid).toFixed(1)}`,
   );
   console.log(`deploy overhead (202 → new image on the Deployment): ${summary(overhead)}`);
   byRound.forEach((samples, i) => {

@@ -12,6 +12,8 @@ import {
   type NodeCapacity,
   type RunningControllers,
 } from './controllers';
+import { defaultControllerLogger } from './controllers/kit/logger';
+import { startControllerProcess, type ControllerProcessSpec } from './controllers/process';
 import { writeKubeconfig } from './kubeconfig';
 import { startApiServer, type RunningApiServer } from './server/http-server';
 import { readSnapshot, writeSnapshot } from './storage/snapshot';
@@ -59,6 +61,12 @@ export interface LocalClusterOptions {
   nodeCapacity?: Partial<NodeCapacity>;
   /** Where the controllers log. @defaultValue a warn-level JSON logger */
   controllerLogger?: ControllerLogger;
+  /**
+   * Run the controllers in a child process (`serveControllerProcess` there) at this niceness instead of in
+   * this one, as kube-controller-manager and the kubelets run apart from kube-apiserver. `main.ts` does.
+   * @defaultValue in this process
+   */
+  controllerProcess?: ControllerProcessSpec;
 }
 
 export interface RunningLocalCluster {
@@ -105,15 +113,22 @@ export class LocalCluster {
     let controllers: RunningControllers | undefined;
     if (options.controllers !== false) {
       try {
-        controllers = await startControllers(kubeConfig, {
+        const plain = {
           delays,
           registryUrl: options.registryUrl,
           pool,
           backOffScale: options.backOffScale,
           crashAfterMs: options.crashAfterMs,
           nodeCapacity: options.nodeCapacity,
-          logger: options.controllerLogger,
-        });
+        };
+        controllers = options.controllerProcess
+          ? await startControllerProcess(
+              options.controllerProcess,
+              kubeConfig,
+              plain,
+              options.controllerLogger ?? defaultControllerLogger(),
+            )
+          : await startControllers(kubeConfig, { ...plain, logger: options.controllerLogger });
       } catch (error) {
         await server.close();
         throw error;

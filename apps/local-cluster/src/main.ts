@@ -1,30 +1,49 @@
 import { resolve } from 'node:path';
 import { LocalCluster } from './cluster';
+import { startControllers } from './controllers';
+import { serveControllerProcess } from './controllers/process';
 import { parseSettings } from './settings';
 
-const settings = parseSettings(process.env);
-if (!settings.ok) {
-  process.stderr.write(`local-cluster: ${settings.key} ${settings.message}\n`);
-  process.exit(78);
-}
-const options = settings.options;
-const cluster = await LocalCluster.start({ ...options, kubeconfigPath: resolve(options.kubeconfigPath) });
-process.stdout.write(`local-cluster listening on ${cluster.url}\nkubeconfig: ${cluster.kubeconfigPath}\n`);
+/** `main.mjs controllers` is the controllers' child process, started by the API server's process below. */
+const CONTROLLERS_ROLE = 'controllers';
 
-let stopping = false;
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  process.stdout.write(
-    `local-cluster: ${signal}, stopping${options.snapshotFile ? ' and saving the snapshot' : ''}\n`,
-  );
-  cluster.stop().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`local-cluster: stop failed: ${(error as Error).message}\n`);
-      process.exit(1);
+if (process.argv[2] === CONTROLLERS_ROLE) {
+  serveControllerProcess(startControllers);
+} else {
+  const settings = parseSettings(process.env);
+  if (!settings.ok) {
+    process.stderr.write(`local-cluster: ${settings.key} ${settings.message}\n`);
+    process.exit(78);
+  }
+  const { controllersNice, ...options } = settings.options;
+  // The child runs this same file; a CPU profile of it (node --cpu-prof) gets its own default name.
+  const nodeFlags = process.execArgv.filter((flag) => !flag.startsWith('--cpu-prof-name'));
+  const cluster = await LocalCluster.start({
+    ...options,
+    kubeconfigPath: resolve(options.kubeconfigPath),
+    controllerProcess: {
+      command: process.execPath,
+      args: [...nodeFlags, process.argv[1]!, CONTROLLERS_ROLE],
+      nice: controllersNice,
     },
-  );
-};
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+  });
+  process.stdout.write(`local-cluster listening on ${cluster.url}\nkubeconfig: ${cluster.kubeconfigPath}\n`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(
+      `local-cluster: ${signal}, stopping${options.snapshotFile ? ' and saving the snapshot' : ''}\n`,
+    );
+    cluster.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`local-cluster: stop failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

@@ -10,6 +10,7 @@ describe('parseSettings', () => {
         port: 6443,
         tls: false,
         controllers: true,
+        controllersNice: 10,
         kubeconfigPath: '.local/kubeconfig',
         delays: {},
       }),
@@ -39,6 +40,7 @@ describe('parseSettings', () => {
     [SETTINGS_KEYS.tls, 'maybe'],
     [SETTINGS_KEYS.registryUrl, 'ftp://x'],
     [SETTINGS_KEYS.logIntervalMs, '0'],
+    [SETTINGS_KEYS.controllersNice, '20'],
   ])('names the key of a bad value (%s=%s)', (key, value) => {
     const result = parseSettings({ [key]: value });
     expect(result).toMatchObject({ ok: false, key });

@@ -10,6 +10,7 @@ export const SETTINGS_KEYS = {
   kubeconfig: 'CITE_LOCAL_CLUSTER_KUBECONFIG',
   registryUrl: 'CITE_LOCAL_CLUSTER_REGISTRY_URL',
   controllers: 'CITE_LOCAL_CLUSTER_CONTROLLERS',
+  controllersNice: 'CITE_LOCAL_CLUSTER_CONTROLLERS_NICE',
   watchCacheSize: 'CITE_LOCAL_CLUSTER_WATCH_CACHE_SIZE',
   containerCreatingMs: 'CITE_LOCAL_CLUSTER_CONTAINER_CREATING_MS',
   startMs: 'CITE_LOCAL_CLUSTER_START_MS',
@@ -18,7 +19,7 @@ export const SETTINGS_KEYS = {
 } as const;
 
 export type SettingsResult =
-  | { ok: true; options: LocalClusterOptions & { kubeconfigPath: string } }
+  | { ok: true; options: LocalClusterOptions & { kubeconfigPath: string; controllersNice: number } }
   | { ok: false; key: string; message: string };
 
 class SettingError extends Error {
@@ -87,6 +88,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
         kubeconfigPath: env[keys.kubeconfig] || '.local/kubeconfig',
         registryUrl: url(env, keys.registryUrl),
         controllers: boolean(env, keys.controllers) ?? true,
+        controllersNice: integer(env, keys.controllersNice, 0, 19) ?? 10,
         watchCacheSize: integer(env, keys.watchCacheSize, 1, 10_000_000),
         delays: Object.fromEntries(Object.entries(delays).filter(([, value]) => value !== undefined)),
       },
