@@ -4,7 +4,7 @@
  * Running a job twice changes nothing; a run interrupted anywhere is resumed by the next run.
  */
 import type { ObservedStatusStore, ReleaseLog } from '@cite/catalog';
-import { ConflictError, NotFoundError, UnavailableError } from '@cite/errors';
+import { ConflictError, UnavailableError } from '@cite/errors';
 import type { Logger } from '@cite/logging';
 import {
   isTerminalReleaseStatus,
@@ -14,7 +14,7 @@ import {
   type Service,
 } from '@cite/model';
 import type { ReleaseJob } from '@cite/queue';
-import type { MetadataStore, Versioned } from '@cite/store';
+import type { Lock, MetadataStore, ReadResults, Versioned } from '@cite/store';
 import {
   DEFAULT_PROGRESS_DEADLINE_SECONDS,
   observeService,
@@ -91,6 +91,12 @@ interface LockedContext extends RunContext {
   unlock: () => Promise<void>;
 }
 
+/** A release as read, with the facts about it. */
+interface ReleaseRead {
+  found: Versioned<Release>;
+  facts: ReleaseFacts;
+}
+
 interface Final {
   status: 'succeeded' | 'failed' | 'superseded';
   message: string;
@@ -120,51 +126,32 @@ export class ReleaseRunner {
 
   async run(job: ReleaseJob, context: RunContext): Promise<ReleaseOutcome> {
     const { store } = this.options;
-    // The lock is asked for while the release is read (a round trip saved on every deploy); a release that
-    // turns out to need no lock gives it up at once, or stops waiting for it.
-    const dropLock = new AbortController();
-    const locking = store.etcd.acquireLock(serviceLockName(job.service), {
+    // The release, the service and the newest release are read in the lock's own transaction: as of the moment
+    // the lock was taken when it is free (no round trip of their own), or to do what needs no lock when it is
+    // held by another release's rollout.
+    const name = serviceLockName(job.service);
+    const lockOptions = {
       ttlSeconds: this.options.lockTtlSeconds ?? 15,
-      waitMs: this.options.lockWaitMs ?? 30_000,
-      signal: AbortSignal.any([context.signal, dropLock.signal]),
+      signal: context.signal,
+      reads: this.reads(job),
       ...(this.options.owner ? { owner: this.options.owner } : {}),
-    });
-    locking.catch(() => undefined); // awaited below, or dropped
-    const withoutLock = async <T>(outcome: Promise<T>): Promise<T> => {
-      dropLock.abort();
-      void locking.then((lock) => lock.release()).catch(() => undefined);
-      return outcome;
     };
-    const read = await this.read(job).catch((error: unknown) => withoutLock(Promise.reject(error)));
-    if (!read) {
-      this.options.logger.warn('release not found; nothing to do', { ...job });
-      return withoutLock(Promise.resolve({ status: 'missing' as const }));
+    const attempt = await store.etcd.tryAcquireLock(name, lockOptions);
+    let lock: Lock;
+    let read: ReleaseRead | null;
+    if ('lock' in attempt) {
+      lock = attempt.lock;
+      read = this.found(attempt.lock.reads);
+    } else {
+      const early = await this.withoutLock(job, this.found(attempt.reads));
+      if (early) return early;
+      const acquired = await store.etcd.acquireLock(name, {
+        ...lockOptions,
+        waitMs: this.options.lockWaitMs ?? 30_000,
+      });
+      lock = acquired;
+      read = this.found(acquired.reads);
     }
-    const { found, facts } = read;
-    if (isTerminalReleaseStatus(found.value.status)) {
-      return withoutLock(
-        this.followUpsOf.run(found.value, facts).then((more) => ({ status: found.value.status, ...more })),
-      );
-    }
-    if (supersedableWithoutLock(facts)) {
-      // Nothing touches the cluster, so compare-and-swap on the release is enough; the lock holder, if any,
-      // loses its own compare-and-swap and re-reads.
-      const decision = decideRelease(facts);
-      const message = decision.action === 'supersede' ? decision.message : 'superseded';
-      const done = await this.finish(found, { status: 'superseded', message }).catch((error: unknown) =>
-        error instanceof ConflictError ? null : withoutLock(Promise.reject(error)),
-      );
-      if (done) {
-        return withoutLock(
-          (async () => {
-            await this.line(done.value, { level: 'info', step: 'superseded', message });
-            await this.followUpsOf.run(done.value, { ...facts, release: done.value });
-            return { status: done.value.status };
-          })(),
-        );
-      }
-    }
-    const lock = await locking;
     const lost = new AbortController();
     void lock.ended.then(() => {
       if (!released) lost.abort(new UnavailableError('etcd', `lost the lock ${lock.name}`));
@@ -176,7 +163,11 @@ export class ReleaseRunner {
       await lock.release().catch(() => undefined);
     };
     try {
-      return await this.runLocked(job, {
+      if (!read || isTerminalReleaseStatus(read.found.value.status)) {
+        await unlock();
+        return await this.withoutLock(job, read).then((outcome) => outcome!);
+      }
+      return await this.runLocked(read, {
         ...context,
         signal: AbortSignal.any([context.signal, lost.signal]),
         unlock,
@@ -186,14 +177,46 @@ export class ReleaseRunner {
     }
   }
 
-  /** The release and the facts about it, read in one round trip. */
-  private async read(job: ReleaseJob): Promise<{ found: Versioned<Release>; facts: ReleaseFacts } | null> {
-    const { store } = this.options;
-    const [found, service, newest] = await Promise.all([
-      store.releases.get(job.service, job.release),
-      store.services.get(job.service),
-      store.releases.latest(job.service),
-    ]);
+  /**
+   * What a run does without the service lock, or null when it needs the lock: nothing for a missing release,
+   * the follow-ups of a finished one, the verdict of a queued one that a newer release or the service's
+   * deletion supersedes (nothing touches the cluster, so compare-and-swap on the release is enough; the lock
+   * holder, if any, loses its own compare-and-swap and re-reads).
+   */
+  private async withoutLock(job: ReleaseJob, read: ReleaseRead | null): Promise<ReleaseOutcome | null> {
+    if (!read) {
+      this.options.logger.warn('release not found; nothing to do', { ...job });
+      return { status: 'missing' };
+    }
+    const { found, facts } = read;
+    if (isTerminalReleaseStatus(found.value.status))
+      return { status: found.value.status, ...(await this.followUpsOf.run(found.value, facts)) };
+    if (!supersedableWithoutLock(facts)) return null;
+    const decision = decideRelease(facts);
+    const message = decision.action === 'supersede' ? decision.message : 'superseded';
+    const done = await this.finish(found, { status: 'superseded', message }).catch((error: unknown) => {
+      if (error instanceof ConflictError) return null;
+      throw error;
+    });
+    if (!done) return null;
+    await this.line(done.value, { level: 'info', step: 'superseded', message });
+    await this.followUpsOf.run(done.value, { ...facts, release: done.value });
+    return { status: done.value.status };
+  }
+
+  /** The release, its service and the service's newest release, as reads for one transaction. */
+  private reads(job: ReleaseJob) {
+    const { releases, services } = this.options.store;
+    return [
+      releases.getRead(job.service, job.release),
+      services.getRead(job.service),
+      releases.latestRead(job.service),
+    ] as const;
+  }
+
+  private found([found, service, newest]: ReadResults<
+    ReturnType<ReleaseRunner['reads']>
+  >): ReleaseRead | null {
     if (!found) return null;
     return {
       found,
@@ -209,10 +232,10 @@ export class ReleaseRunner {
     return { release, service: service?.value ?? null, newest: newest?.value ?? null };
   }
 
-  private async runLocked(job: ReleaseJob, context: LockedContext): Promise<ReleaseOutcome> {
-    const read = await this.read(job);
-    if (!read) throw new NotFoundError(`release ${job.service}/${job.release} not found`);
-    const { found: current, facts } = read;
+  private async runLocked(
+    { found: current, facts }: ReleaseRead,
+    context: LockedContext,
+  ): Promise<ReleaseOutcome> {
     const decision = decideRelease(facts);
     switch (decision.action) {
       case 'skip':

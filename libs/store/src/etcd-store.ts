@@ -1,7 +1,14 @@
 import { UnavailableError } from '@cite/errors';
 import { Leadership, type CampaignOptions, type LeaderInfo } from './election';
 import { EtcdConnection, type EtcdStoreOptions } from './etcd-connection';
-import { LockManager, type AcquireLockOptions, type Lock, type LockInfo } from './locks';
+import {
+  LockManager,
+  type AcquireLockOptions,
+  type LockAttempt,
+  type LockInfo,
+  type LockWithReads,
+} from './locks';
+import { decodeReads, type Read, type ReadResults } from './reads';
 import { Repository, type RepositoryOptions } from './repository';
 import { SequenceAllocator, type SequenceAllocatorOptions } from './sequence-allocator';
 
@@ -63,8 +70,30 @@ export class EtcdStore {
     return this.conn.key(relative);
   }
 
-  acquireLock(name: string, options?: AcquireLockOptions): Promise<Lock> {
+  acquireLock<const R extends readonly Read<unknown>[] = []>(
+    name: string,
+    options?: AcquireLockOptions<R>,
+  ): Promise<LockWithReads<R>> {
     return this.locks.acquire(name, options);
+  }
+
+  /** One attempt at a lock, without waiting: the lock, or who holds it; `options.reads` either way. */
+  tryAcquireLock<const R extends readonly Read<unknown>[] = []>(
+    name: string,
+    options?: AcquireLockOptions<R>,
+  ): Promise<LockAttempt<R>> {
+    return this.locks.tryAcquire(name, options);
+  }
+
+  /** Several reads in one round trip (one transaction), all at the same revision. */
+  async read<const R extends readonly Read<unknown>[]>(reads: R): Promise<ReadResults<R>> {
+    const result = await this.conn.txn(
+      'read',
+      [],
+      reads.map((read) => read.op),
+      [],
+    );
+    return decodeReads(reads, result.responses);
   }
 
   listLocks(): Promise<LockInfo[]> {

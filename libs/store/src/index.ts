@@ -25,8 +25,11 @@ export {
   LockManager,
   type AcquireLockOptions,
   type Lock,
+  type LockAttempt,
   type LockInfo,
+  type LockWithReads,
 } from './locks';
+export type { Read, ReadResults } from './reads';
 export type { LeaseEnd } from './held-lease';
 export {
   Leadership,

@@ -1,5 +1,7 @@
-import { InputError, TimeoutError } from '@cite/errors';
+import { CorruptValueError, InputError, TimeoutError } from '@cite/errors';
 import { testEtcdEndpoint } from '@cite/test-support';
+import { Etcd3 } from 'etcd3';
+import { z } from 'zod';
 import type { EtcdStore } from './etcd-store';
 import { StoreChild } from './fixtures/child-process';
 import { createTestStore } from './testing';
@@ -109,4 +111,104 @@ describe('locks', () => {
     expect(waited).toBeLessThan((ttlSeconds + 1.5) * 1_000);
     await lock.release();
   }, 20_000);
+
+  describe('one session lease per process', () => {
+    let raw: Etcd3;
+    beforeAll(() => {
+      raw = new Etcd3({ hosts: testEtcdEndpoint() });
+    });
+    afterAll(() => raw.close());
+    const leaseOf = async (key: string) => (await raw.get(key).exec()).kvs[0]?.lease;
+
+    it('hangs the locks of one TTL on one lease, and breaking or releasing one leaves the others held', async () => {
+      const a = await store.acquireLock('session/a', { ttlSeconds: 7 });
+      const b = await store.acquireLock('session/b', { ttlSeconds: 7 });
+      const other = await store.acquireLock('session/c', { ttlSeconds: 8 });
+      expect(await leaseOf(a.key)).toBe(await leaseOf(b.key));
+      expect(await leaseOf(other.key)).not.toBe(await leaseOf(a.key));
+
+      await expect(store.breakLock('session/a')).resolves.toBe(true);
+      await expect(a.ended).resolves.toMatchObject({ reason: 'lost' });
+      await b.release();
+      await expect(b.ended).resolves.toEqual({ reason: 'released' });
+      expect(await leaseOf(b.key)).toBeUndefined();
+      expect(other.isHeld()).toBe(true);
+      expect((await store.listLocks()).map((lock) => lock.name)).toContain('session/c');
+      await other.release();
+    });
+
+    it('takes the lock again after release on the same lease, and never mistakes the old deletion for a break', async () => {
+      const first = await store.acquireLock('session/again', { ttlSeconds: 7 });
+      await first.release();
+      const second = await store.acquireLock('session/again', { ttlSeconds: 7 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(second.isHeld()).toBe(true);
+      await second.release();
+    });
+
+    it('deletes every key of a closed store at once, so others take over without waiting for the TTL', async () => {
+      const closing = await createTestStore('locks-close', { prefix: store.prefix });
+      await closing.acquireLock('session/closed-1', { ttlSeconds: 30 });
+      await closing.acquireLock('session/closed-2', { ttlSeconds: 30 });
+      await closing.close();
+      const after = await Promise.all([
+        store.acquireLock('session/closed-1'),
+        store.acquireLock('session/closed-2'),
+      ]);
+      await Promise.all(after.map((lock) => lock.release()));
+    });
+  });
+
+  describe('reads with the lock', () => {
+    const things = () =>
+      store.repository({ keyspace: 'things/', schema: z.object({ n: z.number() }), kind: 'thing' });
+
+    it('returns the reads of the acquiring transaction, and of a failed attempt with the holder', async () => {
+      const repo = things();
+      await repo.put('one', { n: 1 });
+      await repo.put('two', { n: 2 });
+      const reads = [
+        repo.getRead('one'),
+        repo.getRead('missing'),
+        repo.firstRead({ order: 'desc' }),
+      ] as const;
+      const lock = await store.acquireLock('reads/x', { owner: 'first', reads });
+      expect(lock.reads[0]?.value).toEqual({ n: 1 });
+      expect(lock.reads[1]).toBeNull();
+      expect(lock.reads[2]?.value).toEqual({ n: 2 });
+      expect(lock.reads[0]?.modRevision).toBeLessThan(lock.revision);
+
+      await repo.put('one', { n: 11 });
+      const attempt = await store.tryAcquireLock('reads/x', { reads });
+      expect(attempt).toMatchObject({ heldBy: 'first' });
+      expect('reads' in attempt && attempt.reads[0]?.value).toEqual({ n: 11 });
+
+      const waiting = store.acquireLock('reads/x', { waitMs: 5_000, reads });
+      await repo.put('one', { n: 111 });
+      await lock.release();
+      const next = await waiting;
+      expect(next.reads[0]?.value).toEqual({ n: 111 });
+      await next.release();
+    });
+
+    it('fails on a read that does not decode and leaves the lock free', async () => {
+      const repo = things();
+      const raw = new Etcd3({ hosts: testEtcdEndpoint() });
+      await raw.put(repo.keyOf('corrupt')).value('{not json');
+      raw.close();
+      await expect(
+        store.acquireLock('reads/corrupt', { reads: [repo.getRead('corrupt')] as const }),
+      ).rejects.toBeInstanceOf(CorruptValueError);
+      const lock = await store.acquireLock('reads/corrupt');
+      await lock.release();
+    });
+
+    it('reads several records in one transaction at one revision', async () => {
+      const repo = things();
+      await repo.put('r1', { n: 1 });
+      const [one, none] = await store.read([repo.getRead('r1'), repo.getRead('r-none')]);
+      expect(one).toMatchObject({ value: { n: 1 } });
+      expect(none).toBeNull();
+    });
+  });
 });

@@ -1,13 +1,15 @@
-import { TimeoutError, UnavailableError } from '@cite/errors';
+import { TimeoutError } from '@cite/errors';
+import type { IKeyValue, Watcher } from 'etcd3';
 import os from 'node:os';
 import { z } from 'zod';
 import type { EtcdConnection } from './etcd-connection';
 import { cancelWatch, openWatch } from './etcd-watch';
 import { HeldLease, type LeaseEnd } from './held-lease';
 import { assertId, KEYSPACES } from './keys';
+import { decodeReads, type Read, type ReadResults } from './reads';
 import { waitForDelete } from './wait-for-delete';
 
-export interface AcquireLockOptions {
+export interface AcquireLockOptions<R extends readonly Read<unknown>[] = []> {
   /**
    * Lease TTL: a holder that dies (or loses etcd) blocks others for at most this long.
    * @defaultValue 15
@@ -22,6 +24,11 @@ export interface AcquireLockOptions {
   owner?: string;
   /** Stops waiting early (rejects with `TimeoutError`). */
   signal?: AbortSignal;
+  /**
+   * Reads done in the same etcd transaction as the acquisition (`lock.reads`): they see the state at the moment
+   * the lock was taken, with no round trip of their own. `tryAcquireLock` also returns them when the lock is held.
+   */
+  reads?: R;
 }
 
 /** A held lock. Keep it while working; `release()` when done. */
@@ -39,6 +46,15 @@ export interface Lock {
   release(): Promise<void>;
 }
 
+/** A lock taken with `reads`: their values as of the acquisition. */
+export interface LockWithReads<R extends readonly Read<unknown>[]> extends Lock {
+  readonly reads: ReadResults<R>;
+}
+
+/** What one attempt found: the lock, or who holds it; the reads either way. */
+export type LockAttempt<R extends readonly Read<unknown>[]> =
+  { lock: LockWithReads<R> } | { heldBy: string; reads: ReadResults<R>; revision: number };
+
 /** What `listLocks` reports about a held lock. */
 export interface LockInfo {
   name: string;
@@ -53,6 +69,8 @@ export interface LockInfo {
 const LockValueSchema = z.object({ owner: z.string(), acquiredAt: z.string(), ttlSeconds: z.number() });
 
 export const DEFAULT_LOCK_TTL_SECONDS = 15;
+/** How often a release whose delete failed is tried again (while the session lease lives). */
+const RELEASE_RETRY_MS = 500;
 
 function defaultOwner(): string {
   return `${os.hostname()}/${process.pid}`;
@@ -62,61 +80,141 @@ function abortable(signal: AbortSignal | undefined, name: string): void {
   if (signal?.aborted) throw new TimeoutError(`gave up waiting for lock ${name}`);
 }
 
+/** One held lock: its key lives on the process's session lease until released, broken or the session ends. */
+class HeldLock<R extends readonly Read<unknown>[]> implements LockWithReads<R> {
+  private state: 'held' | 'ended' = 'held';
+  private settle: (end: LeaseEnd) => void = () => undefined;
+  readonly ended: Promise<LeaseEnd>;
+
+  constructor(
+    private readonly manager: LockManager,
+    readonly name: string,
+    readonly key: string,
+    readonly owner: string,
+    readonly revision: number,
+    private readonly session: HeldLease,
+    readonly reads: ReadResults<R>,
+  ) {
+    this.ended = new Promise((resolve) => {
+      this.settle = resolve;
+    });
+    void session.ended.then((end) => this.end(end));
+  }
+
+  isHeld(): boolean {
+    return this.state === 'held' && this.session.isAlive();
+  }
+
+  async release(): Promise<void> {
+    if (this.state === 'ended') return;
+    this.end({ reason: 'released' });
+    if (this.session.isAlive()) await this.manager.deleteKey(this, this.session);
+  }
+
+  /** Someone deleted the key (an admin broke the lock). */
+  lose(error: Error): void {
+    this.end({ reason: 'lost', error });
+  }
+
+  private end(end: LeaseEnd): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.manager.forget(this);
+    this.settle(end);
+  }
+}
+
 /**
- * Named mutual-exclusion locks, one key each under `locks/`, attached to a lease that is kept alive while held.
- * A waiter watches the key for its deletion instead of polling; a crashed holder's key goes when its lease
- * expires, so it never blocks anyone for longer than its TTL.
+ * Named mutual-exclusion locks, one key each under `locks/`. The keys of one process hang on a **session lease**
+ * per TTL, granted once and kept alive while the process runs (as etcd's `concurrency.Session`), so taking a
+ * lock is one transaction and releasing it one more. A waiter watches the key for its deletion instead of
+ * polling; a crashed holder's keys go when its session lease expires, so it never blocks anyone for longer than
+ * its TTL. One watch per process on `locks/` tells a holder at once when an admin deletes (breaks) its key.
  */
 export class LockManager {
+  private readonly sessions = new Map<number, Promise<HeldLease>>();
+  private readonly held = new Map<string, HeldLock<readonly Read<unknown>[]>>();
+  private guard: Promise<Watcher | null> | undefined;
+
   constructor(private readonly conn: EtcdConnection) {}
 
-  async acquire(name: string, options: AcquireLockOptions = {}): Promise<Lock> {
-    assertId(name, 'lock name');
-    const key = this.conn.key(KEYSPACES.locks + name);
-    const ttlSeconds = options.ttlSeconds ?? DEFAULT_LOCK_TTL_SECONDS;
-    const owner = options.owner ?? defaultOwner();
+  async acquire<const R extends readonly Read<unknown>[] = []>(
+    name: string,
+    options: AcquireLockOptions<R> = {},
+  ): Promise<LockWithReads<R>> {
     const waitMs = options.waitMs ?? 0;
     const deadline = Date.now() + waitMs;
-    abortable(options.signal, name);
-    const lease = await HeldLease.grant(this.conn, ttlSeconds);
-    try {
-      for (;;) {
-        const value = JSON.stringify({ owner, acquiredAt: new Date().toISOString(), ttlSeconds });
-        const result = await this.conn.txn(
-          `lock ${key}`,
-          [{ key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: 0 }],
-          [this.conn.client.put(key).value(value).lease(lease.id)],
-          [this.conn.client.get(key)],
+    for (;;) {
+      const attempt = await this.tryAcquire(name, options);
+      if ('lock' in attempt) return attempt.lock;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new TimeoutError(
+          `lock ${name} is held by ${attempt.heldBy}${waitMs > 0 ? ` (waited ${waitMs} ms)` : ''}`,
         );
-        if (result.succeeded) return this.held(name, key, owner, Number(result.header.revision), lease);
-        const holder = result.responses[0]?.response_range?.kvs[0];
-        const heldBy = holder
-          ? (LockValueSchema.safeParse(safeJson(holder.value)).data?.owner ?? 'unknown')
-          : 'unknown';
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) {
-          throw new TimeoutError(
-            `lock ${name} is held by ${heldBy}${waitMs > 0 ? ` (waited ${waitMs} ms)` : ''}`,
-          );
-        }
-        if (!lease.isAlive())
-          throw new UnavailableError('etcd', `lost the lease while waiting for lock ${name}`);
-        const outcome = await waitForDelete(
-          this.conn,
-          key,
-          Number(result.header.revision) + 1,
-          remaining,
-          options.signal,
-        );
-        abortable(options.signal, name);
-        if (outcome === 'timeout') {
-          throw new TimeoutError(`lock ${name} is held by ${heldBy} (waited ${waitMs} ms)`);
-        }
       }
+      const outcome = await waitForDelete(
+        this.conn,
+        this.keyOf(name),
+        attempt.revision + 1,
+        remaining,
+        options.signal,
+      );
+      abortable(options.signal, name);
+      if (outcome === 'timeout') {
+        throw new TimeoutError(`lock ${name} is held by ${attempt.heldBy} (waited ${waitMs} ms)`);
+      }
+    }
+  }
+
+  /** One attempt, in one transaction with `options.reads`: the lock, or who holds it (and the reads). */
+  async tryAcquire<const R extends readonly Read<unknown>[] = []>(
+    name: string,
+    options: AcquireLockOptions<R> = {},
+    retried = false,
+  ): Promise<LockAttempt<R>> {
+    const key = this.keyOf(name);
+    const ttlSeconds = options.ttlSeconds ?? DEFAULT_LOCK_TTL_SECONDS;
+    const owner = options.owner ?? defaultOwner();
+    const reads = (options.reads ?? []) as unknown as R;
+    abortable(options.signal, name);
+    const session = await this.session(ttlSeconds);
+    const value = JSON.stringify({ owner, acquiredAt: new Date().toISOString(), ttlSeconds });
+    const readOps = reads.map((read) => read.op);
+    const result = await this.conn
+      .txn(
+        `lock ${key}`,
+        [{ key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: 0 }],
+        [this.conn.client.put(key).value(value).lease(session.id), ...readOps],
+        [this.conn.client.get(key), ...readOps],
+      )
+      .catch((error: unknown) => {
+        // A session that ended meanwhile was revoked, and etcd refuses its id: try once more on a new one.
+        if (session.isAlive() || retried) throw error;
+        return null;
+      });
+    if (!result || (result.succeeded && !session.isAlive())) {
+      // The session ended during the transaction (the key goes with it): try again on a new one.
+      if (retried) throw new TimeoutError(`lock ${name}: the session lease keeps ending; etcd may be unwell`);
+      return this.tryAcquire(name, options, true);
+    }
+    const revision = Number(result.header.revision);
+    if (!result.succeeded) {
+      const heldBy = ownerOf(result.responses[0]?.response_range?.kvs[0]);
+      return { heldBy, reads: decodeReads(reads, result.responses, 1), revision };
+    }
+    let values: ReadResults<R>;
+    try {
+      values = decodeReads(reads, result.responses, 1);
     } catch (error) {
-      await lease.release().catch(() => undefined);
+      // A read that does not decode (a corrupt record) fails the acquisition; the key must not stay behind.
+      await this.deleteKey({ key, revision }, session).catch(() => undefined);
       throw error;
     }
+    const lock = new HeldLock<R>(this, name, key, owner, revision, session, values);
+    this.held.set(key, lock);
+    this.watchForBreaks(revision);
+    return { lock };
   }
 
   /** Runs `work` holding the lock, and releases it afterwards whatever happens. */
@@ -155,56 +253,120 @@ export class LockManager {
   }
 
   /**
-   * Takes a lock away from its holder (an admin action): revokes the holder's lease, which deletes the key and
-   * tells the holder at its next keepalive. Returns false when the lock was not held.
+   * Takes a lock away from its holder (an admin action): deletes its key, which lets the next waiter in and
+   * tells the holder at once (its process watches `locks/`). Returns false when the lock was not held.
    */
   async break(name: string): Promise<boolean> {
-    assertId(name, 'lock name');
-    const key = this.conn.key(KEYSPACES.locks + name);
+    const key = this.keyOf(name);
     const response = await this.conn.run(`get ${key}`, () => this.conn.client.get(key).exec());
     const kv = response.kvs[0];
     if (!kv) return false;
-    if (kv.lease !== '0') {
-      await this.conn
-        .run('revoke lease', () => this.conn.client.leaseClient.leaseRevoke({ ID: kv.lease }))
-        .catch((error: unknown) => {
-          if (error instanceof UnavailableError) throw error;
-        });
-    }
-    await this.conn.txn(
+    const result = await this.conn.txn(
       `break ${key}`,
       [{ key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: kv.create_revision }],
       [this.conn.client.delete().key(key)],
       [],
     );
-    return true;
+    return result.succeeded;
   }
 
-  private held(name: string, key: string, owner: string, revision: number, lease: HeldLease): Lock {
-    const untrack = this.conn.track({ close: () => lease.release().catch(() => undefined) });
-    // Someone deleting the key (breakLock, an operator) ends the lock at once, not at the next keepalive.
-    const guard = openWatch(this.conn, {
-      target: { key },
-      fromRevision: revision + 1,
-      only: 'delete',
-      onEvents: () => lease.abandon(new Error(`lock ${name} was broken: its key was deleted`)),
-      onError: () => undefined,
-    }).catch(() => null);
-    void lease.ended.then(async () => {
-      untrack();
-      const watcher = await guard;
-      if (watcher) await cancelWatch(watcher, this.conn.timeoutMs);
-    });
-    return {
-      name,
-      key,
-      owner,
-      revision,
-      ended: lease.ended,
-      isHeld: () => lease.isAlive(),
-      release: () => lease.release(),
-    };
+  /**
+   * Deletes a released lock's key if it is still that lock's. A failed delete is tried again in the background
+   * while the session lives (after that the key goes with the lease), and reported to the caller.
+   */
+  async deleteKey(lock: Pick<Lock, 'key' | 'revision'>, session: HeldLease): Promise<void> {
+    const attempt = () =>
+      this.conn.txn(
+        `unlock ${lock.key}`,
+        [{ key: Buffer.from(lock.key), target: 'Create', result: 'Equal', create_revision: lock.revision }],
+        [this.conn.client.delete().key(lock.key)],
+        [],
+      );
+    try {
+      await attempt();
+    } catch (error) {
+      const retry = () => {
+        if (!session.isAlive() || this.conn.isClosed) return;
+        attempt().catch(() => setTimeout(retry, RELEASE_RETRY_MS).unref());
+      };
+      setTimeout(retry, RELEASE_RETRY_MS).unref();
+      throw error;
+    }
   }
+
+  /** Called by a lock as it ends. */
+  forget(lock: Lock): void {
+    if (this.held.get(lock.key) === lock) this.held.delete(lock.key);
+  }
+
+  private keyOf(name: string): string {
+    assertId(name, 'lock name');
+    return this.conn.key(KEYSPACES.locks + name);
+  }
+
+  /** The process's session lease for `ttlSeconds`: granted on first use, again after one is lost. */
+  private async session(ttlSeconds: number): Promise<HeldLease> {
+    const current = this.sessions.get(ttlSeconds);
+    if (current) {
+      const lease = await current.catch(() => null);
+      if (lease?.isAlive()) return lease;
+      if (this.sessions.get(ttlSeconds) === current) this.sessions.delete(ttlSeconds);
+      return this.session(ttlSeconds);
+    }
+    const granting = HeldLease.grant(this.conn, ttlSeconds);
+    this.sessions.set(ttlSeconds, granting);
+    const drop = () => {
+      if (this.sessions.get(ttlSeconds) === granting) this.sessions.delete(ttlSeconds);
+    };
+    granting.then((lease) => {
+      // Closing the store revokes the session, which deletes its keys: others take over at once.
+      const untrack = this.conn.track({ close: () => lease.release().catch(() => undefined) });
+      void lease.ended.then(() => {
+        untrack();
+        drop();
+      });
+    }, drop);
+    return granting;
+  }
+
+  /**
+   * Opens the process's one watch on `locks/` for deletions (from just after the first lock it takes, so no
+   * later deletion is missed), if it is not open. A deleted key that a lock here still holds ends that lock.
+   */
+  private watchForBreaks(fromRevision: number): void {
+    if (this.guard) return;
+    const guard = openWatch(this.conn, {
+      target: { range: this.conn.prefixRange(KEYSPACES.locks) },
+      fromRevision: fromRevision + 1,
+      only: 'delete',
+      onEvents: (events) => {
+        for (const event of events) {
+          const lock = this.held.get(event.kv.key.toString());
+          if (lock && Number(event.kv.mod_revision) > lock.revision)
+            lock.lose(new Error(`lock ${lock.name} was broken: its key was deleted`));
+        }
+      },
+      onError: () => {
+        // Cancelled by etcd (compaction): the next lock taken opens it again.
+        if (this.guard === guard) this.guard = undefined;
+      },
+    }).catch(() => {
+      if (this.guard === guard) this.guard = undefined;
+      return null;
+    });
+    this.guard = guard;
+    const untrack = this.conn.track({
+      close: async () => {
+        untrack();
+        const watcher = await guard;
+        if (watcher) await cancelWatch(watcher, this.conn.timeoutMs);
+      },
+    });
+  }
+}
+
+function ownerOf(holder: IKeyValue | undefined): string {
+  return holder ? (LockValueSchema.safeParse(safeJson(holder.value)).data?.owner ?? 'unknown') : 'unknown';
 }
 
 function safeJson(raw: Buffer): unknown {

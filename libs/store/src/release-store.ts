@@ -1,6 +1,7 @@
 import { ReleaseSchema, type Release } from '@cite/model';
 import type { EtcdStore } from './etcd-store';
 import { assertSegment, ids, KEYSPACES, parseReleaseNumber } from './keys';
+import type { Read } from './reads';
 import type { ListOptions, Page, Repository, Versioned } from './repository';
 import type { RepositoryWatch, WatchOptions } from './repository-watch';
 import type { SequenceAllocator, SequenceAllocatorOptions } from './sequence-allocator';
@@ -63,6 +64,11 @@ export class ReleaseStore {
     return this.records.get(ids.release(service, number));
   }
 
+  /** `get` as a read for a transaction with others. */
+  getRead(service: string, number: number): Read<Versioned<Release> | null> {
+    return this.records.getRead(ids.release(service, number));
+  }
+
   require(service: string, number: number): Promise<Versioned<Release>> {
     return this.records.require(ids.release(service, number));
   }
@@ -95,6 +101,12 @@ export class ReleaseStore {
     const corrupt = page.corrupt[0];
     if (corrupt) throw corrupt.error;
     return null;
+  }
+
+  /** `latest` as a read for a transaction with others. */
+  latestRead(service: string): Read<Versioned<Release> | null> {
+    assertSegment(service, 'service');
+    return this.records.firstRead({ prefix: `${service}/`, order: 'desc' });
   }
 
   /** Changes to releases, of one service or all. */

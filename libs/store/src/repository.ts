@@ -1,8 +1,9 @@
 import { ConflictError, InputError, NotFoundError, type CorruptValueError } from '@cite/errors';
-import type { IKeyValue, IResponseOp } from 'etcd3';
+import type { IKeyValue, IResponseOp, MultiRangeBuilder } from 'etcd3';
 import type { z } from 'zod';
 import type { EtcdConnection } from './etcd-connection';
 import { assertId, decodeCursor, encodeCursor } from './keys';
+import type { Read } from './reads';
 import { RepositoryWatch, type WatchOptions } from './repository-watch';
 import { ValueCodec } from './value-codec';
 
@@ -185,7 +186,30 @@ export class Repository<T> {
   async get(id: string): Promise<Versioned<T> | null> {
     const key = this.keyOf(id);
     const response = await this.conn.run(`get ${key}`, () => this.conn.client.get(key).exec());
-    const kv = response.kvs[0];
+    return this.decodeOne(key, response.kvs[0]);
+  }
+
+  /** `get` as a read for a transaction with others (`EtcdStore.read`, a lock's acquisition). */
+  getRead(id: string): Read<Versioned<T> | null> {
+    const key = this.keyOf(id);
+    return { op: this.conn.client.get(key), decode: (kvs) => this.decodeOne(key, kvs[0]) };
+  }
+
+  /**
+   * The first record in id order (the last with `order: 'desc'`) under `prefix`, as a read for a transaction;
+   * a stored value that does not parse throws `CorruptValueError`.
+   */
+  firstRead(options: { prefix?: string; order?: 'asc' | 'desc' } = {}): Read<Versioned<T> | null> {
+    return {
+      op: this.pageRange({ ...options, limit: 1 }),
+      decode: (kvs) => {
+        const kv = kvs[0];
+        return kv ? this.decodeOne(kv.key.toString(), kv) : null;
+      },
+    };
+  }
+
+  private decodeOne(key: string, kv: IKeyValue | undefined): Versioned<T> | null {
     return kv ? { value: this.codec.decode(key, kv.value), modRevision: Number(kv.mod_revision) } : null;
   }
 
@@ -264,6 +288,30 @@ export class Repository<T> {
    * the page goes on; the cursor moves past them too.
    */
   async list(options: ListOptions = {}): Promise<Page<T>> {
+    const prefix = options.prefix ?? '';
+    const response = await this.conn.run(`list ${this.conn.key(this.keyspace + prefix)}`, () =>
+      this.pageRange(options).exec(),
+    );
+    const items: ListItem<T>[] = [];
+    const corrupt: CorruptEntry[] = [];
+    for (const kv of response.kvs) {
+      const key = kv.key.toString();
+      const id = this.idOf(key);
+      const decoded = this.codec.tryDecode(key, kv.value);
+      if ('value' in decoded) items.push({ id, value: decoded.value, modRevision: Number(kv.mod_revision) });
+      else corrupt.push({ key, id, error: decoded.error });
+    }
+    const last = response.kvs.at(-1);
+    return {
+      items,
+      corrupt,
+      revision: Number(response.header.revision),
+      ...(response.more && last ? { nextCursor: encodeCursor(this.idOf(last.key.toString())) } : {}),
+    };
+  }
+
+  /** The range request of one page. */
+  private pageRange(options: ListOptions): MultiRangeBuilder {
     const limit = options.limit ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new InputError(`limit must be an integer in 1..${MAX_PAGE_SIZE}`, {
@@ -286,30 +334,11 @@ export class Repository<T> {
       if (descending) end = afterKey;
       else start = Buffer.concat([afterKey, Buffer.from([0])]);
     }
-    const response = await this.conn.run(`list ${this.conn.key(this.keyspace + prefix)}`, () =>
-      this.conn.client
-        .getAll()
-        .inRange({ start, end })
-        .sort('Key', descending ? 'Descend' : 'Ascend')
-        .limit(limit)
-        .exec(),
-    );
-    const items: ListItem<T>[] = [];
-    const corrupt: CorruptEntry[] = [];
-    for (const kv of response.kvs) {
-      const key = kv.key.toString();
-      const id = this.idOf(key);
-      const decoded = this.codec.tryDecode(key, kv.value);
-      if ('value' in decoded) items.push({ id, value: decoded.value, modRevision: Number(kv.mod_revision) });
-      else corrupt.push({ key, id, error: decoded.error });
-    }
-    const last = response.kvs.at(-1);
-    return {
-      items,
-      corrupt,
-      revision: Number(response.header.revision),
-      ...(response.more && last ? { nextCursor: encodeCursor(this.idOf(last.key.toString())) } : {}),
-    };
+    return this.conn.client
+      .getAll()
+      .inRange({ start, end })
+      .sort('Key', descending ? 'Descend' : 'Ascend')
+      .limit(limit);
   }
 
   /** Every record under `prefix`, page by page (for batch work; the API pages). */
