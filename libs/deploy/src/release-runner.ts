@@ -17,11 +17,9 @@ import type { ReleaseJob } from '@cite/queue';
 import type { Lock, MetadataStore, ReadResults, Versioned } from '@cite/store';
 import {
   DEFAULT_PROGRESS_DEADLINE_SECONDS,
-  observeService,
   renderService,
   trackRollout,
   type Cluster,
-  type ObserveOptions,
   type RenderOptions,
   type RolloutState,
 } from '@cite/kube';
@@ -29,8 +27,7 @@ import { decideRelease, failureOfAttempt, supersedableWithoutLock, type ReleaseF
 import type { ImageRegistry } from './image-registry';
 import { ObjectApplier } from './object-applier';
 import { ReleaseFollowUps } from './release-follow-ups';
-import { deployLogMessage, type DeployLogLine } from './deploy-log';
-import { observedStatusOf } from './observed';
+import { ReleaseRecords, type Final } from './release-records';
 
 /** The least time between two progress lines of one release's deploy log. */
 const PROGRESS_LINE_GAP_MS = 100;
@@ -97,29 +94,24 @@ interface ReleaseRead {
   facts: ReleaseFacts;
 }
 
-interface Final {
-  status: 'succeeded' | 'failed' | 'superseded';
-  message: string;
-  failureReason?: string;
-  digest?: string;
-}
-
 export class ReleaseRunner {
   private readonly clock: () => Date;
   private readonly render: RenderOptions;
 
   private readonly applier: ObjectApplier;
+  private readonly records: ReleaseRecords;
   private readonly followUpsOf: ReleaseFollowUps;
 
   constructor(private readonly options: ReleaseRunnerOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.render = options.render ?? {};
     this.applier = new ObjectApplier(options.cluster);
+    this.records = new ReleaseRecords({ ...options, clock: this.clock });
     this.followUpsOf = new ReleaseFollowUps({
       store: options.store,
       enqueue: options.enqueue,
       logger: options.logger,
-      line: (release, line) => this.line(release, line),
+      line: (release, line) => this.records.line(release, line),
       clock: this.clock,
     });
   }
@@ -194,12 +186,14 @@ export class ReleaseRunner {
     if (!supersedableWithoutLock(facts)) return null;
     const decision = decideRelease(facts);
     const message = decision.action === 'supersede' ? decision.message : 'superseded';
-    const done = await this.finish(found, { status: 'superseded', message }).catch((error: unknown) => {
-      if (error instanceof ConflictError) return null;
-      throw error;
-    });
+    const done = await this.records
+      .finish(found, { status: 'superseded', message })
+      .catch((error: unknown) => {
+        if (error instanceof ConflictError) return null;
+        throw error;
+      });
     if (!done) return null;
-    await this.line(done.value, { level: 'info', step: 'superseded', message });
+    await this.records.line(done.value, { level: 'info', step: 'superseded', message });
     await this.followUpsOf.run(done.value, { ...facts, release: done.value });
     return { status: done.value.status };
   }
@@ -224,11 +218,13 @@ export class ReleaseRunner {
     };
   }
 
+  /** The service and its newest release, read in one transaction. */
   private async facts(release: Release): Promise<ReleaseFacts> {
-    const [service, newest] = await Promise.all([
-      this.options.store.services.get(release.service),
-      this.options.store.releases.latest(release.service),
-    ]);
+    const { etcd, services, releases } = this.options.store;
+    const [service, newest] = await etcd.read([
+      services.getRead(release.service),
+      releases.latestRead(release.service),
+    ] as const);
     return { release, service: service?.value ?? null, newest: newest?.value ?? null };
   }
 
@@ -241,8 +237,8 @@ export class ReleaseRunner {
       case 'skip':
         return { status: current.value.status, ...(await this.followUpsOf.run(current.value, facts)) };
       case 'supersede': {
-        const done = await this.finish(current, { status: 'superseded', message: decision.message });
-        await this.line(done.value, { level: 'info', step: 'superseded', message: decision.message });
+        const done = await this.records.finish(current, { status: 'superseded', message: decision.message });
+        await this.records.line(done.value, { level: 'info', step: 'superseded', message: decision.message });
         return { status: done.value.status, ...(await this.followUpsOf.run(done.value, facts)) };
       }
       case 'deploy':
@@ -266,7 +262,7 @@ export class ReleaseRunner {
     }
     // The first log line is written while the image is checked and the objects applied (every later line
     // waits for it, so the log keeps its order).
-    const started = this.line(
+    const started = this.records.line(
       release,
       release.status === 'pending'
         ? {
@@ -300,14 +296,14 @@ export class ReleaseRunner {
           );
         }
         if ('skipped' in check) {
-          await this.line(release, {
+          await this.records.line(release, {
             level: 'info',
             step: 'image',
             message: `image ${release.image} is not on ${this.options.registry.url}; not checked`,
           });
         } else {
           digest ??= check.digest;
-          await this.line(release, {
+          await this.records.line(release, {
             level: 'info',
             step: 'image',
             message: `image ${release.image} found${check.digest ? ` (${check.digest})` : ''}`,
@@ -321,16 +317,18 @@ export class ReleaseRunner {
       const failure = failureOfAttempt(error, { number: context.attempt, isFinal: context.isFinalAttempt });
       if (failure) return this.fail(versioned, { status: 'failed', ...failure }, context.unlock);
       const message = error instanceof Error ? error.message : String(error);
-      await this.line(release, {
-        level: 'warn',
-        step: 'retry',
-        message: `attempt ${context.attempt} failed, will retry: ${message}`,
-      }).catch(() => undefined);
+      await this.records
+        .line(release, {
+          level: 'warn',
+          step: 'retry',
+          message: `attempt ${context.attempt} failed, will retry: ${message}`,
+        })
+        .catch(() => undefined);
       throw error;
     }
     // Recording the verdict and its follow-ups is outside the try: their failures retry the job, and the
     // re-run finds the verdict recorded and redoes only the follow-ups.
-    await this.observe(service, release);
+    await this.records.observe(service, release);
     if (verdict.phase === 'succeeded')
       return this.succeed(versioned, verdict, { digest, service, unlock: context.unlock });
     return this.fail(
@@ -357,7 +355,7 @@ export class ReleaseRunner {
     const namespace = teamNamespace(service.team);
     const deployment = await this.applier.apply(rendered);
     await started;
-    await this.line(release, {
+    await this.records.line(release, {
       level: 'info',
       step: 'applied',
       message: `applied Deployment, Service${rendered.ingress ? ', Ingress' : ''} to ${namespace} (generation ${
@@ -377,11 +375,11 @@ export class ReleaseRunner {
         // States that follow each other within PROGRESS_LINE_GAP_MS (a fast rollout) are not all logged.
         if (performance.now() - loggedAt >= PROGRESS_LINE_GAP_MS) {
           loggedAt = performance.now();
-          await this.line(release, { level: 'info', step: 'progress', message: state.message });
+          await this.records.line(release, { level: 'info', step: 'progress', message: state.message });
         }
         if (performance.now() - observedAt < observeEveryMs) return;
         observedAt = performance.now();
-        await this.observe(service, release, { events: false, deployment });
+        await this.records.observe(service, release, { events: false, deployment });
       },
     });
   }
@@ -398,13 +396,13 @@ export class ReleaseRunner {
     // The service points at its new release before the release says succeeded, so whoever sees `succeeded`
     // also sees `currentRelease` (the api's rollback reads it). Re-runs set it again, idempotently.
     await this.followUpsOf.markCurrent(versioned.value);
-    const done = await this.finish(versioned, {
+    const done = await this.records.finish(versioned, {
       status: 'succeeded',
       message: verdict.message,
       ...(digest ? { digest } : {}),
     });
     await unlock();
-    await this.line(done.value, { level: 'info', step: 'succeeded', message: verdict.message });
+    await this.records.line(done.value, { level: 'info', step: 'succeeded', message: verdict.message });
     // The follow-ups of a success need only the newest release (the service is current already).
     const newest = await this.options.store.releases.latest(done.value.service);
     const facts = { release: done.value, service, newest: newest?.value ?? null };
@@ -419,9 +417,9 @@ export class ReleaseRunner {
     final: Final,
     unlock?: () => Promise<void>,
   ): Promise<ReleaseOutcome> {
-    const done = await this.finish(versioned, final);
+    const done = await this.records.finish(versioned, final);
     await unlock?.();
-    await this.line(done.value, {
+    await this.records.line(done.value, {
       level: 'error',
       step: 'failed',
       message: final.message,
@@ -433,63 +431,5 @@ export class ReleaseRunner {
       ...(done.value.failureReason ? { reason: done.value.failureReason } : {}),
       ...outcome,
     };
-  }
-
-  /** Writes the verdict once (compare-and-swap); a release someone else already finished is left as it is. */
-  private async finish(versioned: Versioned<Release>, final: Final): Promise<Versioned<Release>> {
-    let current = versioned;
-    for (let attempt = 1; ; attempt++) {
-      if (isTerminalReleaseStatus(current.value.status)) return current;
-      const { failureReason, digest, ...rest } = final;
-      const next: Release = {
-        ...current.value,
-        ...rest,
-        ...(failureReason ? { failureReason } : {}),
-        ...(digest && !current.value.digest ? { digest } : {}),
-        finishedAt: this.clock().toISOString(),
-      };
-      try {
-        return await this.options.store.releases.update(next, current.modRevision);
-      } catch (error) {
-        if (!(error instanceof ConflictError) || attempt >= 5) throw error;
-        current = await this.options.store.releases.require(current.value.service, current.value.number);
-      }
-    }
-  }
-
-  /** One line of the release's deploy log (and of the process log). */
-  private async line(release: Release, line: DeployLogLine): Promise<void> {
-    const message = deployLogMessage(line);
-    this.options.logger.log(line.level, message, {
-      service: release.service,
-      release: release.number,
-      step: line.step,
-    });
-    await this.options.log.append(release.service, release.number, [
-      { message, level: line.level, source: 'deployer' },
-    ]);
-  }
-
-  /**
-   * Writes `status/<service>` from the cluster, best effort: the record is a view, the watcher refreshes it too.
-   * Without `events`, the record keeps the events it had.
-   */
-  private async observe(service: Service, release: Release, options: ObserveOptions = {}): Promise<void> {
-    const store = this.options.observed;
-    if (!store) return;
-    try {
-      const [view, previous] = await Promise.all([
-        observeService(this.options.cluster, teamNamespace(service.team), service.name, options),
-        options.events === false ? store.get(service.name) : null,
-      ]);
-      const status = observedStatusOf(view, this.clock());
-      await store.put(previous ? { ...status, events: previous.value.events } : status);
-    } catch (error) {
-      this.options.logger.warn('could not record the observed status', {
-        service: service.name,
-        release: release.number,
-        error: (error as Error).message,
-      });
-    }
   }
 }
