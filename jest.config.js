@@ -13,6 +13,9 @@ const projects = ['apps', 'libs'].flatMap((dir) =>
 /** @type {import('jest').Config} */
 export default {
   projects,
+  // testTimeout is a global option: with several projects, Jest ignores the preset's per-project value and
+  // would fall back to its 5 s default.
+  testTimeout: 30_000,
   globalSetup: path.join(root, 'libs/test-support/src/global-setup.ts'),
   globalTeardown: path.join(root, 'libs/test-support/src/global-teardown.ts'),
 };
