@@ -1,4 +1,10 @@
-import { IdempotencyStore, ObservedStatusStore, ReleaseLog, ServiceCatalog } from '@cite/catalog';
+import {
+  IdempotencyStore,
+  ObservedStatusStore,
+  ReleaseLog,
+  ServiceCatalog,
+  type RegistryPolicy,
+} from '@cite/catalog';
 import { errorHandler, healthRoutes, notFound, requestContext, type DependencyCheck } from '@cite/http';
 import type { Logger } from '@cite/logging';
 import type { JobQueue } from '@cite/queue';
@@ -26,6 +32,8 @@ export interface ApiDeps {
   shuttingDown?: () => boolean;
   /** Aborted at shutdown: open SSE streams end so the server can close. */
   streams?: AbortSignal;
+  /** Registries members' images may come from (`CITE_ALLOWED_REGISTRIES`, `CITE_TEAM_REGISTRIES`). @defaultValue any */
+  registries?: RegistryPolicy;
   /** Injected for tests. @defaultValue `() => new Date()` */
   now?: () => Date;
 }
@@ -42,6 +50,7 @@ export function createApp(deps: ApiDeps): Express {
     queue: deps.queue,
     observed: new ObservedStatusStore(store.etcd),
     logs: new ReleaseLog(store.etcd, now),
+    ...(deps.registries ? { registries: deps.registries } : {}),
     now,
   });
   const idempotency = idempotent({ store: new IdempotencyStore(store.etcd), now });

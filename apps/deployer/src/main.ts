@@ -3,9 +3,9 @@
  * objects. Wiring only; the deciding lives in @cite/deploy and @cite/kube.
  */
 import os from 'node:os';
-import { ObservedStatusStore, ReleaseLog } from '@cite/catalog';
+import { enqueueOn, ObservedStatusStore, ReleaseLog } from '@cite/catalog';
 import { loadConfigOrExit } from '@cite/config';
-import { createImageRegistry, DeletionRunner, ReleaseRunner } from '@cite/deploy';
+import { createImageRegistry, DeletionRunner, OutboxRelay, ReleaseRunner } from '@cite/deploy';
 import { exitOnSignals } from '@cite/http';
 import { KubeCluster } from '@cite/kube';
 import { createLogger } from '@cite/logging';
@@ -68,6 +68,10 @@ const workers = [
   ),
 ];
 
+// Jobs whose writer crashed before enqueueing them, or met Redis down, wait in etcd's outbox: deliver them.
+const relay = new OutboxRelay({ store, enqueue: enqueueOn(queue), logger });
+relay.start();
+
 logger.info('deployer ready', {
   cluster: cluster.server,
   registry: config.registry.url ?? null,
@@ -79,6 +83,7 @@ const graceMs = config.deployer.shutdownGraceSeconds * 1000;
 exitOnSignals(
   async () => {
     // Stop taking jobs; running ones finish within the grace period or go back to the queue.
+    await relay.stop();
     await Promise.all(workers.map((worker) => worker.close({ graceMs })));
     await queue.close();
     await store.close();

@@ -8,6 +8,8 @@ import { invalidField } from './field-errors';
 
 /** Docker's tag grammar: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** What starts a digest; `registry:5000/app` does not. */
+const DIGEST_ALGORITHM = /^sha(?:256|384|512):/i;
 
 export interface DeployImage {
   /** The reference the release records (`repository[:tag][@digest]`). */
@@ -19,6 +21,10 @@ export interface DeployImage {
 /** Throws `InputError` at `path` when `given` is neither a tag, a digest nor a pinned reference. */
 export function resolveDeployImage(serviceImage: string, given: string, path = 'image'): DeployImage {
   if (isImageDigest(given)) return { image: `${serviceImage}@${given}`, digest: given };
+  // `sha256:zz` also parses as image `sha256` with tag `zz` on Docker Hub: a digest that is not one is refused.
+  if (DIGEST_ALGORITHM.test(given)) {
+    throw invalidField(path, 'must be a digest: sha256: followed by 64 lowercase hex digits');
+  }
   if (TAG.test(given)) return { image: `${serviceImage}:${given}` };
   const problems = pinnedImageReferenceErrors(given);
   if (problems.length > 0) {

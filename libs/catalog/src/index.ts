@@ -63,7 +63,9 @@ export {
 } from './rollback';
 export {
   assertChangeable,
+  assertSpecSize,
   deletingService,
+  MAX_SPEC_BYTES,
   matchesFilter,
   parseLabelSelector,
   planCreate,
@@ -81,7 +83,30 @@ export {
 export { followRelease, followReleaseLog, readReleaseLog, type FollowOptions } from './streams';
 export { API_BASE, releaseLinks, serviceLinks, type ReleaseLinks } from './links';
 export {
+  ChangeWriter,
+  enqueueOn,
+  type CommittedChange,
+  type EnqueueJob,
+  type ServiceChange,
+} from './change-writer';
+export {
+  hostsToRead,
+  NO_CLAIMS,
+  planDomainClaims,
+  releasedByDeletion,
+  type DomainClaims,
+} from './domain-claims';
+export {
+  allowedRegistries,
+  ANY_REGISTRY,
+  assertRegistryAllowed,
+  registryOf,
+  type RegistryPolicy,
+} from './registry-policy';
+export { findRollbackTarget } from './rollback-targets';
+export {
   ServiceCatalog,
+  type AuditIntent,
   type CallContext,
   type ChangeResult,
   type ServiceCatalogOptions,

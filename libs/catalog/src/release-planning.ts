@@ -100,9 +100,11 @@ export function scaleService(service: Service, request: ScaleRequest): Service {
 }
 
 /**
- * The service after rolling back to `target`: env, port, health check and domains as the target ran them.
- * Replicas and resources stay as they are — scaling is not a code or config change, and rolling back during
- * an incident must not shrink a service that was scaled up for it.
+ * The one rollback rule, for the manual rollback and the automatic one alike: the service after rolling back to
+ * `target` runs the target's image with the target's env, port and health check. Replicas and resources stay
+ * as they are — scaling is not a code or config change, and rolling back during an incident must not shrink a
+ * service that was scaled up for it. Domains stay too — a host is owned by the service, not by a release, and
+ * a rollback neither drops a host that is in use nor takes back one that another service owns now.
  */
 export function rolledBackService(service: Service, target: Release): Service {
   return {
@@ -110,12 +112,19 @@ export function rolledBackService(service: Service, target: Release): Service {
     env: structuredClone(target.config.env),
     port: target.config.port,
     healthCheck: structuredClone(target.config.healthCheck),
-    domains: [...target.config.domains],
   };
 }
 
-/** A rollback: the target's image with the rolled-back service's config. */
-export function rollbackDraft(service: Service, target: Release, context: ReleaseContext): ReleaseDraft {
+/**
+ * A rollback: the target's image with the config of `service` as `rolledBackService` left it. `message` says
+ * why when cite rolls back by itself.
+ */
+export function rollbackDraft(
+  service: Service,
+  target: Release,
+  context: ReleaseContext,
+  message?: string,
+): ReleaseDraft {
   return {
     image: target.image,
     ...(target.digest === undefined ? {} : { digest: target.digest }),
@@ -125,6 +134,7 @@ export function rollbackDraft(service: Service, target: Release, context: Releas
     rollbackOf: target.number,
     actor: context.actor,
     status: 'pending',
+    ...(message === undefined ? {} : { message }),
     createdAt: context.now.toISOString(),
   };
 }

@@ -1,15 +1,16 @@
 /**
  * The service lifecycle as the API offers it: create, list, read, change, delete services; deploy, roll back
- * and scale them. Each call authorizes the caller, applies the pure rules of this library, records intent in
- * etcd and enqueues the job that carries it to the cluster. The api's routes only translate HTTP to these.
- *
- * A change and the release it makes are written in two steps (service, then release), and the release is
- * allocated only while the service is still at the revision it was built from; when someone changed the
- * service in between, the change is decided again on the new state. So the newest release always carries
- * the newest spec, whatever the interleaving of concurrent calls (in one api or many).
+ * and scale them. Each call authorizes the caller, applies the pure rules of this library, and lands the
+ * change as one etcd transaction (`ChangeWriter`): the spec, the release it makes, the domains it claims, its
+ * audit entry and its job, guarded by the revisions it was decided on. When someone changed the service or
+ * released it in between, the change is decided again on the new state; so the newest release always carries
+ * the newest spec, whatever the interleaving of concurrent calls (in one api or many). The job goes to the
+ * queue after the transaction; one the queue could not take waits in the outbox for the deployer's relay.
  */
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { authorize, visibleTeams, type Principal } from '@cite/auth';
-import { ConflictError, ForbiddenError, isCiteError, UnavailableError } from '@cite/errors';
+import { ForbiddenError, isCiteError, UnavailableError } from '@cite/errors';
 import {
   applyServicePatch,
   isDns1035Label,
@@ -17,16 +18,26 @@ import {
   ServiceCreateSchema,
   ServicePatchSchema,
   teamNamespace,
+  type AuditEntry,
+  type OutboxEntry,
   type Release,
   type Service,
 } from '@cite/model';
 import type { JobQueue } from '@cite/queue';
-import type { MetadataStore, Page, ReleaseDraft, Versioned } from '@cite/store';
-import { encodeCursor } from '@cite/store';
-import { isDeepStrictEqual } from 'node:util';
+import {
+  encodeCursor,
+  KeyedMutex,
+  type MetadataStore,
+  type Page,
+  type ReleaseDraft,
+  type Versioned,
+} from '@cite/store';
+import { ChangeWriter, enqueueOn, type CommittedChange, type ServiceChange } from './change-writer';
 import { resolveDeployImage } from './deploy-image';
+import { hostsToRead, planDomainClaims, type DomainClaims } from './domain-claims';
 import { conflictAt, notFoundAt } from './field-errors';
 import type { ObservedStatusStore } from './observed-status';
+import { ANY_REGISTRY, assertRegistryAllowed, type RegistryPolicy } from './registry-policy';
 import type { ServiceStatusView } from './status-view';
 import type { StreamEvent } from './release-events';
 import type { ReleaseLog } from './release-log';
@@ -42,24 +53,36 @@ import {
   type ReleaseContext,
 } from './release-planning';
 import { DeployRequestSchema, RollbackRequestSchema, ScaleRequestSchema } from './requests';
-import {
-  checkRollbackTarget,
-  isDefaultRollbackTarget,
-  noDefaultTarget,
-  type RollbackContext,
-} from './rollback';
+import { findRollbackTarget } from './rollback-targets';
 import {
   assertChangeable,
+  assertSpecSize,
   deletingService,
   matchesFilter,
   planCreate,
   type LabelSelector,
 } from './service-rules';
 
-/** Who calls, for authorization, release actors and log correlation. */
+/**
+ * The audit entry a call makes when it changes something: written in the change's own transaction, then
+ * marked `recorded` so nothing writes it again. A refused call is recorded by the api after its response.
+ */
+export interface AuditIntent {
+  /** `<resource>.<verb>`: `service.create`, `release.rollback`. */
+  action: string;
+  /** `service/web`. */
+  target: string;
+  /** The client's address. */
+  sourceIp: string;
+  details?: Record<string, unknown>;
+  recorded?: boolean;
+}
+
+/** Who calls, for authorization, release actors, the audit trail and log correlation. */
 export interface CallContext {
   principal: Principal;
   requestId?: string;
+  audit?: AuditIntent;
 }
 
 export interface ServiceCatalogOptions {
@@ -67,11 +90,14 @@ export interface ServiceCatalogOptions {
   queue: JobQueue;
   observed: ObservedStatusStore;
   logs: ReleaseLog;
+  /** Registries members' images may come from. @defaultValue any */
+  registries?: RegistryPolicy;
   /** @defaultValue `() => new Date()` */
   now?: () => Date;
   /**
-   * Times a change is decided again when the service changed under it before giving up with 409.
-   * @defaultValue 10
+   * Times a change is decided again when the service or its releases changed under it, before giving up
+   * with 409.
+   * @defaultValue 30
    */
   maxAttempts?: number;
 }
@@ -85,10 +111,7 @@ export interface ServiceListQuery {
 }
 
 /** A change's outcome: the service as stored and the release it made, if any. */
-export interface ChangeResult {
-  service: Versioned<Service>;
-  release: Release | null;
-}
+export type ChangeResult = CommittedChange;
 
 interface Decision {
   /** The spec wanted (unchanged when the call changes no spec). */
@@ -99,21 +122,31 @@ interface Decision {
 
 const DEFAULT_PAGE = 100;
 
+/** A jittered pause before deciding a change again: 0–2, 0–4, … 0–50 ms. */
+const retryPause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+
 export class ServiceCatalog {
   private readonly store: MetadataStore;
   private readonly queue: JobQueue;
   private readonly observed: ObservedStatusStore;
   private readonly logs: ReleaseLog;
+  private readonly registries: RegistryPolicy;
   private readonly now: () => Date;
   private readonly maxAttempts: number;
+  private readonly writer: ChangeWriter;
+  /** Changes to one service from this process are decided one at a time, so they do not fight each other. */
+  private readonly serial = new KeyedMutex();
 
   constructor(options: ServiceCatalogOptions) {
     this.store = options.store;
     this.queue = options.queue;
     this.observed = options.observed;
     this.logs = options.logs;
+    this.registries = options.registries ?? ANY_REGISTRY;
     this.now = options.now ?? (() => new Date());
-    this.maxAttempts = options.maxAttempts ?? 10;
+    this.maxAttempts = options.maxAttempts ?? 30;
+    this.writer = new ChangeWriter(options.store, enqueueOn(options.queue));
   }
 
   // ------------------------------------------------------------------ services
@@ -121,15 +154,24 @@ export class ServiceCatalog {
   async create(ctx: CallContext, body: unknown): Promise<Versioned<Service>> {
     const create = parseOrThrow(ServiceCreateSchema, body, 'service');
     this.require(ctx, { kind: 'team', team: create.team }, 'team');
-    const existing = await this.store.services.get(create.name);
-    const plan = planCreate(existing?.value ?? null, create, this.now());
-    if (plan.kind === 'create') return this.store.services.create(create.name, plan.service);
-    try {
-      return await this.store.services.update(create.name, plan.service, existing!.modRevision);
-    } catch (error) {
-      if (error instanceof ConflictError) throw conflictAt('name', `service ${create.name} already exists`);
-      throw error;
-    }
+    assertRegistryAllowed(this.registries, ctx.principal, create.team, create.image, 'image');
+    return this.serial.run(create.name, async () => {
+      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+        const existing = await this.store.services.get(create.name);
+        const plan = planCreate(existing?.value ?? null, create, this.now());
+        assertSpecSize(plan.service);
+        const committed = await this.writer.commit({
+          name: create.name,
+          current: existing,
+          next: plan.service,
+          claims: await this.claimsFor([], plan.service),
+          audit: this.auditEntry(ctx, 201),
+        });
+        if (committed) return this.landed(ctx, committed).service;
+        await retryPause(attempt);
+      }
+      throw conflictAt('name', `service ${create.name} kept changing; try again`);
+    });
   }
 
   async list(ctx: CallContext, query: ServiceListQuery): Promise<{ items: Service[]; nextCursor?: string }> {
@@ -156,10 +198,7 @@ export class ServiceCatalog {
   /** The service, if the caller may see it (404 before 403, so a member learns nothing of other teams' names). */
   async get(ctx: CallContext, name: string): Promise<Versioned<Service>> {
     if (!isDns1035Label(name)) throw notFoundAt('name', `service ${name} not found`);
-    const service = await this.store.services.get(name);
-    if (!service) throw notFoundAt('name', `service ${name} not found`);
-    this.require(ctx, { kind: 'team', team: service.value.team }, 'name');
-    return service;
+    return this.visible(ctx, name, await this.store.services.get(name));
   }
 
   /** PATCH: env, resources, replicas, port, health check, domains, … → a release of cause `config`. */
@@ -167,10 +206,10 @@ export class ServiceCatalog {
     return this.change(
       ctx,
       name,
-      async (service) => {
+      async (service, latest) => {
         const patch = parseOrThrow(ServicePatchSchema, body, 'patch');
         const next = applyServicePatch(service, patch);
-        return { service: next, draft: await this.changeDraftFor(service, next, 'config', ctx) };
+        return { service: next, draft: await this.changeDraftFor(service, next, latest, 'config', ctx) };
       },
       ifMatch,
     );
@@ -178,39 +217,44 @@ export class ServiceCatalog {
 
   /** `{ replicas?, cpu?, memory? }` → a release of cause `scale`. */
   async scale(ctx: CallContext, name: string, body: unknown): Promise<ChangeResult> {
-    return this.change(ctx, name, async (service) => {
+    return this.change(ctx, name, async (service, latest) => {
       const next = scaleService(service, parseOrThrow(ScaleRequestSchema, body, 'scale'));
-      return { service: next, draft: await this.changeDraftFor(service, next, 'scale', ctx) };
+      return { service: next, draft: await this.changeDraftFor(service, next, latest, 'scale', ctx) };
     });
   }
 
-  /** Marks the service `deleting` and enqueues the removal of its cluster objects; history stays. */
+  /**
+   * Marks the service `deleting` and leaves the removal of its cluster objects to the deployer; history stays.
+   * Asked again while deleting, the job is enqueued again (the same job id), which repairs a lost one.
+   */
   async remove(ctx: CallContext, name: string): Promise<Versioned<Service>> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.get(ctx, name);
-      if (current.value.state === 'deleted') throw notFoundAt('name', `service ${name} was deleted`);
-      let service = current;
-      if (current.value.state !== 'deleting') {
-        try {
-          service = await this.store.services.update(
-            name,
-            deletingService(current.value, this.now()),
-            current.modRevision,
-          );
-        } catch (error) {
-          if (error instanceof ConflictError && attempt < this.maxAttempts) continue;
-          throw error;
+    return this.serial.run(name, async () => {
+      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+        const current = await this.get(ctx, name);
+        if (current.value.state === 'deleted') throw notFoundAt('name', `service ${name} was deleted`);
+        if (current.value.state === 'deleting') {
+          await this.enqueue(() => enqueueOn(this.queue)(this.deletionJob(ctx, current.value)));
+          return current;
         }
+        await this.enqueue(() => this.queue.ping());
+        const next = deletingService(current.value, this.now());
+        const job = this.deletionJob(ctx, next);
+        const committed = await this.writer.commit({
+          name,
+          current,
+          next,
+          job,
+          audit: this.auditEntry(ctx, 202),
+        });
+        if (committed) {
+          this.landed(ctx, committed);
+          await this.writer.deliver(job);
+          return committed.service;
+        }
+        await retryPause(attempt);
       }
-      // Asked again while deleting: the same job id, so enqueueing again is harmless and repairs a lost job.
-      await this.enqueue(() =>
-        this.queue.enqueueDeletion(
-          { service: name, namespace: teamNamespace(service.value.team), requestId: ctx.requestId },
-          service.value.updatedAt,
-        ),
-      );
-      return service;
-    }
+      throw conflictAt('name', `service ${name} kept changing; try again`);
+    });
   }
 
   // ------------------------------------------------------------------ releases
@@ -220,16 +264,17 @@ export class ServiceCatalog {
     const result = await this.change(ctx, name, async (service) => {
       const request = parseOrThrow(DeployRequestSchema, body, 'deploy');
       const image = resolveDeployImage(service.image, request.image);
+      assertRegistryAllowed(this.registries, ctx.principal, service.team, image.image, 'image');
       return { service, draft: (stored) => deployDraft(stored, image, request.gitSha, this.context(ctx)) };
     });
     return result.release!;
   }
 
-  /** `{ to? }` → a release of cause `rollback` copying the target's image and config. */
+  /** `{ to? }` → a release of cause `rollback`: the target's image, env, port and health check (see `rolledBackService`). */
   async rollback(ctx: CallContext, name: string, body: unknown): Promise<Release> {
     const result = await this.change(ctx, name, async (service) => {
       const request = parseOrThrow(RollbackRequestSchema, body, 'rollback');
-      const target = await this.rollbackTarget(service, request.to);
+      const target = await findRollbackTarget(this.store, service, request.to);
       const next = rolledBackService(service, target);
       return { service: next, draft: (stored) => rollbackDraft(stored, target, this.context(ctx)) };
     });
@@ -338,106 +383,145 @@ export class ServiceCatalog {
     }
   }
 
+  /** The service read, if it exists and the caller may see it (404, then 403). */
+  private visible(ctx: CallContext, name: string, service: Versioned<Service> | null): Versioned<Service> {
+    if (!service) throw notFoundAt('name', `service ${name} not found`);
+    this.require(ctx, { kind: 'team', team: service.value.team }, 'name');
+    return service;
+  }
+
   /**
-   * Reads the service, decides the change, writes the spec (compare-and-swap) and allocates the release
-   * guarded by the spec's revision; decides again when the service changed in between. `ifMatch` (a
-   * revision from `ETag`) makes the first read a precondition: 409 when the service moved on.
+   * Reads the service and its newest release at one revision, decides the change, and lands it with its
+   * release, domain claims, audit entry and job in one transaction guarded by what was read; decides again when
+   * something moved in between. `ifMatch` (a revision from `ETag`) is a precondition on the service: 409 when
+   * it moved on.
    */
   private async change(
     ctx: CallContext,
     name: string,
-    decide: (service: Service) => Promise<Decision>,
+    decide: (service: Service, latest: Release | null) => Promise<Decision>,
     ifMatch?: number,
   ): Promise<ChangeResult> {
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const current = await this.get(ctx, name);
-      assertChangeable(current.value);
-      if (attempt === 1 && ifMatch !== undefined && ifMatch !== current.modRevision) {
-        throw conflictAt(
-          'headers.if-match',
-          `service ${name} changed: it is at revision ${current.modRevision}, not ${ifMatch}; read it again`,
-        );
-      }
-      const decision = await decide(current.value);
-      let stored = current;
-      if (!isDeepStrictEqual(decision.service, current.value)) {
-        const next = { ...decision.service, updatedAt: this.now().toISOString() };
-        try {
-          stored = await this.store.services.update(name, next, current.modRevision);
-        } catch (error) {
-          if (!(error instanceof ConflictError)) throw error;
-          if (attempt === 1 && ifMatch !== undefined) {
-            throw conflictAt(
-              'headers.if-match',
-              `service ${name} changed while it was being updated; read it again`,
-            );
-          }
-          continue;
+    if (!isDns1035Label(name)) throw notFoundAt('name', `service ${name} not found`);
+    return this.serial.run(name, async () => {
+      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+        const [found, latest] = await this.store.etcd.read([
+          this.store.services.getRead(name),
+          this.store.releases.latestRead(name),
+        ] as const);
+        const current = this.visible(ctx, name, found);
+        assertChangeable(current.value);
+        if (ifMatch !== undefined && ifMatch !== current.modRevision) {
+          throw conflictAt(
+            'headers.if-match',
+            `service ${name} changed: it is at revision ${current.modRevision}, not ${ifMatch}; read it again`,
+          );
         }
-      }
-      if (decision.draft === null) return { service: stored, release: null };
-      await this.enqueue(() => this.queue.ping());
-      let release: Versioned<Release>;
-      try {
-        release = await this.store.releases.allocate(name, decision.draft(stored.value), {
-          serviceModRevision: stored.modRevision,
+        const decision = await decide(current.value, latest?.value ?? null);
+        const changed = !isDeepStrictEqual(decision.service, current.value);
+        if (!changed && decision.draft === null) return { service: current, release: null };
+        const next = changed ? { ...decision.service, updatedAt: this.now().toISOString() } : undefined;
+        const stored = next ?? current.value;
+        assertSpecSize(stored);
+        // Refused whole while the queue is down: nothing is written.
+        if (decision.draft) await this.enqueue(() => this.queue.ping());
+        const change: ServiceChange = {
+          name,
+          current,
+          ...(next ? { next, claims: await this.claimsFor(current.value.domains, next) } : {}),
+        };
+        let job: OutboxEntry | undefined;
+        if (decision.draft) {
+          const number = (latest?.value.number ?? 0) + 1;
+          const draft = decision.draft(stored);
+          change.release = { number, draft };
+          job = {
+            kind: 'release',
+            service: name,
+            release: number,
+            ...this.requestId(ctx),
+            createdAt: draft.createdAt,
+          };
+          change.job = job;
+        }
+        change.audit = this.auditEntry(ctx, job ? 202 : 200, {
+          ...(change.release ? { release: change.release.number, cause: change.release.draft.cause } : {}),
         });
-      } catch (error) {
-        if (error instanceof ConflictError) continue;
-        throw error;
+        const committed = await this.writer.commit(change);
+        if (committed) {
+          this.landed(ctx, committed);
+          if (job) await this.writer.deliver(job);
+          return committed;
+        }
+        await retryPause(attempt);
       }
-      await this.enqueue(() =>
-        this.queue.enqueueRelease({ service: name, release: release.value.number, requestId: ctx.requestId }),
-      );
-      return { service: stored, release: release.value };
-    }
-    throw conflictAt('name', `service ${name} kept changing; try again`);
+      throw conflictAt('name', `service ${name} kept changing; try again`);
+    });
+  }
+
+  /** The domain claims that take a service from `before` (its stored hosts) to `service.domains`. */
+  private async claimsFor(before: readonly string[], service: Service): Promise<DomainClaims> {
+    const records = await this.writer.domainRecords(hostsToRead(before, service.domains));
+    return planDomainClaims(service, before, records, this.now());
   }
 
   /** The draft for a config or scale change, or null when the release config is unchanged or nothing was released yet. */
   private async changeDraftFor(
     before: Service,
     after: Service,
+    latest: Release | null,
     cause: 'config' | 'scale',
     ctx: CallContext,
   ): Promise<Decision['draft']> {
-    if (!releaseConfigChanged(before, after)) return null;
-    const [latest, running] = await Promise.all([
-      this.store.releases.latest(before.name),
-      before.currentRelease === undefined
-        ? null
-        : this.store.releases.get(before.name, before.currentRelease),
-    ]);
-    const base = baseRelease(latest?.value ?? null, running?.value ?? null);
+    if (!releaseConfigChanged(before, after) || latest === null) return null;
+    const running =
+      latest.status === 'failed' && before.currentRelease !== undefined
+        ? await this.store.releases.get(before.name, before.currentRelease)
+        : null;
+    const base = baseRelease(latest, running?.value ?? null);
     if (base === null) return null;
     return (stored) => changeDraft(stored, base, cause, this.context(ctx));
   }
 
-  private async rollbackTarget(service: Service, to: number | undefined): Promise<Release> {
-    const context: RollbackContext = { running: service.currentRelease, since: service.createdAt };
-    if (to !== undefined) {
-      if (context.running === undefined) context.running = (await this.newestSucceeded(service))?.number;
-      const target = await this.store.releases.get(service.name, to);
-      return checkRollbackTarget(to, target?.value ?? null, context);
-    }
-    for await (const item of this.store.releases.records.all({ prefix: `${service.name}/`, order: 'desc' })) {
-      const release = item.value;
-      if (Date.parse(release.createdAt) < Date.parse(context.since)) break;
-      if (context.running === undefined && release.status === 'succeeded') {
-        context.running = release.number;
-        continue;
-      }
-      if (isDefaultRollbackTarget(release, context)) return release;
-    }
-    throw noDefaultTarget(context);
+  private deletionJob(ctx: CallContext, deleting: Service): OutboxEntry {
+    return {
+      kind: 'deletion',
+      service: deleting.name,
+      namespace: teamNamespace(deleting.team),
+      deletingSince: deleting.updatedAt,
+      ...this.requestId(ctx),
+      createdAt: this.now().toISOString(),
+    };
   }
 
-  private async newestSucceeded(service: Service): Promise<Release | null> {
-    for await (const item of this.store.releases.records.all({ prefix: `${service.name}/`, order: 'desc' })) {
-      if (Date.parse(item.value.createdAt) < Date.parse(service.createdAt)) return null;
-      if (item.value.status === 'succeeded') return item.value;
-    }
-    return null;
+  private requestId(ctx: CallContext): { requestId?: string } {
+    return ctx.requestId === undefined ? {} : { requestId: ctx.requestId };
+  }
+
+  /** The audit entry of a change that lands, if the call is audited. */
+  private auditEntry(
+    ctx: CallContext,
+    status: number,
+    extra: Record<string, unknown> = {},
+  ): AuditEntry | undefined {
+    const intent = ctx.audit;
+    if (!intent) return undefined;
+    return {
+      id: randomUUID(),
+      time: this.now().toISOString(),
+      actor: ctx.principal.actor,
+      action: intent.action,
+      target: intent.target,
+      sourceIp: intent.sourceIp,
+      outcome: 'ok',
+      details: { ...intent.details, status, ...extra },
+    };
+  }
+
+  /** After a change landed: its audit entry is written. */
+  private landed(ctx: CallContext, committed: CommittedChange): CommittedChange {
+    if (ctx.audit) ctx.audit.recorded = true;
+    return committed;
   }
 
   /** Runs a queue call; a failure that is not already typed means Redis cannot be reached (503). */

@@ -20,6 +20,17 @@ export function assertChangeable(service: Service): void {
   }
 }
 
+/** The largest service spec cite stores, as JSON (etcd takes 1.5 MiB per request; a release copies the config). */
+export const MAX_SPEC_BYTES = 256 * 1024;
+
+/** Throws `InputError` at `body` when the spec as stored would be larger than `MAX_SPEC_BYTES`. */
+export function assertSpecSize(service: Service): void {
+  const bytes = Buffer.byteLength(JSON.stringify(service));
+  if (bytes > MAX_SPEC_BYTES) {
+    throw invalidField('body', `the service spec would be ${bytes} bytes as JSON; at most ${MAX_SPEC_BYTES}`);
+  }
+}
+
 export type CreatePlan = { kind: 'create'; service: Service } | { kind: 'recreate'; service: Service };
 
 /** How a create request lands given what is stored under its name. */
@@ -30,7 +41,7 @@ export function planCreate(existing: Service | null, create: ServiceCreate, now:
   if (existing.team !== create.team) {
     throw conflictAt(
       'name',
-      `name ${create.name} is kept for team ${existing.team}'s deleted service; choose another name`,
+      `name ${create.name} is kept for another team's deleted service; choose another name`,
     );
   }
   return { kind: 'recreate', service };

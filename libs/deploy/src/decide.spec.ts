@@ -5,7 +5,7 @@ import {
   decideRelease,
   failureOfAttempt,
   planAutoRollback,
-  rollbackDraft,
+  autoRollback,
   rollbackTarget,
   supersedableWithoutLock,
 } from './decide';
@@ -148,19 +148,38 @@ describe('planAutoRollback', () => {
   });
 });
 
-describe('rollbackDraft', () => {
-  it("copies the target's image and config as a pending rollback by the deployer", () => {
+describe('autoRollback', () => {
+  it("returns to the target's image, env, port and health check; replicas, resources and domains stay", () => {
     const target = release(4, {
       status: 'succeeded',
       digest: `sha256:${'a'.repeat(64)}`,
-      config: { ...release(4).config, replicas: 5 },
+      config: {
+        ...release(4).config,
+        replicas: 5,
+        port: 9090,
+        env: [{ name: 'MODE', value: 'old' }],
+        domains: ['old.example.com'],
+      },
     });
     const failed = release(5, { status: 'failed', failureReason: 'CrashLoopBackOff' });
-    const draft = rollbackDraft(target, failed, new Date('2024-05-02T00:00:00Z'));
+    const current = {
+      ...service,
+      replicas: 2,
+      env: [{ name: 'MODE', value: 'new' }],
+      domains: ['new.example.com'],
+    };
+    const { service: next, draft } = autoRollback(current, target, failed, new Date('2024-05-02T00:00:00Z'));
+    expect(next).toMatchObject({
+      replicas: 2,
+      port: 9090,
+      env: target.config.env,
+      domains: ['new.example.com'],
+    });
+    expect(next.resources).toEqual(current.resources);
     expect(draft).toMatchObject({
       image: target.image,
       digest: target.digest,
-      config: target.config,
+      config: { replicas: 2, port: 9090, env: target.config.env, domains: ['new.example.com'] },
       cause: 'rollback',
       rollbackOf: 4,
       actor: 'system:deployer',
@@ -168,7 +187,7 @@ describe('rollbackDraft', () => {
       createdAt: '2024-05-02T00:00:00.000Z',
       message: 'automatic rollback to release 4: release 5 failed (CrashLoopBackOff)',
     });
-    expect(draft.config).not.toBe(target.config);
+    expect(next.env).not.toBe(target.config.env);
   });
 });
 

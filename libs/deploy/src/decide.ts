@@ -6,6 +6,7 @@ import { InputError, isCiteError } from '@cite/errors';
 import { isTerminalReleaseStatus, type Release, type Service } from '@cite/model';
 import { classifyJobError } from '@cite/queue';
 import type { ReleaseDraft } from '@cite/store';
+import { rollbackDraft, rolledBackService } from '@cite/catalog';
 
 /** Who cite's own releases (automatic rollbacks) are by. */
 export const DEPLOYER_ACTOR = 'system:deployer';
@@ -100,22 +101,22 @@ export function rollbackTarget(before: number, history: readonly Release[]): Rel
   return best;
 }
 
-/** The new release that rolls back to `target` (Heroku's model: a copy of its image and config). */
-export function rollbackDraft(target: Release, failed: Release, now: Date): ReleaseDraft {
-  return {
-    image: target.image,
-    ...(target.digest ? { digest: target.digest } : {}),
-    ...(target.gitSha ? { gitSha: target.gitSha } : {}),
-    config: structuredClone(target.config),
-    cause: 'rollback',
-    rollbackOf: target.number,
-    actor: DEPLOYER_ACTOR,
-    status: 'pending',
-    message: `automatic rollback to release ${target.number}: release ${failed.number} failed${
-      failed.failureReason ? ` (${failed.failureReason})` : ''
-    }`,
-    createdAt: now.toISOString(),
-  };
+/**
+ * The automatic rollback to `target` after `failed` failed, by the one rollback rule the manual rollback uses
+ * too (`rolledBackService`): the service gets the target's env, port and health check (replicas, resources and
+ * domains stay), and the new release runs the target's image with that config.
+ */
+export function autoRollback(
+  service: Service,
+  target: Release,
+  failed: Release,
+  now: Date,
+): { service: Service; draft: ReleaseDraft } {
+  const next = rolledBackService(service, target);
+  const why = `automatic rollback to release ${target.number}: release ${failed.number} failed${
+    failed.failureReason ? ` (${failed.failureReason})` : ''
+  }`;
+  return { service: next, draft: rollbackDraft(next, target, { actor: DEPLOYER_ACTOR, now }, why) };
 }
 
 /** The verdict a failed attempt writes on its release. */

@@ -1,10 +1,10 @@
 /**
  * The executor of a deletion job: under the service's lock, removes the service's Ingress, Service and
  * Deployment (the Deployment's ReplicaSets and pods go with it by garbage collection) and marks the service
- * `deleted`. The team namespace stays: other services of the team live there, and an empty namespace costs
+ * `deleted`, letting go of its domains in the same transaction. The team namespace stays: other services of the team live there, and an empty namespace costs
  * nothing. Running it twice changes nothing.
  */
-import type { ObservedStatusStore } from '@cite/catalog';
+import { ChangeWriter, releasedByDeletion, type ObservedStatusStore } from '@cite/catalog';
 import { ConflictError } from '@cite/errors';
 import type { Logger } from '@cite/logging';
 import type { DeletionJob } from '@cite/queue';
@@ -57,20 +57,21 @@ export class DeletionRunner {
       }
       await this.options.observed?.remove(job.service);
       if (!found) return { deleted, serviceState: 'gone' };
+      // Nothing enqueues from here: the writer's queue is never used.
+      const writer = new ChangeWriter(store, () => Promise.reject(new Error('no jobs from a deletion')));
       for (let attempt = 1; ; attempt++) {
         const current = await store.services.get(job.service);
         if (!current || current.value.state !== 'deleting') break;
-        try {
-          const now = (this.options.clock ?? (() => new Date()))().toISOString();
-          await store.services.update(
-            job.service,
-            { ...current.value, state: 'deleted', deletedAt: now, updatedAt: now },
-            current.modRevision,
-          );
-          break;
-        } catch (error) {
-          if (!(error instanceof ConflictError) || attempt >= 5) throw error;
-        }
+        const now = (this.options.clock ?? (() => new Date()))().toISOString();
+        const records = await writer.domainRecords(current.value.domains);
+        const committed = await writer.commit({
+          name: job.service,
+          current,
+          next: { ...current.value, state: 'deleted', deletedAt: now, updatedAt: now },
+          claims: releasedByDeletion(job.service, records),
+        });
+        if (committed) break;
+        if (attempt >= 5) throw new ConflictError(`service ${job.service} kept changing while being deleted`);
       }
       logger.info('service deleted', { service: job.service, namespace: job.namespace, deleted });
       return { deleted, serviceState: 'deleted' };

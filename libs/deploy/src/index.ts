@@ -2,7 +2,7 @@ export {
   decideRelease,
   DEPLOYER_ACTOR,
   planAutoRollback,
-  rollbackDraft,
+  autoRollback,
   rollbackTarget,
   supersedableWithoutLock,
   type ReleaseDecision,
@@ -28,3 +28,4 @@ export {
   type RunContext,
 } from './release-runner';
 export { DeletionRunner, type DeletionOutcome, type DeletionRunnerOptions } from './deletion-runner';
+export { isDue, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';

@@ -3,12 +3,14 @@
  * service lock: the service's current release, the automatic rollback of a failure, and re-enqueueing a newest
  * release still pending. `ReleaseRunner` calls it after every verdict and whenever it meets a finished release.
  */
+import { randomUUID } from 'node:crypto';
+import { ChangeWriter, type EnqueueJob } from '@cite/catalog';
 import { ConflictError } from '@cite/errors';
 import type { Logger } from '@cite/logging';
-import type { Release } from '@cite/model';
+import type { OutboxEntry, Release } from '@cite/model';
 import type { ReleaseJob } from '@cite/queue';
 import type { MetadataStore } from '@cite/store';
-import { planAutoRollback, rollbackDraft, rollbackTarget, type ReleaseFacts } from './decide';
+import { autoRollback, DEPLOYER_ACTOR, planAutoRollback, rollbackTarget, type ReleaseFacts } from './decide';
 import type { DeployLogLine } from './deploy-log';
 
 /** Failure reasons after which nothing new ran in the cluster, so there is nothing to roll back. */
@@ -24,7 +26,15 @@ export interface FollowUpDeps {
 }
 
 export class ReleaseFollowUps {
-  constructor(private readonly deps: FollowUpDeps) {}
+  private readonly writer: ChangeWriter;
+
+  constructor(private readonly deps: FollowUpDeps) {
+    const enqueue: EnqueueJob = (entry) =>
+      entry.kind === 'release'
+        ? deps.enqueue({ service: entry.service, release: entry.release })
+        : Promise.reject(new Error('the follow-ups enqueue releases only'));
+    this.writer = new ChangeWriter(deps.store, enqueue);
+  }
 
   /**
    * What must follow a finished release, idempotently (a run that died after the verdict did not do it):
@@ -39,7 +49,7 @@ export class ReleaseFollowUps {
     const outcome: { rollback?: number } = {};
     if (release.status === 'succeeded' && !currentSet) await this.markCurrent(release);
     if (release.status === 'failed' && !NOT_APPLIED_REASONS.includes(release.failureReason as never)) {
-      const number = await this.autoRollback(release, facts);
+      const number = await this.autoRollback(release);
       if (number !== undefined) outcome.rollback = number;
     }
     const newest = outcome.rollback === undefined ? facts.newest : null;
@@ -68,29 +78,74 @@ export class ReleaseFollowUps {
     }
   }
 
-  private async autoRollback(failed: Release, facts: ReleaseFacts): Promise<number | undefined> {
+  /**
+   * Rolls back by the one rollback rule: the service's spec, the rollback release, its audit entry and its job
+   * land in one transaction guarded by the service and its newest release as read (decided again when either
+   * moved), so spec and running release agree and a crash cannot lose the job.
+   */
+  private async autoRollback(failed: Release): Promise<number | undefined> {
+    const { store } = this.deps;
     const history = await this.historyBefore(failed);
-    const plan = planAutoRollback({ failed, service: facts.service, newest: facts.newest, history });
-    if (plan.action === 'none') {
-      this.deps.logger.info('no automatic rollback', {
-        service: failed.service,
-        release: failed.number,
-        why: plan.message,
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const [service, newest] = await store.etcd.read([
+        store.services.getRead(failed.service),
+        store.releases.latestRead(failed.service),
+      ] as const);
+      const plan = planAutoRollback({
+        failed,
+        service: service?.value ?? null,
+        newest: newest?.value ?? null,
+        history,
       });
-      return undefined;
+      if (plan.action === 'none' || !service) {
+        this.deps.logger.info('no automatic rollback', {
+          service: failed.service,
+          release: failed.number,
+          why: plan.action === 'none' ? plan.message : 'service is gone',
+        });
+        return undefined;
+      }
+      const now = this.deps.clock();
+      const rollback = autoRollback(service.value, plan.target, failed, now);
+      const number = (newest?.value.number ?? 0) + 1;
+      const job: OutboxEntry = {
+        kind: 'release',
+        service: failed.service,
+        release: number,
+        createdAt: now.toISOString(),
+      };
+      const committed = await this.writer.commit({
+        name: failed.service,
+        current: service,
+        next: { ...rollback.service, updatedAt: now.toISOString() },
+        release: { number, draft: rollback.draft },
+        audit: {
+          id: randomUUID(),
+          time: now.toISOString(),
+          actor: DEPLOYER_ACTOR,
+          action: 'release.rollback',
+          target: `service/${failed.service}`,
+          sourceIp: '::',
+          outcome: 'ok',
+          details: {
+            automatic: true,
+            release: number,
+            rollbackOf: plan.target.number,
+            failed: failed.number,
+          },
+        },
+        job,
+      });
+      if (!committed) continue;
+      await this.deps.line(failed, {
+        level: 'warn',
+        step: 'rollback',
+        message: `rolling back to release ${plan.target.number} (${plan.target.image}) as release ${number}`,
+      });
+      await this.writer.deliver(job);
+      return number;
     }
-    const allocated = await this.deps.store.releases.allocate(
-      failed.service,
-      rollbackDraft(plan.target, failed, this.deps.clock()),
-    );
-    const number = allocated.value.number;
-    await this.deps.line(failed, {
-      level: 'warn',
-      step: 'rollback',
-      message: `rolling back to release ${plan.target.number} (${plan.target.image}) as release ${number}`,
-    });
-    await this.deps.enqueue({ service: failed.service, release: number });
-    return number;
+    throw new ConflictError(`automatic rollback of ${failed.service}: the service kept changing`);
   }
 
   /** Releases before `failed`, newest first, up to the first that succeeded. */

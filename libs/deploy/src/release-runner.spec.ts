@@ -185,6 +185,52 @@ describe('ReleaseRunner (fake cluster, real etcd)', () => {
     );
   });
 
+  it('rolls back by the one rollback rule: the spec follows, replicas and domains stay, audited with it', async () => {
+    const service = await newService({ env: [{ name: 'MODE', value: 'old' }], replicas: 2 });
+    const good = await allocate(service);
+    await runner().run({ service: service.name, release: good.number }, context());
+    // Scaled up and reconfigured since (as a PATCH does), then a release that fails.
+    const changed = await store.services.modify(service.name, (current) => ({
+      ...current,
+      replicas: 4,
+      env: [{ name: 'MODE', value: 'new' }],
+      domains: ['rule.example.com'],
+    }));
+    const bad = await allocate(changed.value, { image: `${service.image}:broken` });
+    cluster.rollout = { fail: 'CrashLoopBackOff' };
+    const outcome = await runner().run({ service: service.name, release: bad.number }, context());
+    expect(outcome.rollback).toBe(bad.number + 1);
+    const rollback = await store.releases.require(service.name, bad.number + 1);
+    expect(rollback.value.config).toMatchObject({
+      env: [{ name: 'MODE', value: 'old' }],
+      replicas: 4,
+      domains: ['rule.example.com'],
+    });
+    const spec = (await store.services.require(service.name)).value;
+    expect(spec).toMatchObject({
+      env: [{ name: 'MODE', value: 'old' }],
+      replicas: 4,
+      domains: ['rule.example.com'],
+    });
+    const audit = (await store.audit.list({ limit: 100 })).items.filter(
+      (item) => item.value.target === `service/${service.name}` && item.value.action === 'release.rollback',
+    );
+    expect(audit.map((item) => [item.value.actor, item.modRevision])).toEqual([
+      ['system:deployer', rollback.modRevision],
+    ]);
+    expect(enqueued).toEqual([{ service: service.name, release: rollback.value.number }]);
+    const outbox = (await store.outbox.list()).items.filter((item) => item.value.service === service.name);
+    for (let i = 0; i < 50 && outbox.length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      outbox.splice(
+        0,
+        outbox.length,
+        ...(await store.outbox.list()).items.filter((item) => item.value.service === service.name),
+      );
+    }
+    expect(outbox).toEqual([]);
+  });
+
   it('does not roll back a failed rollback, nor when auto-rollback is off', async () => {
     const service = await newService({ autoRollback: false });
     const good = await allocate(service);
@@ -252,7 +298,18 @@ describe('ReleaseRunner (fake cluster, real etcd)', () => {
   });
 
   it('supersedes a release of a service being deleted, and the deletion removes the objects', async () => {
-    const service = await newService({ domains: ['svc.example.com'] });
+    const service = await newService({ domains: ['svc.example.com', 'other.example.com'] });
+    // The api's claims: this service owns svc.example.com; other.example.com is another service's.
+    const claim = (host: string, owner: string) => ({
+      host,
+      service: owner,
+      namespace: 'cite-shop',
+      paths: ['/'],
+      targets: [],
+      updatedAt: new Date().toISOString(),
+    });
+    await store.domains.create('svc.example.com', claim('svc.example.com', service.name));
+    await store.domains.create('other.example.com', claim('other.example.com', 'someone-else'));
     const release = await allocate(service);
     await runner().run({ service: service.name, release: release.number }, context());
     expect(cluster.applied.map((object) => object.kind)).toContain('Ingress');
@@ -272,6 +329,9 @@ describe('ReleaseRunner (fake cluster, real etcd)', () => {
     expect(deleted.state).toBe('deleted');
     expect(deleted.deletedAt).toBeDefined();
     expect(await observed.get(service.name)).toBeNull();
+    // Its own domain is let go with the deletion; another service's stays.
+    expect(await store.domains.get('svc.example.com')).toBeNull();
+    expect((await store.domains.get('other.example.com'))?.value.service).toBe('someone-else');
     expect(await deletion.run(job, new AbortController().signal)).toEqual({
       deleted: [],
       serviceState: 'deleted',

@@ -73,6 +73,9 @@ export {
   DEFAULT_RESOURCES,
   DeployPolicySchema,
   DomainsSchema,
+  ENV_LIMITS,
+  MAX_DOMAINS,
+  MAX_LABELS,
   EnvSchema,
   EnvVarSchema,
   HealthCheckSchema,
@@ -116,3 +119,4 @@ export { LbEndpointSchema, LbEndpointsSchema, type LbEndpoint, type LbEndpoints 
 export { IpPoolNodeSchema, IpPoolSchema, type IpPool, type IpPoolNode } from './ip-pool';
 export { TokenRole, TokenSchema, type Token } from './token';
 export { AuditEntrySchema, AuditOutcome, type AuditEntry } from './audit';
+export { OutboxEntrySchema, outboxEntryId, type OutboxEntry } from './outbox';

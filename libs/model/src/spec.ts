@@ -104,9 +104,38 @@ function uniqueEnvNames(env: { name: string }[], ctx: z.RefinementCtx): void {
   });
 }
 
+/** Caps on the environment a service declares: one value, the count, and names and values together. */
+export const ENV_LIMITS = { valueLength: 32 * 1024, count: 1000, totalBytes: 128 * 1024 } as const;
+
+function envWithinTotal(env: { name: string; value: string }[], ctx: z.RefinementCtx): void {
+  const bytes = env.reduce(
+    (sum, { name, value }) => sum + Buffer.byteLength(name) + Buffer.byteLength(value),
+    0,
+  );
+  if (bytes > ENV_LIMITS.totalBytes) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      message: `names and values take ${bytes} bytes; at most ${ENV_LIMITS.totalBytes}`,
+    });
+  }
+}
+
 /** Environment variables in order, names unique (Kubernetes only warns; cite refuses the ambiguity). */
 export const EnvSchema = z.array(EnvVarSchema).superRefine(uniqueEnvNames);
-export const EnvInputSchema = z.array(z.strictObject(envVarShape)).superRefine(uniqueEnvNames);
+/** The environment as the API takes it: `EnvSchema` within `ENV_LIMITS`. */
+export const EnvInputSchema = z
+  .array(
+    z.strictObject({
+      ...envVarShape,
+      value: z
+        .string()
+        .max(ENV_LIMITS.valueLength, `must be no more than ${ENV_LIMITS.valueLength} characters`),
+    }),
+  )
+  .max(ENV_LIMITS.count, `must have no more than ${ENV_LIMITS.count} variables`)
+  .superRefine(uniqueEnvNames)
+  .superRefine(envWithinTotal);
 
 // ---------------------------------------------------------------- health check
 
@@ -162,7 +191,12 @@ export const HealthCheckPatchSchema = z.strictObject(healthCheckShape).partial()
  * addresses. Wildcards (`*.example.com`) are refused: a host belongs to exactly one service, and a wildcard
  * would overlap other services' hosts in ways first-come ownership cannot settle.
  */
+export const MAX_DOMAINS = 100;
+
 export const DomainsSchema = z.array(hostnameSchema()).superRefine((hosts, ctx) => {
+  if (hosts.length > MAX_DOMAINS) {
+    ctx.addIssue({ code: 'custom', path: [], message: `must have no more than ${MAX_DOMAINS} domains` });
+  }
   const seen = new Set<string>();
   hosts.forEach((host, index) => {
     if (seen.has(host))
@@ -200,7 +234,12 @@ export const DeployPolicyPatchSchema = z.strictObject(deployPolicyShape).partial
  * prefix and `/`, name ≤ 63); values are label values (≤ 63, alphanumeric at both ends, or empty). Issues
  * sit at `labels.<key>`.
  */
+export const MAX_LABELS = 64;
+
 export const LabelsSchema = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+  if (Object.keys(labels).length > MAX_LABELS) {
+    ctx.addIssue({ code: 'custom', path: [], message: `must have no more than ${MAX_LABELS} labels` });
+  }
   for (const [key, value] of Object.entries(labels)) {
     for (const message of labelKeyErrors(key))
       ctx.addIssue({ code: 'custom', path: [key], message: `key ${message}` });

@@ -3,6 +3,7 @@ import type { EtcdStore } from './etcd-store';
 import { ids, KEYSPACES } from './keys';
 import type { ListOptions, Page, Repository, Versioned } from './repository';
 import type { RepositoryWatch } from './repository-watch';
+import type { WriteBatch } from './write-batch';
 
 export interface AuditListOptions extends Omit<ListOptions, 'prefix'> {
   /**
@@ -33,6 +34,11 @@ export class AuditLog {
   /** Records `entry`; `ConflictError` if an entry with the same time and id exists. */
   append(entry: AuditEntry): Promise<Versioned<AuditEntry>> {
     return this.records.create(ids.audit(entry.time, entry.id), entry);
+  }
+
+  /** Adds `entry` to `batch`, so the trail records a change exactly when the change lands. */
+  appendTo(batch: WriteBatch, entry: AuditEntry): void {
+    batch.create(this.records, ids.audit(entry.time, entry.id), entry);
   }
 
   /** A page of entries, newest first unless `order: 'asc'`. */

@@ -11,6 +11,7 @@ import {
 import { decodeReads, type Read, type ReadResults } from './reads';
 import { Repository, type RepositoryOptions } from './repository';
 import { SequenceAllocator, type SequenceAllocatorOptions } from './sequence-allocator';
+import { WriteBatch } from './write-batch';
 
 /**
  * cite's handle on etcd: owns the client, hands out repositories over the key layout, locks and elections,
@@ -94,6 +95,11 @@ export class EtcdStore {
       [],
     );
     return decodeReads(reads, result.responses);
+  }
+
+  /** Writes that land together or not at all (see `WriteBatch`). */
+  batch(): WriteBatch {
+    return new WriteBatch(this.conn);
   }
 
   listLocks(): Promise<LockInfo[]> {

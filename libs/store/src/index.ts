@@ -52,3 +52,5 @@ export {
 export { MetadataStore, NetworkPoolRecord } from './metadata-store';
 export { ReleaseStore, type ReleaseDraft, type ReleaseListOptions } from './release-store';
 export { AuditLog, type AuditListOptions } from './audit-log';
+export { WriteBatch, type Committed } from './write-batch';
+export { KeyedMutex } from './keyed-mutex';

@@ -21,6 +21,8 @@ export const KEYSPACES = {
   locks: 'locks/',
   election: 'election/',
   batchReports: 'batch/reports/',
+  /** Jobs written with the change that needs them, until they are on the queue. */
+  outbox: 'outbox/',
 } as const;
 
 // Control characters (including NUL) never belong in a key.
@@ -91,6 +93,7 @@ export const keys = {
   audit: (at: Date | string | number, id: string): string => KEYSPACES.audit + ids.audit(at, id),
   lock: (name: string): string => KEYSPACES.locks + name,
   election: (name: string): string => `${KEYSPACES.election}${name}/`,
+  outbox: (id: string): string => KEYSPACES.outbox + id,
 };
 
 /** An opaque list cursor: the id of the last item of the page, base64url-encoded. */

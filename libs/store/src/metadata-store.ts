@@ -2,11 +2,14 @@ import {
   DomainSchema,
   IpPoolSchema,
   LbEndpointsSchema,
+  OutboxEntrySchema,
+  outboxEntryId,
   ServiceSchema,
   TokenSchema,
   type Domain,
   type IpPool,
   type LbEndpoints,
+  type OutboxEntry,
   type Service,
   type Token,
 } from '@cite/model';
@@ -61,6 +64,8 @@ export class MetadataStore {
   readonly tokens: Repository<Token>;
   /** `audit/<time>-<id>` */
   readonly audit: AuditLog;
+  /** `outbox/<id>`: jobs written with their change, until they are on the queue. */
+  readonly outbox: Repository<OutboxEntry>;
 
   constructor(
     /** The underlying store: locks, elections, readiness. */
@@ -99,6 +104,13 @@ export class MetadataStore {
       identify: (token) => token.id,
     });
     this.audit = new AuditLog(etcd);
+    this.outbox = etcd.repository<OutboxEntry>({
+      keyspace: KEYSPACES.outbox,
+      schema: OutboxEntrySchema,
+      kind: 'outbox entry',
+      validateId: oneSegment('outbox entry id'),
+      identify: outboxEntryId,
+    });
   }
 
   /** Connects to etcd (see `EtcdStore.create`) and builds the metadata store on it. */

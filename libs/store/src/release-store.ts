@@ -5,6 +5,7 @@ import type { Read } from './reads';
 import type { ListOptions, Page, Repository, Versioned } from './repository';
 import type { RepositoryWatch, WatchOptions } from './repository-watch';
 import type { SequenceAllocator, SequenceAllocatorOptions } from './sequence-allocator';
+import type { WriteBatch } from './write-batch';
 
 /** What a caller supplies for a new release; the store adds `service` and allocates `number`. */
 export type ReleaseDraft = Omit<Release, 'number' | 'service'>;
@@ -58,6 +59,17 @@ export class ReleaseStore {
       requireModRevision: options.serviceModRevision,
     });
     return { value: allocated.value, modRevision: allocated.modRevision };
+  }
+
+  /**
+   * Adds `draft` as release `number` of `service` to `batch`: it lands only if `number` is then the service's
+   * next number (read `latestRead` with the rest and decide again when the batch is refused). Guard the
+   * service's own revision in the same batch. Throws `InputError` when the release would be invalid.
+   */
+  addTo(batch: WriteBatch, service: string, number: number, draft: ReleaseDraft): Release {
+    const release = this.records.codec.encode({ ...draft, service, number }).value;
+    this.sequence.addTo(batch, service, number, release);
+    return release;
   }
 
   get(service: string, number: number): Promise<Versioned<Release> | null> {

@@ -4,6 +4,7 @@ import type { EtcdConnection } from './etcd-connection';
 import { KeyedMutex } from './keyed-mutex';
 import { assertSegment, padReleaseNumber, parseReleaseNumber } from './keys';
 import type { Repository, Versioned } from './repository';
+import type { WriteBatch } from './write-batch';
 
 export interface SequenceAllocatorOptions {
   /**
@@ -74,6 +75,29 @@ export class SequenceAllocator<T> {
   ): Promise<Allocated<T>> {
     assertSegment(group, `${this.repository.kind} group`);
     return this.mutex.run(group, () => this.allocateInOrder(group, build, options));
+  }
+
+  /**
+   * Adds `value` as `<group>/<number>` to `batch`, guarded so the batch lands only while `number` is the next
+   * free one (nothing at or above it, and `number - 1` exists). The caller read the highest number in the
+   * same read as the rest of what it decided on, and decides again when the batch is refused.
+   */
+  addTo(batch: WriteBatch, group: string, number: number, value: T): void {
+    assertSegment(group, `${this.repository.kind} group`);
+    const base = this.conn.key(`${this.repository.keyspace}${group}/`);
+    const key = Buffer.from(`${base}${padReleaseNumber(number)}`);
+    batch.guard({
+      key,
+      range_end: Buffer.from(`${base}:`),
+      target: 'Create',
+      result: 'Equal',
+      create_revision: 0,
+    });
+    if (number > 1) {
+      const previous = Buffer.from(`${base}${padReleaseNumber(number - 1)}`);
+      batch.guard({ key: previous, target: 'Create', result: 'Greater', create_revision: 0 });
+    }
+    batch.put(this.repository, `${group}/${padReleaseNumber(number)}`, value);
   }
 
   private async allocateInOrder(group: string, build: (number: number) => T, options: AllocateOptions) {

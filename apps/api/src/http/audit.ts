@@ -1,12 +1,15 @@
 /**
  * The audit trail of the API: every mutating call by an authenticated caller becomes one entry (who, what,
- * which target, when, from where, how it ended) once its response is finished. Unauthenticated calls are not
- * recorded (anyone could fill the trail); they are in the access log.
+ * which target, when, from where, how it ended). A change that lands writes its entry in the change's own etcd
+ * transaction (so a crash cannot lose it); the rest — refusals, failures, calls that changed nothing — are
+ * recorded here once the response is finished. Unauthenticated calls are not recorded (anyone could fill the
+ * trail); they are in the access log.
  */
 import { randomUUID } from 'node:crypto';
-import { isIP, type AuditEntry, type AuditOutcome } from '@cite/model';
+import type { AuditEntry, AuditOutcome } from '@cite/model';
 import type { MetadataStore } from '@cite/store';
 import type { Request, RequestHandler, Response } from 'express';
+import { sourceIpOf } from './locals';
 
 export function auditOutcome(status: number): AuditOutcome {
   if (status < 400) return 'ok';
@@ -22,12 +25,43 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
  */
 export function audited(action: string, target: (req: Request) => string): RequestHandler {
   return (req, res, next) => {
-    res.locals.audit = { action, target: clip(target(req), 512) };
+    res.locals.audit = { action, target: clip(target(req), 512), sourceIp: sourceIpOf(req) };
     next();
   };
 }
 
-/** Writes the entry for each audited request when its response finishes. */
+/**
+ * The entry of this request's change, to write in the change's own transaction; after the transaction
+ * landed, call `markRecorded` so it is not written again. Undefined when the route is not audited.
+ */
+export function changeEntry(req: Request, res: Response, status: number, now: Date): AuditEntry | undefined {
+  const intent = res.locals.audit;
+  const principal = res.locals.principal;
+  if (!intent || !principal) return undefined;
+  return {
+    id: randomUUID(),
+    time: now.toISOString(),
+    actor: principal.actor,
+    action: intent.action,
+    target: intent.target,
+    sourceIp: sourceIpOf(req),
+    outcome: 'ok',
+    details: {
+      actorName: principal.name,
+      method: req.method,
+      path: req.originalUrl.split('?')[0],
+      status,
+      requestId: req.id,
+      ...intent.details,
+    },
+  };
+}
+
+export function markRecorded(res: Response): void {
+  if (res.locals.audit) res.locals.audit.recorded = true;
+}
+
+/** Writes the entry for each audited request whose change did not write it, when its response finishes. */
 export function auditTrail(options: { store: MetadataStore; now: () => Date }): RequestHandler {
   return (req, res, next) => {
     res.once('finish', () => void record(options, req, res));
@@ -38,14 +72,14 @@ export function auditTrail(options: { store: MetadataStore; now: () => Date }): 
 async function record(options: { store: MetadataStore; now: () => Date }, req: Request, res: Response) {
   const intent = res.locals.audit;
   const principal = res.locals.principal;
-  if (!intent || !principal) return;
+  if (!intent || !principal || intent.recorded) return;
   const entry: AuditEntry = {
     id: randomUUID(),
     time: options.now().toISOString(),
     actor: principal.actor,
     action: intent.action,
     target: intent.target,
-    sourceIp: req.ip !== undefined && isIP(req.ip) ? req.ip : '::',
+    sourceIp: sourceIpOf(req),
     outcome: auditOutcome(res.statusCode),
     details: {
       actorName: principal.name,

@@ -1,11 +1,11 @@
 /** `/api/v1/tokens` (admins): create (the secret is shown once), list (no secrets), delete. */
 import { planToken, tokenView } from '@cite/auth';
 import { notFoundAt } from '@cite/catalog';
-import { NotFoundError } from '@cite/errors';
+import { ConflictError } from '@cite/errors';
 import type { MetadataStore } from '@cite/store';
 import { Router } from 'express';
 import { adminOnly } from '../http/admin';
-import { audited } from '../http/audit';
+import { audited, changeEntry, markRecorded } from '../http/audit';
 import { auditDetails, principalOf } from '../http/locals';
 import { pageQuery, pathParam } from '../http/params';
 
@@ -18,9 +18,16 @@ export function tokenRoutes(deps: { store: MetadataStore; now: () => Date }): Ro
     adminOnly,
     async (req, res) => {
       const planned = planToken(req.body, { now: deps.now(), createdBy: principalOf(res).actor });
-      await deps.store.tokens.create(planned.token.id, planned.token);
       if (res.locals.audit) res.locals.audit.target = `token/${planned.token.id}`;
       auditDetails(res, { name: planned.token.name, role: planned.token.role, teams: planned.token.teams });
+      // The token and its audit entry land together.
+      const batch = deps.store.etcd.batch().create(deps.store.tokens, planned.token.id, planned.token);
+      const entry = changeEntry(req, res, 201, deps.now());
+      if (entry) deps.store.audit.appendTo(batch, entry);
+      if (!(await batch.commit(`create token ${planned.token.id}`))) {
+        throw new ConflictError(`token ${planned.token.id} already exists; try again`);
+      }
+      markRecorded(res);
       res
         .status(201)
         .set('cache-control', 'no-store')
@@ -43,12 +50,14 @@ export function tokenRoutes(deps: { store: MetadataStore; now: () => Date }): Ro
     async (req, res) => {
       const id = pathParam(req, 'id');
       if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) throw notFoundAt('id', `token ${id} not found`);
-      try {
-        await deps.store.tokens.delete(id);
-      } catch (error) {
-        if (error instanceof NotFoundError) throw notFoundAt('id', `token ${id} not found`);
-        throw error;
-      }
+      const found = await deps.store.tokens.get(id);
+      if (!found) throw notFoundAt('id', `token ${id} not found`);
+      // The revocation and its audit entry land together; a token deleted meanwhile is gone either way.
+      const batch = deps.store.etcd.batch().delete(deps.store.tokens, id, found.modRevision);
+      const entry = changeEntry(req, res, 204, deps.now());
+      if (entry) deps.store.audit.appendTo(batch, entry);
+      if (!(await batch.commit(`revoke token ${id}`))) throw notFoundAt('id', `token ${id} not found`);
+      markRecorded(res);
       res.status(204).end();
     },
   );
