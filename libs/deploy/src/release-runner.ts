@@ -353,6 +353,7 @@ export class ReleaseRunner {
     const { cluster } = this.options;
     const rendered = renderService(service, release, this.render);
     const namespace = teamNamespace(service.team);
+    const applyStartedAt = new Date(); // compared with the cluster's condition times, so not this.clock
     const deployment = await this.applier.apply(rendered);
     await started;
     await this.records.line(release, {
@@ -371,6 +372,7 @@ export class ReleaseRunner {
       name: service.name,
       timeoutMs: deadlineSeconds * 1000 + (this.options.trackMarginMs ?? 60_000),
       signal,
+      applied: { generation: deployment.metadata?.generation ?? 0, startedAt: applyStartedAt },
       onProgress: async (state, deployment) => {
         // States that follow each other within PROGRESS_LINE_GAP_MS (a fast rollout) are not all logged.
         if (performance.now() - loggedAt >= PROGRESS_LINE_GAP_MS) {

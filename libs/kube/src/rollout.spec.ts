@@ -1,5 +1,12 @@
-import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
-import { failedVerdict, failureFromPods, rolloutState } from './rollout';
+import type { V1Deployment, V1DeploymentCondition, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import {
+  failedVerdict,
+  failureFromPods,
+  newReplicaSetOf,
+  replicaSetNamedBy,
+  rolloutState,
+  type AppliedRollout,
+} from './rollout';
 
 function deployment(status: NonNullable<V1Deployment['status']>, replicas = 3, generation = 2): V1Deployment {
   return { metadata: { name: 'web', generation }, spec: { replicas, selector: {}, template: {} }, status };
@@ -99,6 +106,177 @@ describe('rolloutState', () => {
         deployment({ observedGeneration: 2, replicas: 3, updatedReplicas: 2, conditions: [progressing] }),
       ).phase,
     ).toBe('progressing');
+  });
+});
+
+/**
+ * Issue 10: a rollback after a deadline failure reuses the old ReplicaSet; with one replica no count moves, so
+ * the controller observes the new generation but keeps the failed rollout's deadline condition (naming the failed
+ * ReplicaSet, dated before the rollback's apply).
+ */
+describe('rolloutState of an applied rollout', () => {
+  const applied: AppliedRollout = { generation: 3, startedAt: new Date('2025-01-01T10:00:05.300Z') };
+  const timedOut = (replicaSet: string, at?: string): V1DeploymentCondition => ({
+    type: 'Progressing',
+    status: 'False',
+    reason: 'ProgressDeadlineExceeded',
+    message: `ReplicaSet "${replicaSet}" has timed out progressing.`,
+    ...(at ? { lastUpdateTime: at as unknown as Date, lastTransitionTime: at as unknown as Date } : {}),
+  });
+  // One replica: the reused (good) ReplicaSet is ready, the failed one's pod still waits.
+  const rollback = (condition: V1DeploymentCondition, generation = 3, observedGeneration = generation) =>
+    deployment(
+      {
+        observedGeneration,
+        replicas: 2,
+        updatedReplicas: 1,
+        readyReplicas: 1,
+        availableReplicas: 1,
+        conditions: [condition],
+      },
+      1,
+      generation,
+    );
+
+  it.each<[string, V1Deployment, string | undefined, string, string]>([
+    [
+      'the applied generation not yet observed (a stale read of the object)',
+      rollback(timedOut('web-bad', '2025-01-01T10:00:04Z'), 2),
+      undefined,
+      'progressing',
+      'waiting for the deployment spec update to be observed',
+    ],
+    [
+      'an earlier rollout’s deadline, naming another ReplicaSet than the new one',
+      rollback(timedOut('web-bad', '2025-01-01T10:00:04Z')),
+      'web-good',
+      'progressing',
+      '1 old replicas are pending termination',
+    ],
+    [
+      'naming another ReplicaSet wins over a time after the apply',
+      rollback(timedOut('web-bad', '2025-01-01T10:00:09Z')),
+      'web-good',
+      'progressing',
+      '1 old replicas are pending termination',
+    ],
+    [
+      'a deadline naming the new ReplicaSet, even dated before the apply (a resumed run)',
+      rollback(timedOut('web-good', '2025-01-01T10:00:01Z')),
+      'web-good',
+      'failed',
+      'ReplicaSet "web-good" has timed out progressing.',
+    ],
+    [
+      'new ReplicaSet unknown, deadline dated before the apply',
+      rollback(timedOut('web-bad', '2025-01-01T10:00:04Z')),
+      undefined,
+      'progressing',
+      '1 old replicas are pending termination',
+    ],
+    [
+      'new ReplicaSet unknown, deadline in the apply’s own second (times are truncated)',
+      rollback(timedOut('web-bad', '2025-01-01T10:00:05Z')),
+      undefined,
+      'progressing',
+      '1 old replicas are pending termination',
+    ],
+    [
+      'new ReplicaSet unknown, deadline dated after the apply',
+      rollback(timedOut('web-good', '2025-01-01T10:00:06Z')),
+      undefined,
+      'failed',
+      'ReplicaSet "web-good" has timed out progressing.',
+    ],
+    [
+      'a deadline with no times and no ReplicaSet to tell by',
+      rollback(timedOut('web-good')),
+      undefined,
+      'failed',
+      'ReplicaSet "web-good" has timed out progressing.',
+    ],
+    [
+      'a deadline naming no ReplicaSet, dated before the apply',
+      rollback({
+        ...timedOut('x', '2025-01-01T10:00:04Z'),
+        message: 'Deployment "web" has timed out progressing.',
+      }),
+      'web-good',
+      'progressing',
+      '1 old replicas are pending termination',
+    ],
+  ])('%s', (_, subject, newReplicaSet, phase, message) => {
+    const state = rolloutState(subject, applied, newReplicaSet);
+    expect(state.phase).toBe(phase);
+    expect(state.message).toBe(message);
+  });
+
+  it('succeeds once the failed ReplicaSet is gone, the stale deadline still there', () => {
+    const done = deployment(
+      {
+        observedGeneration: 3,
+        replicas: 1,
+        updatedReplicas: 1,
+        readyReplicas: 1,
+        availableReplicas: 1,
+        conditions: [timedOut('web-bad', '2025-01-01T10:00:04Z')],
+      },
+      1,
+      3,
+    );
+    expect(rolloutState(done, applied, 'web-good').phase).toBe('succeeded');
+  });
+
+  it('without an apply to tell by, any deadline counts (as `observeService` reads it)', () => {
+    expect(rolloutState(rollback(timedOut('web-bad', '2025-01-01T10:00:04Z'))).phase).toBe('failed');
+  });
+});
+
+describe('replicaSetNamedBy', () => {
+  it.each<[string | undefined, string | undefined]>([
+    ['ReplicaSet "web-7d9f8" has timed out progressing.', 'web-7d9f8'],
+    ['Deployment "web" has timed out progressing.', undefined],
+    [undefined, undefined],
+  ])('%s → %s', (message, name) => {
+    expect(replicaSetNamedBy({ type: 'Progressing', status: 'False', ...(message ? { message } : {}) })).toBe(
+      name,
+    );
+  });
+});
+
+describe('newReplicaSetOf', () => {
+  const template = (image: string, hash?: string) => ({
+    metadata: {
+      creationTimestamp: null as unknown as Date,
+      labels: { 'app.kubernetes.io/name': 'web', ...(hash ? { 'pod-template-hash': hash } : {}) },
+    },
+    spec: { containers: [{ name: 'app', image, env: [] }] },
+  });
+  const replicaSet = (name: string, image: string, created: string): V1ReplicaSet => ({
+    metadata: { name, creationTimestamp: created as unknown as Date },
+    spec: { selector: {}, template: template(image, name.slice(4)) },
+  });
+  const web = (image: string): V1Deployment => ({
+    metadata: { name: 'web' },
+    spec: { selector: {}, template: { ...template(image), spec: { containers: [{ name: 'app', image }] } } },
+  });
+  const sets = [
+    replicaSet('web-good', 'web:1', '2025-01-01T10:00:00Z'),
+    replicaSet('web-bad', 'web:2', '2025-01-01T10:01:00Z'),
+  ];
+
+  it.each<[string, string, V1ReplicaSet[], string | undefined]>([
+    ['the template’s set, up to the hash label and empty values', 'web:1', sets, 'web-good'],
+    ['the other template', 'web:2', sets, 'web-bad'],
+    ['none with the template yet', 'web:3', sets, undefined],
+    [
+      'the oldest of equal templates',
+      'web:1',
+      [replicaSet('web-late', 'web:1', '2025-01-01T10:02:00Z'), ...sets],
+      'web-good',
+    ],
+  ])('%s', (_, image, replicaSets, name) => {
+    expect(newReplicaSetOf(web(image), replicaSets)).toBe(name);
   });
 });
 

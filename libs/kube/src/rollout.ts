@@ -2,7 +2,13 @@
  * Where a Deployment's rollout stands, from its status and its pods. Pure; the tracker feeds it what it watches.
  * The rules follow `kubectl rollout status` (deploymentutil), which is what a Kubernetes user expects.
  */
-import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type {
+  V1Deployment,
+  V1DeploymentCondition,
+  V1Pod,
+  V1PodTemplateSpec,
+  V1ReplicaSet,
+} from '@kubernetes/client-node';
 
 export type RolloutPhase = 'progressing' | 'succeeded' | 'failed';
 
@@ -39,25 +45,117 @@ export function rolloutCounts(deployment: V1Deployment): RolloutCounts {
 }
 
 /**
- * The rollout's phase from the Deployment alone: succeeded when the controller has seen the latest spec
+ * The apply a rollout verdict is about. A Deployment's status can still carry an earlier rollout's conditions:
+ * until the controller observes the new generation, and — when the new template reuses an existing ReplicaSet
+ * (a rollback) and no pod count moves — even after, since the controller keeps `ProgressDeadlineExceeded` once
+ * set (deploymentutil.DeploymentTimedOut) and only resets Progressing when it creates a ReplicaSet.
+ */
+export interface AppliedRollout {
+  /** `metadata.generation` of the Deployment as the apply stored it. */
+  generation: number;
+  /** When the apply started (the real clock: it is compared with the cluster's condition times). */
+  startedAt: Date;
+}
+
+/** The Deployment's `Progressing=False / ProgressDeadlineExceeded` condition, if it has one. */
+export function progressDeadlineCondition(deployment: V1Deployment): V1DeploymentCondition | undefined {
+  const progressing = deployment.status?.conditions?.find((condition) => condition.type === 'Progressing');
+  return progressing?.status === 'False' && progressing.reason === PROGRESS_DEADLINE_EXCEEDED
+    ? progressing
+    : undefined;
+}
+
+/** The ReplicaSet a condition's message names (`ReplicaSet "web-7d9f8" has timed out progressing.`). */
+export function replicaSetNamedBy(condition: V1DeploymentCondition): string | undefined {
+  return /^ReplicaSet "([^"]+)"/.exec(condition.message ?? '')?.[1];
+}
+
+const POD_TEMPLATE_HASH = 'pod-template-hash';
+
+/** JSON with sorted keys, without empty values, of a template without its `pod-template-hash` label. */
+function templateKey(template: V1PodTemplateSpec | undefined): string {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+    const entries = Object.entries(value as Record<string, unknown>)
+      .map(([key, inner]) => [key, canonical(inner)] as const)
+      .filter(([, inner]) => inner !== null && inner !== undefined && !isEmpty(inner));
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  };
+  const labels = { ...template?.metadata?.labels };
+  delete labels[POD_TEMPLATE_HASH];
+  return JSON.stringify(canonical({ ...template, metadata: { ...template?.metadata, labels } }));
+}
+
+function isEmpty(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && !(value instanceof Date) && Object.keys(value as object).length === 0;
+}
+
+/**
+ * The name of the Deployment's new ReplicaSet: the oldest one whose pod template equals the Deployment's up to
+ * the `pod-template-hash` label, as the deployment controller finds it (deploymentutil.FindNewReplicaSet).
+ * Undefined when none does yet.
+ */
+export function newReplicaSetOf(
+  deployment: V1Deployment,
+  replicaSets: readonly V1ReplicaSet[],
+): string | undefined {
+  const wanted = templateKey(deployment.spec?.template);
+  const created = (rs: V1ReplicaSet) => new Date(rs.metadata?.creationTimestamp ?? 0).getTime();
+  return [...replicaSets]
+    .sort((a, b) => created(a) - created(b))
+    .find((rs) => templateKey(rs.spec?.template) === wanted)?.metadata?.name;
+}
+
+/**
+ * Whether a `ProgressDeadlineExceeded` condition is about the applied rollout. When it names a ReplicaSet and the
+ * new one is known, it is ours exactly when it names the new one. Otherwise it is ours when it was written after
+ * the apply started: condition times have second precision (truncated), so a time in the apply's own second is
+ * not taken as later. A condition without times cannot be dated and counts.
+ */
+export function deadlineIsCurrent(
+  condition: V1DeploymentCondition,
+  applied: AppliedRollout,
+  newReplicaSet?: string,
+): boolean {
+  const named = replicaSetNamedBy(condition);
+  if (named !== undefined && newReplicaSet !== undefined) return named === newReplicaSet;
+  const times = [condition.lastUpdateTime, condition.lastTransitionTime]
+    .filter((time) => time !== undefined && time !== null)
+    .map((time) => new Date(time as Date | string).getTime())
+    .filter((time) => !Number.isNaN(time));
+  if (times.length === 0) return true;
+  return Math.max(...times) > applied.startedAt.getTime();
+}
+
+/**
+ * The rollout's phase from the Deployment: succeeded when the controller has seen the latest spec
  * (`observedGeneration ≥ generation`) and every desired replica is updated and available with no old ones left;
  * failed when the controller reports `Progressing=False` with `ProgressDeadlineExceeded`; progressing otherwise.
+ *
+ * With `applied`, only the applied rollout's own state counts: nothing is read before the controller has
+ * observed the generation the apply produced, and a deadline condition counts only when `deadlineIsCurrent`
+ * (it names `newReplicaSet`, or is newer than the apply); an earlier rollout's is ignored.
  */
-export function rolloutState(deployment: V1Deployment): RolloutState {
+export function rolloutState(
+  deployment: V1Deployment,
+  applied?: AppliedRollout,
+  newReplicaSet?: string,
+): RolloutState {
   const counts = rolloutCounts(deployment);
-  const generation = deployment.metadata?.generation ?? 0;
+  const generation = Math.max(deployment.metadata?.generation ?? 0, applied?.generation ?? 0);
   const observed = deployment.status?.observedGeneration ?? 0;
   if (observed < generation) {
     return { phase: 'progressing', counts, message: 'waiting for the deployment spec update to be observed' };
   }
-  const progressing = deployment.status?.conditions?.find((condition) => condition.type === 'Progressing');
-  if (progressing?.status === 'False' && progressing.reason === PROGRESS_DEADLINE_EXCEEDED) {
+  const deadline = progressDeadlineCondition(deployment);
+  if (deadline && (!applied || deadlineIsCurrent(deadline, applied, newReplicaSet))) {
     return {
       phase: 'failed',
       counts,
       reason: PROGRESS_DEADLINE_EXCEEDED,
-      message:
-        progressing.message ?? `deployment ${deployment.metadata?.name} exceeded its progress deadline`,
+      message: deadline.message ?? `deployment ${deployment.metadata?.name} exceeded its progress deadline`,
     };
   }
   if (counts.updated < counts.desired) {

@@ -6,7 +6,15 @@ import { TimeoutError } from '@cite/errors';
 import type { V1Deployment } from '@kubernetes/client-node';
 import type { Cluster } from './cluster';
 import { labelSelector, selectorFor } from './labels';
-import { failedVerdict, rolloutState, type RolloutState } from './rollout';
+import {
+  failedVerdict,
+  newReplicaSetOf,
+  progressDeadlineCondition,
+  replicaSetNamedBy,
+  rolloutState,
+  type AppliedRollout,
+  type RolloutState,
+} from './rollout';
 
 export interface TrackRolloutOptions {
   namespace: string;
@@ -18,6 +26,11 @@ export interface TrackRolloutOptions {
   timeoutMs: number;
   /** Stops tracking; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * The apply this rollout follows: conditions left by an earlier rollout are then not taken for its verdict
+   * (see `rolloutState`). Without it, any `ProgressDeadlineExceeded` the controller reports counts.
+   */
+  applied?: AppliedRollout;
   /** Called with each new progress state (not repeated while nothing changes) and the Deployment it is from. */
   onProgress?: (state: RolloutState, deployment: V1Deployment) => void | Promise<void>;
 }
@@ -38,6 +51,20 @@ export async function trackRollout(cluster: Cluster, options: TrackRolloutOption
   }, options.timeoutMs);
   const failedFromPods = async (state: RolloutState) =>
     failedVerdict(state, await cluster.listPods(namespace, labelSelector(selectorFor(name))));
+  // The new ReplicaSet of a generation, listed only when a deadline condition names a ReplicaSet.
+  let known: { generation: number; name: string } | undefined;
+  const newReplicaSet = async (deployment: V1Deployment): Promise<string | undefined> => {
+    const deadline = progressDeadlineCondition(deployment);
+    if (!options.applied || !deadline || replicaSetNamedBy(deadline) === undefined) return undefined;
+    const generation = deployment.metadata?.generation ?? 0;
+    if ((deployment.status?.observedGeneration ?? 0) < generation) return undefined;
+    if (known?.generation !== generation) {
+      const replicaSets = await cluster.listReplicaSets(namespace, labelSelector(selectorFor(name)));
+      const found = newReplicaSetOf(deployment, replicaSets);
+      known = found === undefined ? undefined : { generation, name: found };
+    }
+    return known?.name;
+  };
   let last: RolloutState | undefined;
   try {
     for await (const deployment of cluster.watchDeployment(namespace, name, controller.signal)) {
@@ -49,7 +76,7 @@ export async function trackRollout(cluster: Cluster, options: TrackRolloutOption
         };
         continue;
       }
-      const state = rolloutState(deployment);
+      const state = rolloutState(deployment, options.applied, await newReplicaSet(deployment));
       if (state.phase === 'succeeded') return state;
       if (state.phase === 'failed') return await failedFromPods(state);
       if (state.message !== last?.message) await options.onProgress?.(state, deployment);

@@ -1,9 +1,11 @@
 import { CorruptValueError, InputError, TimeoutError } from '@cite/errors';
 import { testEtcdEndpoint } from '@cite/test-support';
 import { Etcd3 } from 'etcd3';
+import net from 'node:net';
 import { z } from 'zod';
 import type { EtcdStore } from './etcd-store';
 import { StoreChild } from './fixtures/child-process';
+import { guardRetryDelayMs } from './locks';
 import { createTestStore } from './testing';
 
 let store: EtcdStore;
@@ -15,6 +17,67 @@ beforeAll(async () => {
 afterAll(async () => {
   await store.close();
 });
+
+/** A TCP proxy to etcd: `cut()` drops its connections and refuses new ones until `restore()`. */
+class EtcdProxy {
+  private readonly sockets = new Set<net.Socket>();
+  private open = true;
+
+  private constructor(private readonly server: net.Server) {}
+
+  static async start(endpoint: string): Promise<EtcdProxy> {
+    const target = new URL(endpoint);
+    const server = net.createServer();
+    const proxy = new EtcdProxy(server);
+    server.on('connection', (client) => {
+      if (!proxy.open) return void client.destroy();
+      const upstream = net.connect(Number(target.port), target.hostname);
+      for (const [socket, other] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
+        proxy.sockets.add(socket);
+        socket.on('error', () => other.destroy());
+        socket.on('close', () => {
+          proxy.sockets.delete(socket);
+          other.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
+  }
+
+  cut(): void {
+    this.open = false;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.open = true;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+/** Rejects when `promise` has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
 
 describe('locks', () => {
   it('lets one holder in at a time and hands over at release without polling', async () => {
@@ -157,6 +220,77 @@ describe('locks', () => {
       ]);
       await Promise.all(after.map((lock) => lock.release()));
     });
+  });
+
+  describe('guardRetryDelayMs', () => {
+    it.each<[number, number, number]>([
+      [0, 0.5, 0],
+      [1, 0, 50],
+      [1, 1, 100],
+      [3, 0.5, 300],
+      [5, 0, 800],
+      [6, 1, 2_000],
+      [40, 1, 2_000],
+    ])('reopen attempt %i (random %d) waits %i ms', (attempt, random, ms) => {
+      expect(guardRetryDelayMs(attempt, () => random)).toBe(ms);
+    });
+  });
+
+  describe('the watch on locks/ after etcd cancels it', () => {
+    let proxy: EtcdProxy;
+    let guarded: EtcdStore;
+    let raw: Etcd3;
+    beforeEach(async () => {
+      proxy = await EtcdProxy.start(testEtcdEndpoint());
+      guarded = await createTestStore('locks-guard', { endpoints: [proxy.endpoint], prefix: store.prefix });
+      raw = new Etcd3({ hosts: testEtcdEndpoint() });
+    });
+    afterEach(async () => {
+      raw.close();
+      await guarded.close();
+      await proxy.close();
+    });
+
+    /**
+     * Disconnects `guarded` from etcd, runs `meanwhile`, and compacts past it: its watch on `locks/` cannot resume
+     * from the revision it had seen, so etcd cancels the watch when it reconnects.
+     */
+    async function cancelGuardedWatch(meanwhile: () => Promise<void> = async () => undefined): Promise<void> {
+      proxy.cut();
+      await meanwhile();
+      // Two writes, so the compacted revision is above the one the watch would resume from (seen + 1).
+      await raw.put(`${store.prefix}guard-filler`).value('1').exec();
+      const filler = await raw.put(`${store.prefix}guard-filler`).value('2').exec();
+      await raw.kv.compact({ revision: filler.header.revision, physical: true });
+      proxy.restore();
+    }
+
+    it('notices a lock broken while the watch was down, once it is reopened', async () => {
+      const broken = await guarded.acquireLock('guard/down', { ttlSeconds: 30 });
+      const kept = await guarded.acquireLock('guard/kept', { ttlSeconds: 30 });
+      await cancelGuardedWatch(async () => {
+        await expect(store.breakLock('guard/down')).resolves.toBe(true);
+      });
+      await expect(
+        within(broken.ended, 10_000, 'the break made while the watch was down'),
+      ).resolves.toMatchObject({ reason: 'lost' });
+      expect(kept.isHeld()).toBe(true);
+      await kept.release();
+    }, 20_000);
+
+    it('reopens it at once: a lock broken after the cancel ends without any new acquisition', async () => {
+      const held = await guarded.acquireLock('guard/after', { ttlSeconds: 30 });
+      await cancelGuardedWatch();
+      // Once the store answers again, its watch stream reconnects within etcd3's backoff (at most 2 s) and is
+      // cancelled; the break comes after that.
+      await within(guarded.listLocks(), 10_000, 'the store answering again');
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(held.isHeld()).toBe(true);
+      await expect(store.breakLock('guard/after')).resolves.toBe(true);
+      await expect(within(held.ended, 2_000, 'the break after the cancel')).resolves.toMatchObject({
+        reason: 'lost',
+      });
+    }, 20_000);
   });
 
   describe('reads with the lock', () => {

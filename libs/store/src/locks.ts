@@ -71,6 +71,26 @@ const LockValueSchema = z.object({ owner: z.string(), acquiredAt: z.string(), tt
 export const DEFAULT_LOCK_TTL_SECONDS = 15;
 /** How often a release whose delete failed is tried again (while the session lease lives). */
 const RELEASE_RETRY_MS = 500;
+/** Reopening the watch on `locks/`: the first delay after a failed attempt, and the cap it doubles up to. */
+const GUARD_RETRY_FIRST_MS = 100;
+const GUARD_RETRY_MAX_MS = 2_000;
+
+/**
+ * How long to wait before attempt `attempt` (0-based) to reopen the process's watch on `locks/`: nothing before
+ * the first (a watch etcd cancelled is reopened at once), then 100 ms doubling up to 2 s while etcd stays
+ * unreachable, with equal jitter (half fixed, half random). Pure.
+ */
+export function guardRetryDelayMs(attempt: number, random: () => number = Math.random): number {
+  if (attempt <= 0) return 0;
+  const base = Math.min(GUARD_RETRY_MAX_MS, GUARD_RETRY_FIRST_MS * 2 ** (attempt - 1));
+  return base / 2 + random() * (base / 2);
+}
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0) resolve();
+    else setTimeout(resolve, ms).unref();
+  });
 
 function defaultOwner(): string {
   return `${os.hostname()}/${process.pid}`;
@@ -129,12 +149,18 @@ class HeldLock<R extends readonly Read<unknown>[]> implements LockWithReads<R> {
  * per TTL, granted once and kept alive while the process runs (as etcd's `concurrency.Session`), so taking a
  * lock is one transaction and releasing it one more. A waiter watches the key for its deletion instead of
  * polling; a crashed holder's keys go when its session lease expires, so it never blocks anyone for longer than
- * its TTL. One watch per process on `locks/` tells a holder at once when an admin deletes (breaks) its key.
+ * its TTL. One watch per process on `locks/` tells a holder at once when an admin deletes (breaks) its key; when
+ * etcd cancels that watch (compaction) or it cannot be opened, it is reopened at once (then with capped backoff)
+ * while locks are held, and the held keys are read again so a break made meanwhile is noticed too.
  */
 export class LockManager {
   private readonly sessions = new Map<number, Promise<HeldLease>>();
   private readonly held = new Map<string, HeldLock<readonly Read<unknown>[]>>();
+  /** The watch on `locks/`, open or opening; undefined while there is none. */
   private guard: Promise<Watcher | null> | undefined;
+  /** The loop reopening the watch, while it runs (acquisitions then leave the watch to it). */
+  private restoring: Promise<void> | undefined;
+  private untrackGuard: (() => void) | undefined;
 
   constructor(private readonly conn: EtcdConnection) {}
 
@@ -331,13 +357,30 @@ export class LockManager {
 
   /**
    * Opens the process's one watch on `locks/` for deletions (from just after the first lock it takes, so no
-   * later deletion is missed), if it is not open. A deleted key that a lock here still holds ends that lock.
+   * later deletion is missed), if it is not open or being reopened.
    */
   private watchForBreaks(fromRevision: number): void {
-    if (this.guard) return;
-    const guard = openWatch(this.conn, {
+    if (this.guard || this.restoring) return;
+    const guard: Promise<Watcher | null> = this.openGuard(fromRevision + 1).catch(() => {
+      // etcd unreachable: reopen it with backoff (a break meanwhile is found by the re-read).
+      this.lostGuard(guard);
+      return null;
+    });
+    this.guard = guard;
+  }
+
+  /** Opens the watch on `locks/` (from `fromRevision`, else from now). A deleted held key ends its lock. */
+  private openGuard(fromRevision?: number): Promise<Watcher> {
+    this.untrackGuard ??= this.conn.track({
+      close: async () => {
+        this.untrackGuard?.();
+        const watcher = await this.guard?.catch(() => null);
+        if (watcher) await cancelWatch(watcher, this.conn.timeoutMs);
+      },
+    });
+    const opening: Promise<Watcher> = openWatch(this.conn, {
       target: { range: this.conn.prefixRange(KEYSPACES.locks) },
-      fromRevision: fromRevision + 1,
+      ...(fromRevision !== undefined ? { fromRevision } : {}),
       only: 'delete',
       onEvents: (events) => {
         for (const event of events) {
@@ -346,22 +389,67 @@ export class LockManager {
             lock.lose(new Error(`lock ${lock.name} was broken: its key was deleted`));
         }
       },
-      onError: () => {
-        // Cancelled by etcd (compaction): the next lock taken opens it again.
-        if (this.guard === guard) this.guard = undefined;
-      },
-    }).catch(() => {
-      if (this.guard === guard) this.guard = undefined;
-      return null;
+      // Cancelled by etcd (compaction, or the watch failing): deletions from now on would go unseen.
+      onError: () => this.lostGuard(this.guard),
     });
-    this.guard = guard;
-    const untrack = this.conn.track({
-      close: async () => {
-        untrack();
-        const watcher = await guard;
-        if (watcher) await cancelWatch(watcher, this.conn.timeoutMs);
-      },
+    return opening;
+  }
+
+  /** The watch `guard` is gone (cancelled, or it could not be opened): reopen it if it is the current one. */
+  private lostGuard(guard: Promise<Watcher | null> | undefined): void {
+    if (!guard || this.guard !== guard) return;
+    this.guard = undefined;
+    this.restore();
+  }
+
+  /**
+   * Reopens the watch on `locks/` at once, then with capped backoff (`guardRetryDelayMs`) while etcd is
+   * unreachable, for as long as locks are held and the store is open; with none held, the next acquisition
+   * opens it. Once it is open, the held locks' keys are read again: a break made while no watch was open ends
+   * its lock then, and every later one is seen by the watch.
+   */
+  private restore(): void {
+    if (this.restoring || this.conn.isClosed) return;
+    const wanted = () => this.held.size > 0 && !this.conn.isClosed;
+    this.restoring = (async () => {
+      for (let attempt = 0; wanted(); attempt++) {
+        await sleep(guardRetryDelayMs(attempt));
+        if (!wanted()) return;
+        try {
+          if (!this.guard) {
+            const opened = this.openGuard();
+            this.guard = opened;
+            await opened.catch((error: unknown) => {
+              if (this.guard === opened) this.guard = undefined;
+              throw error;
+            });
+          }
+          await this.recheck();
+          return;
+        } catch {
+          // etcd unreachable (or the new watch cancelled at once): try again after the backoff.
+        }
+      }
+    })().finally(() => {
+      this.restoring = undefined;
+      // A cancel while this ran, or a lock taken just as it gave up: start over.
+      if (!this.guard && wanted()) this.restore();
     });
+  }
+
+  /** Ends the held locks whose key is gone or belongs to a later holder (breaks no watch saw). */
+  private async recheck(): Promise<void> {
+    const prefix = this.conn.key(KEYSPACES.locks);
+    const response = await this.conn.run(`read ${prefix}`, () =>
+      this.conn.client.getAll().prefix(prefix).exec(),
+    );
+    const readAt = Number(response.header.revision);
+    const created = new Map(response.kvs.map((kv) => [kv.key.toString(), Number(kv.create_revision)]));
+    for (const lock of [...this.held.values()]) {
+      // A lock taken after the read is covered by the watch, which was open before it.
+      if (lock.revision > readAt || created.get(lock.key) === lock.revision) continue;
+      lock.lose(new Error(`lock ${lock.name} was broken: its key was deleted while its watch was down`));
+    }
   }
 }
 
