@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import request from 'supertest';
+import { loadConfig } from '@cite/config';
+import { ConfigError } from '@cite/errors';
 import { createLogger } from '@cite/logging';
 import { createRedis, pingRedis } from '@cite/queue';
 import { MetadataStore } from '@cite/store';
 import { freePort } from '@cite/test-support';
 import { createApp } from './app';
-import { ADMIN_TOKEN, startHarness, type Harness } from './testing/harness';
+import { ADMIN_TOKEN, eventually, startHarness, type Harness } from './testing/harness';
 
 let h: Harness;
 
@@ -144,6 +148,65 @@ describe('authentication', () => {
   it('lets /healthz, /readyz, the OpenAPI document and the docs page through without a token', async () => {
     for (const path of ['/healthz', '/readyz', '/api/v1/openapi.json', '/api/docs']) {
       expect((await request(h.app).get(path)).status).toBe(200);
+    }
+  });
+});
+
+describe('source address (CITE_API_TRUSTED_PROXIES)', () => {
+  /** The audit `sourceIp` of a call with `X-Forwarded-For` made through an app trusting `trustedProxies`. */
+  async function sourceIp(trustedProxies: string[] | undefined, forwardedFor: string): Promise<string> {
+    const app = createApp({
+      logger: createLogger({ app: 'api', level: 'error', stream: new PassThrough() }),
+      store: h.store,
+      queue: h.queue,
+      adminToken: ADMIN_TOKEN,
+      ...(trustedProxies === undefined ? {} : { trustedProxies }),
+    });
+    const requestId = `xff-${randomUUID()}`;
+    const res = await request(app)
+      .post('/api/v1/tokens')
+      .set('authorization', h.admin)
+      .set('x-request-id', requestId)
+      .set('x-forwarded-for', forwardedFor)
+      .send({ name: 'xff', teams: ['payments'] });
+    expect(res.status).toBe(201);
+    const entry = await eventually(async () => {
+      const page = await request(h.app).get('/api/v1/audit?limit=1000').set('authorization', h.admin);
+      const items = page.body.items as { sourceIp: string; details?: Record<string, unknown> }[];
+      return items.find((item) => item.details?.['requestId'] === requestId);
+    });
+    return entry.sourceIp;
+  }
+  const loopback = /^(::ffff:)?127\.0\.0\.1$|^::1$/;
+
+  it('ignores X-Forwarded-For by default: the address is the connection peer', async () => {
+    expect(await sourceIp(undefined, '203.0.113.7')).toMatch(loopback);
+    expect(await sourceIp([], '203.0.113.7')).toMatch(loopback);
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    expect(await sourceIp(['10.0.0.0/8', '192.0.2.1'], '203.0.113.7')).toMatch(loopback);
+  });
+
+  it('believes X-Forwarded-For from a trusted proxy (address, CIDR or loopback)', async () => {
+    expect(await sourceIp(['127.0.0.1', '::1'], '203.0.113.7')).toBe('203.0.113.7');
+    expect(await sourceIp(['127.0.0.0/8', '::1/128'], '198.51.100.2, 203.0.113.7')).toBe('203.0.113.7');
+    expect(await sourceIp(['loopback'], '2001:db8::5')).toBe('2001:db8::5');
+  });
+
+  it('is read from CITE_API_TRUSTED_PROXIES or api.trustedProxies; unset trusts none; bad entries are refused', () => {
+    expect(loadConfig({ env: {} }).api.trustedProxies).toBeUndefined();
+    expect(
+      loadConfig({ env: { CITE_API_TRUSTED_PROXIES: '10.0.0.1, 10.1.0.0/16,::1,loopback' } }).api,
+    ).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      trustedProxies: ['10.0.0.1', '10.1.0.0/16', '::1', 'loopback'],
+    });
+    const file = loadConfig({ env: {}, fileText: 'api:\n  trustedProxies: [192.0.2.1, 2001:db8::/32]\n' });
+    expect(file.api.trustedProxies).toEqual(['192.0.2.1', '2001:db8::/32']);
+    for (const bad of ['10.0.0.1/33', 'proxy.internal', '10.0.0/8', '::1/129', '1.2.3.4/8/1']) {
+      expect(() => loadConfig({ env: { CITE_API_TRUSTED_PROXIES: bad } })).toThrow(ConfigError);
     }
   });
 });

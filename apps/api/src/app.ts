@@ -5,7 +5,15 @@ import {
   ServiceCatalog,
   type RegistryPolicy,
 } from '@cite/catalog';
-import { errorHandler, healthRoutes, notFound, requestContext, type DependencyCheck } from '@cite/http';
+import {
+  errorHandler,
+  healthRoutes,
+  jsonBody,
+  methodNotAllowed,
+  notFound,
+  requestContext,
+  type DependencyCheck,
+} from '@cite/http';
 import type { Logger } from '@cite/logging';
 import type { JobQueue } from '@cite/queue';
 import type { MetadataStore } from '@cite/store';
@@ -32,6 +40,12 @@ export interface ApiDeps {
   shuttingDown?: () => boolean;
   /** Aborted at shutdown: open SSE streams end so the server can close. */
   streams?: AbortSignal;
+  /**
+   * `CITE_API_TRUSTED_PROXIES`: addresses or CIDRs (or Express's `loopback`, `linklocal`, `uniquelocal`) of
+   * the proxies in front of the API. Only a request from one of them has its `X-Forwarded-For` believed
+   * (`req.ip`, the audit's `sourceIp`). @defaultValue none: `req.ip` is the socket's peer.
+   */
+  trustedProxies?: readonly string[];
   /** Registries members' images may come from (`CITE_ALLOWED_REGISTRIES`, `CITE_TEAM_REGISTRIES`). @defaultValue any */
   registries?: RegistryPolicy;
   /** Injected for tests. @defaultValue `() => new Date()` */
@@ -64,7 +78,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use((req, res, next) =>
     PUBLIC_API_PATHS.some((path) => path.test(req.path)) ? next() : authenticate(req, res, next),
   );
-  api.use(express.json({ limit: '1mb' }));
+  api.use(jsonBody({ limit: '1mb' }));
   api.use(auditTrail({ store, now }));
   api.use(serviceRoutes({ catalog, idempotent: idempotency }));
   api.use(releaseRoutes({ catalog, idempotent: idempotency, streams: deps.streams }));
@@ -72,13 +86,19 @@ export function createApp(deps: ApiDeps): Express {
   api.use(auditRoutes({ store }));
   api.use(lockRoutes({ store }));
 
+  const site = Router();
+  site.use(healthRoutes(dependencies, deps.shuttingDown));
+  site.use(docsRoutes());
+  site.use('/api/v1', api);
+
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  const proxies = deps.trustedProxies ?? [];
+  app.set('trust proxy', proxies.length === 0 ? false : [...proxies]);
   app.use(requestContext(deps.logger));
-  app.use(healthRoutes(dependencies, deps.shuttingDown));
-  app.use(docsRoutes());
-  app.use('/api/v1', api);
+  // 405 with Allow for a known path asked with another method: before authentication and body parsing.
+  app.use(methodNotAllowed(site));
+  app.use(site);
   app.use(notFound);
   app.use(rootIssuesAtBody);
   app.use(errorHandler(deps.logger));

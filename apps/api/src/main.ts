@@ -28,6 +28,8 @@ const app = createApp({
   store,
   queue,
   adminToken: config.auth.adminToken,
+  trustedProxies: config.api.trustedProxies,
+  registries: { global: config.images.allowedRegistries, teams: config.images.teamRegistries },
   shuttingDown: () => shuttingDown(),
   streams: streams.signal,
 });

@@ -14,8 +14,20 @@ import { ADMIN_TOKEN, eventually, startHarness } from './testing/harness';
 import { jest } from '@jest/globals';
 
 const admin = `Bearer ${ADMIN_TOKEN}`;
-// 503s are logged as errors; keep them out of the test output.
-const logger = createLogger({ app: 'api', level: 'error', stream: new PassThrough() });
+// 503s are logged as errors; keep them out of the test output, but keep them to look at.
+const logged: Record<string, unknown>[] = [];
+const logStream = new PassThrough();
+logStream.on('data', (chunk: Buffer) =>
+  chunk
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .forEach((line) => logged.push(JSON.parse(line) as Record<string, unknown>)),
+);
+const logger = createLogger({ app: 'api', level: 'error', stream: logStream });
+/** What an outage answer must never show: etcd keys, gRPC status names and codes, addresses. */
+const INTERNALS =
+  /\/cite\/|tokens\/|services\/|DEADLINE|UNAVAILABLE|[gG][rR][pP][cC]|\b\d+ [A-Z_]{6,}|ECONNREFUSED|127\.0\.0\.1/;
 
 describe('etcd stopped', () => {
   let etcd: RunningEtcd;
@@ -67,9 +79,23 @@ describe('etcd stopped', () => {
       const res = await request(app)[method](path).set('authorization', auth).send(body);
       expect(res.status).toBe(503);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-      expect(res.body.error.code).toBe('unavailable');
-      expect(JSON.stringify(res.body)).not.toMatch(/\.ts:\d+/);
+      expect(res.body).toEqual({
+        error: { code: 'unavailable', message: 'etcd is unavailable; try again', details: [] },
+      });
+      expect(res.text).not.toMatch(INTERNALS);
+      expect(res.text).not.toMatch(/\.ts:\d+/);
       expect(Date.now() - started).toBeLessThan(3_000);
+      // The detail goes to the log, with the request id.
+      const requestId = res.headers['x-request-id'];
+      const line = await eventually(async () =>
+        logged.find((l) => l['requestId'] === requestId && l['message'] === 'request failed'),
+      );
+      expect(line).toMatchObject({ level: 'error', status: 503, path });
+      expect(line['error']).toMatchObject({
+        name: 'UnavailableError',
+        message: expect.stringMatching(/etcd/),
+      });
+      expect((line['error'] as { message: string }).message).not.toBe(res.body.error.message);
     }
     expect((await request(app).get('/readyz')).status).toBe(503);
 
@@ -113,7 +139,8 @@ describe('Redis stopped', () => {
         .send({ image: 'v1' });
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBeDefined();
-      expect(res.body.error.message).toMatch(/redis/i);
+      expect(res.body.error.message).toBe('redis is unavailable; try again');
+      expect(res.text).not.toMatch(INTERNALS);
       expect(await h.store.releases.latest('queued')).toBeNull();
       expect((await request(h.app).get('/api/v1/services/queued').set('authorization', h.admin)).status).toBe(
         200,

@@ -104,10 +104,9 @@ export {
   type RegistryPolicy,
 } from './registry-policy';
 export { findRollbackTarget } from './rollback-targets';
+export { auditEntryOf, type AuditIntent, type CallContext } from './call-context';
 export {
   ServiceCatalog,
-  type AuditIntent,
-  type CallContext,
   type ChangeResult,
   type ServiceCatalogOptions,
   type ServiceListQuery,

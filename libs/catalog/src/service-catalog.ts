@@ -7,9 +7,8 @@
  * the newest spec, whatever the interleaving of concurrent calls (in one api or many). The job goes to the
  * queue after the transaction; one the queue could not take waits in the outbox for the deployer's relay.
  */
-import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { authorize, visibleTeams, type Principal } from '@cite/auth';
+import { authorize, visibleTeams } from '@cite/auth';
 import { ForbiddenError, isCiteError, UnavailableError } from '@cite/errors';
 import {
   applyServicePatch,
@@ -17,8 +16,6 @@ import {
   parseOrThrow,
   ServiceCreateSchema,
   ServicePatchSchema,
-  teamNamespace,
-  type AuditEntry,
   type OutboxEntry,
   type Release,
   type Service,
@@ -32,13 +29,14 @@ import {
   type ReleaseDraft,
   type Versioned,
 } from '@cite/store';
+import { auditEntryOf, deletionJobOf, requestIdOf, type CallContext } from './call-context';
 import { ChangeWriter, enqueueOn, type CommittedChange, type ServiceChange } from './change-writer';
 import { resolveDeployImage } from './deploy-image';
 import { hostsToRead, planDomainClaims, type DomainClaims } from './domain-claims';
 import { conflictAt, notFoundAt } from './field-errors';
 import type { ObservedStatusStore } from './observed-status';
 import { ANY_REGISTRY, assertRegistryAllowed, type RegistryPolicy } from './registry-policy';
-import type { ServiceStatusView } from './status-view';
+import { statusView, type ServiceStatusView } from './status-view';
 import type { StreamEvent } from './release-events';
 import type { ReleaseLog } from './release-log';
 import { followRelease, followReleaseLog, readReleaseLog, type FollowOptions } from './streams';
@@ -62,28 +60,6 @@ import {
   planCreate,
   type LabelSelector,
 } from './service-rules';
-
-/**
- * The audit entry a call makes when it changes something: written in the change's own transaction, then
- * marked `recorded` so nothing writes it again. A refused call is recorded by the api after its response.
- */
-export interface AuditIntent {
-  /** `<resource>.<verb>`: `service.create`, `release.rollback`. */
-  action: string;
-  /** `service/web`. */
-  target: string;
-  /** The client's address. */
-  sourceIp: string;
-  details?: Record<string, unknown>;
-  recorded?: boolean;
-}
-
-/** Who calls, for authorization, release actors, the audit trail and log correlation. */
-export interface CallContext {
-  principal: Principal;
-  requestId?: string;
-  audit?: AuditIntent;
-}
 
 export interface ServiceCatalogOptions {
   store: MetadataStore;
@@ -165,7 +141,7 @@ export class ServiceCatalog {
           current: existing,
           next: plan.service,
           claims: await this.claimsFor([], plan.service),
-          audit: this.auditEntry(ctx, 201),
+          audit: auditEntryOf(ctx, this.now(), 201),
         });
         if (committed) return this.landed(ctx, committed).service;
         await retryPause(attempt);
@@ -233,18 +209,18 @@ export class ServiceCatalog {
         const current = await this.get(ctx, name);
         if (current.value.state === 'deleted') throw notFoundAt('name', `service ${name} was deleted`);
         if (current.value.state === 'deleting') {
-          await this.enqueue(() => enqueueOn(this.queue)(this.deletionJob(ctx, current.value)));
+          await this.enqueue(() => enqueueOn(this.queue)(deletionJobOf(ctx, current.value, this.now())));
           return current;
         }
         await this.enqueue(() => this.queue.ping());
         const next = deletingService(current.value, this.now());
-        const job = this.deletionJob(ctx, next);
+        const job = deletionJobOf(ctx, next, this.now());
         const committed = await this.writer.commit({
           name,
           current,
           next,
           job,
-          audit: this.auditEntry(ctx, 202),
+          audit: auditEntryOf(ctx, this.now(), 202),
         });
         if (committed) {
           this.landed(ctx, committed);
@@ -332,42 +308,7 @@ export class ServiceCatalog {
   async status(ctx: CallContext, name: string): Promise<ServiceStatusView> {
     const { value: service } = await this.get(ctx, name);
     const [latest, observed] = await Promise.all([this.store.releases.latest(name), this.observed.get(name)]);
-    const now = this.now().getTime();
-    return {
-      service: name,
-      state: service.state,
-      desired: {
-        replicas: service.replicas,
-        resources: service.resources,
-        release: latest
-          ? {
-              number: latest.value.number,
-              status: latest.value.status,
-              image: latest.value.image,
-              cause: latest.value.cause,
-            }
-          : null,
-        running: service.currentRelease ?? null,
-      },
-      observed: observed
-        ? {
-            ...observed.value,
-            pods: observed.value.pods.map((pod) =>
-              pod.createdAt === undefined
-                ? pod
-                : { ...pod, ageSeconds: Math.max(0, Math.floor((now - Date.parse(pod.createdAt)) / 1000)) },
-            ),
-          }
-        : null,
-      ...(observed
-        ? {}
-        : {
-            reason:
-              latest === null
-                ? 'the service has no release yet'
-                : 'not reported yet: the deployer or watcher has not observed the service in the cluster',
-          }),
-    };
+    return statusView(service, latest?.value ?? null, observed?.value ?? null, this.now());
   }
 
   // ------------------------------------------------------------------ internals
@@ -439,12 +380,12 @@ export class ServiceCatalog {
             kind: 'release',
             service: name,
             release: number,
-            ...this.requestId(ctx),
+            ...requestIdOf(ctx),
             createdAt: draft.createdAt,
           };
           change.job = job;
         }
-        change.audit = this.auditEntry(ctx, job ? 202 : 200, {
+        change.audit = auditEntryOf(ctx, this.now(), job ? 202 : 200, {
           ...(change.release ? { release: change.release.number, cause: change.release.draft.cause } : {}),
         });
         const committed = await this.writer.commit(change);
@@ -481,41 +422,6 @@ export class ServiceCatalog {
     const base = baseRelease(latest, running?.value ?? null);
     if (base === null) return null;
     return (stored) => changeDraft(stored, base, cause, this.context(ctx));
-  }
-
-  private deletionJob(ctx: CallContext, deleting: Service): OutboxEntry {
-    return {
-      kind: 'deletion',
-      service: deleting.name,
-      namespace: teamNamespace(deleting.team),
-      deletingSince: deleting.updatedAt,
-      ...this.requestId(ctx),
-      createdAt: this.now().toISOString(),
-    };
-  }
-
-  private requestId(ctx: CallContext): { requestId?: string } {
-    return ctx.requestId === undefined ? {} : { requestId: ctx.requestId };
-  }
-
-  /** The audit entry of a change that lands, if the call is audited. */
-  private auditEntry(
-    ctx: CallContext,
-    status: number,
-    extra: Record<string, unknown> = {},
-  ): AuditEntry | undefined {
-    const intent = ctx.audit;
-    if (!intent) return undefined;
-    return {
-      id: randomUUID(),
-      time: this.now().toISOString(),
-      actor: ctx.principal.actor,
-      action: intent.action,
-      target: intent.target,
-      sourceIp: intent.sourceIp,
-      outcome: 'ok',
-      details: { ...intent.details, status, ...extra },
-    };
   }
 
   /** After a change landed: its audit entry is written. */

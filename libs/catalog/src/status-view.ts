@@ -1,7 +1,14 @@
 /** What `GET /services/:name/status` answers: desired state from etcd next to the observed state. */
-import { ReleaseCause, ReleaseStatus, ResourcesSchema, ServiceState } from '@cite/model';
+import {
+  ReleaseCause,
+  ReleaseStatus,
+  ResourcesSchema,
+  ServiceState,
+  type Release,
+  type Service,
+} from '@cite/model';
 import { z } from 'zod';
-import { ObservedStatusSchema, PodStatusSchema } from './observed-status';
+import { ObservedStatusSchema, PodStatusSchema, type ObservedStatus } from './observed-status';
 
 export const ServiceStatusViewSchema = z.object({
   service: z.string(),
@@ -24,3 +31,43 @@ export const ServiceStatusViewSchema = z.object({
   reason: z.string().optional(),
 });
 export type ServiceStatusView = z.infer<typeof ServiceStatusViewSchema>;
+
+/** The view of `service`, its newest release and what was last observed of it, at `now`. Pure. */
+export function statusView(
+  service: Service,
+  latest: Release | null,
+  observed: ObservedStatus | null,
+  now: Date,
+): ServiceStatusView {
+  const at = now.getTime();
+  return {
+    service: service.name,
+    state: service.state,
+    desired: {
+      replicas: service.replicas,
+      resources: service.resources,
+      release: latest
+        ? { number: latest.number, status: latest.status, image: latest.image, cause: latest.cause }
+        : null,
+      running: service.currentRelease ?? null,
+    },
+    observed: observed
+      ? {
+          ...observed,
+          pods: observed.pods.map((pod) =>
+            pod.createdAt === undefined
+              ? pod
+              : { ...pod, ageSeconds: Math.max(0, Math.floor((at - Date.parse(pod.createdAt)) / 1000)) },
+          ),
+        }
+      : null,
+    ...(observed
+      ? {}
+      : {
+          reason:
+            latest === null
+              ? 'the service has no release yet'
+              : 'not reported yet: the deployer or watcher has not observed the service in the cluster',
+        }),
+  };
+}

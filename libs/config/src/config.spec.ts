@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       auth: {},
       kube: {},
       registry: {},
+      images: { allowedRegistries: [], teamRegistries: {} },
       deployer: {
         concurrency: 64,
         progressDeadlineSeconds: 120,
@@ -34,6 +35,24 @@ describe('loadConfig', () => {
         shutdownGraceSeconds: 20,
       },
     });
+  });
+
+  it('reads the allowed registries, global and per team, and refuses malformed ones', () => {
+    const config = loadConfig({
+      env: {
+        CITE_ALLOWED_REGISTRIES: 'Registry.Local:5000, docker.io',
+        CITE_TEAM_REGISTRIES: 'payments=reg.pay.example:5000; demo=127.0.0.1:5000|docker.io',
+      },
+    });
+    expect(config.images).toEqual({
+      allowedRegistries: ['registry.local:5000', 'docker.io'],
+      teamRegistries: { payments: ['reg.pay.example:5000'], demo: ['127.0.0.1:5000', 'docker.io'] },
+    });
+    expect(() => loadConfig({ env: { CITE_ALLOWED_REGISTRIES: 'https://reg.example' } })).toThrow(
+      /CITE_ALLOWED_REGISTRIES/,
+    );
+    expect(() => loadConfig({ env: { CITE_TEAM_REGISTRIES: 'payments' } })).toThrow(/team=registry/);
+    expect(() => loadConfig({ env: { CITE_TEAM_REGISTRIES: 'payments=' } })).toThrow(/names no registry/);
   });
 
   it('reads the deployer keys: kubeconfig path, registry URL without a trailing slash, integers', () => {

@@ -1,5 +1,6 @@
 import { ConfigError } from '@cite/errors';
 import { parse as parseYaml } from 'yaml';
+import { isIP } from 'node:net';
 import { CONFIG_KEYS, type ConfigKey } from './keys';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'debug';
@@ -7,13 +8,16 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'debug';
 export interface CiteConfig {
   etcd: { endpoints: string[]; prefix: string; timeoutMs: number };
   redis: { url: string };
-  api: { host: string; port: number };
+  /** `trustedProxies`: only when `CITE_API_TRUSTED_PROXIES` names some. */
+  api: { host: string; port: number; trustedProxies?: string[] };
   log: { level: LogLevel };
   auth: { adminToken?: string };
   /** Where the deployer finds the cluster; no kubeconfig means the client's defaults (KUBECONFIG, ~/.kube, in-cluster). */
   kube: { kubeconfig?: string };
   /** The image registry checked before deploying, when set. */
   registry: { url?: string };
+  /** Registries members' images may come from: the global list (empty: any) and per-team lists replacing it. */
+  images: { allowedRegistries: string[]; teamRegistries: Record<string, string[]> };
   deployer: {
     concurrency: number;
     progressDeadlineSeconds: number;
@@ -113,6 +117,62 @@ function check(key: ConfigKey, value: string): string | undefined {
   }
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+const withProxies = (proxies: string[] | undefined) => (proxies ? { trustedProxies: proxies } : {});
+
+/** `CITE_API_TRUSTED_PROXIES` → its entries, each an IP, a CIDR or one of Express's names. */
+function trustedProxies(value: string | undefined): string[] | undefined {
+  const entries = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const ok =
+      PROXY_NAMES.includes(entry) ||
+      (family !== 0 &&
+        rest.length === 0 &&
+        (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits)));
+    if (!ok) {
+      throw new ConfigError(
+        'CITE_API_TRUSTED_PROXIES',
+        `"${entry}" is not an IP address, a CIDR or one of ${PROXY_NAMES.join(', ')}`,
+      );
+    }
+  }
+  return entries.length === 0 ? undefined : entries;
+}
+
+const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
+
+/** `CITE_ALLOWED_REGISTRIES` → registries, lowercased. */
+function registryList(env: string, value: string | undefined, separator = ','): string[] {
+  const registries = (value ?? '').split(separator).map((r) => r.trim().toLowerCase()).filter(Boolean);
+  const bad = registries.find((registry) => !REGISTRY.test(registry));
+  if (bad !== undefined) throw new ConfigError(env, `"${bad}" is not a registry host[:port]`);
+  return registries;
+}
+
+/** `CITE_TEAM_REGISTRIES`: `team=registry|registry;team=registry`. */
+function teamRegistries(value: string | undefined): Record<string, string[]> {
+  const teams: Record<string, string[]> = {};
+  for (const part of (value ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
+    const equals = part.indexOf('=');
+    const team = part.slice(0, equals).trim();
+    if (equals <= 0 || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(team)) {
+      throw new ConfigError('CITE_TEAM_REGISTRIES', `"${part}" must be team=registry|registry`);
+    }
+    teams[team] = registryList('CITE_TEAM_REGISTRIES', part.slice(equals + 1), '|');
+    if (teams[team].length === 0) {
+      throw new ConfigError('CITE_TEAM_REGISTRIES', `"${part}" names no registry`);
+    }
+  }
+  return teams;
+}
+
 /** Describes a value for an error message without ever echoing a secret. */
 function shown(key: ConfigKey, value: string): string {
   return key.kind === 'secret' ? `${value.length} characters` : JSON.stringify(value);
@@ -172,11 +232,19 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
       timeoutMs,
     },
     redis: { url: get('CITE_REDIS_URL')! },
-    api: { host: get('CITE_API_HOST')!, port: Number(get('CITE_API_PORT')) },
+    api: {
+      host: get('CITE_API_HOST')!,
+      port: Number(get('CITE_API_PORT')),
+      ...withProxies(trustedProxies(get('CITE_API_TRUSTED_PROXIES'))),
+    },
     log: { level: get('CITE_LOG_LEVEL') as LogLevel },
     auth: adminToken === undefined ? {} : { adminToken },
     kube: kubeconfig === undefined ? {} : { kubeconfig },
     registry: registryUrl === undefined ? {} : { url: registryUrl.replace(/\/+$/, '') },
+    images: {
+      allowedRegistries: registryList('CITE_ALLOWED_REGISTRIES', get('CITE_ALLOWED_REGISTRIES')),
+      teamRegistries: teamRegistries(get('CITE_TEAM_REGISTRIES')),
+    },
     deployer: {
       concurrency: integer('CITE_DEPLOYER_CONCURRENCY'),
       progressDeadlineSeconds: integer('CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS'),

@@ -69,6 +69,13 @@ export const CONFIG_KEYS = [
     description: 'Port the API listens on (UI and API share it).',
   },
   {
+    env: 'CITE_API_TRUSTED_PROXIES',
+    file: 'api.trustedProxies',
+    kind: 'string',
+    description:
+      "Comma-separated IP addresses or CIDRs (or `loopback`, `linklocal`, `uniquelocal`) of the proxies in front of the API; only their `X-Forwarded-For` is believed for the client's address (access log, audit `sourceIp`). Unset: no proxy is trusted, the address is the connection's peer.",
+  },
+  {
     env: 'CITE_LOG_LEVEL',
     file: 'log.level',
     kind: 'enum',
@@ -95,6 +102,20 @@ export const CONFIG_KEYS = [
     kind: 'url',
     description:
       'Docker Registry v2 base URL (`http://127.0.0.1:5000`). When set, the deployer checks that an image on this registry exists before applying it and fails the release fast with "image not found".',
+  },
+  {
+    env: 'CITE_ALLOWED_REGISTRIES',
+    file: 'images.allowedRegistries',
+    kind: 'string',
+    description:
+      'Comma-separated registries (`host[:port]`, `docker.io` for Docker Hub) that members may create services and deploy images from; an image from another registry is refused with 403. Unset: any registry. Admins are not bound.',
+  },
+  {
+    env: 'CITE_TEAM_REGISTRIES',
+    file: 'images.teamRegistries',
+    kind: 'string',
+    description:
+      "Per-team registries that replace `CITE_ALLOWED_REGISTRIES` for those teams: `team=registry|registry;team=registry` (e.g. `payments=registry.pay.example:5000;demo=127.0.0.1:5000|docker.io`).",
   },
   {
     env: 'CITE_DEPLOYER_CONCURRENCY',

@@ -16,6 +16,9 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'corrupt_value'
   | 'unavailable'
   | 'timeout'
@@ -53,6 +56,28 @@ export class NotFoundError extends CiteError {
 /** A stale compare-and-swap, a name already taken, an operation the current state forbids. */
 export class ConflictError extends CiteError {
   readonly code = 'conflict' as const;
+}
+
+/** The path exists but not with this method; `allow` lists the methods it has (the `Allow` header). */
+export class MethodNotAllowedError extends CiteError {
+  readonly code = 'method_not_allowed' as const;
+  constructor(
+    readonly allow: readonly string[],
+    message: string,
+    options?: { cause?: unknown; details?: FieldIssue[] },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The request body is larger than the server accepts. */
+export class PayloadTooLargeError extends CiteError {
+  readonly code = 'payload_too_large' as const;
+}
+
+/** The request body comes in a media type, charset or content coding the server does not read. */
+export class UnsupportedMediaTypeError extends CiteError {
+  readonly code = 'unsupported_media_type' as const;
 }
 
 /** A stored value that does not parse or does not match its schema. Names the key; never thrown through a list. */

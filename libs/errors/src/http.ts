@@ -1,4 +1,4 @@
-import { CiteError, UnavailableError, isCiteError, type FieldIssue } from './errors';
+import { CiteError, MethodNotAllowedError, UnavailableError, isCiteError, type FieldIssue } from './errors';
 
 /** The one error shape every API response uses. */
 export interface ErrorBody {
@@ -18,7 +18,10 @@ const STATUS: Record<CiteError['code'], number> = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   corrupt_value: 500,
   unavailable: 503,
   timeout: 504,
@@ -27,20 +30,38 @@ const STATUS: Record<CiteError['code'], number> = {
 };
 
 /**
- * Maps any thrown value to a status, a body and headers. Unknown errors become a bare 500 whose message
- * reveals nothing of the internals; no stack ever leaves.
+ * What a 5xx says: never the error's own message, which carries internals (etcd keys, gRPC status, hosts).
+ * The full error is logged with the request id instead.
+ */
+function serverMessage(error: CiteError): string {
+  if (error instanceof UnavailableError) return `${error.dependency} is unavailable; try again`;
+  if (error.code === 'timeout') return 'the request took too long; try again';
+  return 'internal error';
+}
+
+/**
+ * Maps any thrown value to a status, a body and headers. 4xx say what the caller got wrong; 5xx bodies are
+ * generic (`etcd is unavailable; try again`, `internal error`) and reveal nothing of the internals; no stack
+ * ever leaves.
  */
 export function toHttpError(error: unknown): HttpError {
   if (isCiteError(error)) {
     const status = STATUS[error.code];
     const headers: Record<string, string> = {};
     if (error instanceof UnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
-    const message = status >= 500 && error.code !== 'unavailable' ? 'internal error' : error.message;
+    if (error instanceof MethodNotAllowedError) headers['allow'] = error.allow.join(', ');
+    const server = status >= 500;
     return {
       status,
       headers,
-      log: status >= 500,
-      body: { error: { code: error.code, message, details: status >= 500 ? [] : error.details } },
+      log: server,
+      body: {
+        error: {
+          code: error.code,
+          message: server ? serverMessage(error) : error.message,
+          details: server ? [] : error.details,
+        },
+      },
     };
   }
   return {

@@ -1,6 +1,7 @@
-import { InputError, NotFoundError, toHttpError } from '@cite/errors';
+import { NotFoundError, toHttpError } from '@cite/errors';
 import { requestIdFrom, type Logger } from '@cite/logging';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { fromRequestError } from './request-errors';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -40,12 +41,15 @@ export function requestContext(logger: Logger): RequestHandler {
 
 /** The last route: anything unmatched is a typed 404. */
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new NotFoundError(`no route for ${req.method} ${req.path}`));
+  const path = req.path.length > 200 ? `${req.path.slice(0, 199)}…` : req.path;
+  next(new NotFoundError(`no route for ${req.method} ${path}`));
 };
 
 /**
  * The one place errors become responses: typed errors in, `{ error: { code, message, details } }` out.
- * 5xx are logged with their stack; 4xx are not. No response ever carries a stack.
+ * What Express and body-parser throw about a request becomes a typed 4xx first (`fromRequestError`).
+ * 5xx answer a generic message; the full error (etcd key, gRPC status, cause) is logged with the request id.
+ * 4xx are not logged. No response ever carries a stack.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {
@@ -53,23 +57,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const mapped = toHttpError(fromBodyParser(error) ?? error);
-    if (mapped.log) (req.log ?? logger).error('request failed', { error, status: mapped.status });
+    const mapped = toHttpError(fromRequestError(error, req) ?? error);
+    if (mapped.log) {
+      (req.log ?? logger).error('request failed', {
+        error,
+        cause: (error as { cause?: unknown } | null)?.cause,
+        status: mapped.status,
+        method: req.method,
+        path: req.originalUrl.split('?')[0],
+      });
+    }
     res.status(mapped.status).set(mapped.headers).json(mapped.body);
   };
-}
-
-/** express.json() failures (bad JSON, wrong charset) are the caller's fault: a 400 naming the body, never a 500. */
-function fromBodyParser(error: unknown): InputError | undefined {
-  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
-  const type = (error as { type: unknown }).type;
-  if (typeof type !== 'string') return undefined;
-  if (type === 'entity.too.large')
-    return new InputError('request body too large', { details: [{ path: 'body', message: 'too large' }] });
-  if (type.startsWith('entity.') || type.endsWith('.unsupported')) {
-    return new InputError('request body is not valid JSON', {
-      details: [{ path: 'body', message: String((error as { message?: unknown }).message) }],
-    });
-  }
-  return undefined;
 }

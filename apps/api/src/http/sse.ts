@@ -15,20 +15,43 @@ export interface SseStream {
   end(): void;
 }
 
-/** The client's `Last-Event-ID` (header, or `lastEventId` query for a first connect); 0 when none. */
+const EVENT_ID = /^\d{1,15}$/;
+
+/**
+ * The client's `Last-Event-ID` (header, or `lastEventId` query for a first connect); 0 when none. A bad value
+ * is a 400 at the one that carried it (`headers.last-event-id` or `query.lastEventId`).
+ */
 export function lastEventId(req: Request): number {
-  const raw =
-    req.get('last-event-id') ??
-    (typeof req.query['lastEventId'] === 'string' ? req.query['lastEventId'] : undefined);
-  if (raw === undefined || raw === '') return 0;
-  if (!/^\d{1,15}$/.test(raw))
-    throw invalidField('headers.last-event-id', 'must be an event id from this stream');
-  return Number(raw);
+  const header = req.get('last-event-id');
+  if (header !== undefined) {
+    if (header === '') return 0;
+    if (!EVENT_ID.test(header))
+      throw invalidField('headers.last-event-id', 'must be an event id from this stream');
+    return Number(header);
+  }
+  const query = req.query['lastEventId'];
+  if (query === undefined || query === '') return 0;
+  if (typeof query !== 'string') throw invalidField('query.lastEventId', 'must be given once');
+  if (!EVENT_ID.test(query)) throw invalidField('query.lastEventId', 'must be an event id from this stream');
+  return Number(query);
 }
 
+/** `?follow=true|false`; undefined when absent, a 400 at `query.follow` for anything else. */
+export function followQuery(req: Request): boolean | undefined {
+  const value = req.query['follow'];
+  if (value === undefined) return undefined;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw invalidField(
+    'query.follow',
+    typeof value === 'string' ? 'must be true or false' : 'must be given once',
+  );
+}
+
+/** The log as SSE: with `?follow=true` or `Accept: text/event-stream`. */
 export function wantsEventStream(req: Request): boolean {
   return (
-    req.accepts(['text/plain', 'text/event-stream']) === 'text/event-stream' || req.query['follow'] === 'true'
+    followQuery(req) === true || req.accepts(['text/plain', 'text/event-stream']) === 'text/event-stream'
   );
 }
 

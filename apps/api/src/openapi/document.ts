@@ -32,6 +32,9 @@ const ErrorSchema = z
         'forbidden',
         'not_found',
         'conflict',
+        'method_not_allowed',
+        'payload_too_large',
+        'unsupported_media_type',
         'unavailable',
         'timeout',
         'internal',
@@ -93,7 +96,18 @@ const errors = {
   400: json(ErrorSchema, 'Invalid input; `details` names each field.'),
   401: json(ErrorSchema, 'No or wrong bearer token (`WWW-Authenticate` says so).'),
   403: json(ErrorSchema, 'The token may not do this (another team, or admins only).'),
-  503: json(ErrorSchema, 'etcd or Redis unreachable; retry after `Retry-After` seconds.'),
+  503: json(
+    ErrorSchema,
+    'etcd or Redis unreachable (a generic message, e.g. `etcd is unavailable; try again`); retry after `Retry-After` seconds.',
+  ),
+};
+/** Operations that read a JSON body. */
+const bodyErrors = {
+  413: json(ErrorSchema, 'The body is over 1 MB (after decoding its `Content-Encoding`).'),
+  415: json(
+    ErrorSchema,
+    'A body without `Content-Type: application/json`, in another charset, or in a `Content-Encoding` other than gzip, deflate or br.',
+  ),
 };
 const notFound = { 404: json(ErrorSchema, 'No such service, release, token or lock.') };
 const conflict = {
@@ -107,7 +121,7 @@ function route(
   registry.registerPath({
     security: [{ bearer: [] }],
     ...config,
-    responses: { ...errors, ...config.responses },
+    responses: { ...errors, ...(config.request?.body ? bodyErrors : {}), ...config.responses },
   });
 }
 
@@ -345,7 +359,7 @@ function build(): object {
       title: 'cite API',
       version: '1',
       description:
-        'Container-as-a-Service on Kubernetes. JSON, camelCase, RFC 3339 times. Every error is `{ error: { code, message, details: [{ path, message }] } }`. Lists take `limit` and `cursor` and return `nextCursor`.',
+        'Container-as-a-Service on Kubernetes. JSON, camelCase, RFC 3339 times. Every error is `{ error: { code, message, details: [{ path, message }] } }`. A method a path does not have is 405 with `Allow`. Lists take `limit` and `cursor` and return `nextCursor`.',
     },
     servers: [{ url: '/' }],
   });

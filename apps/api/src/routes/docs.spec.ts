@@ -101,3 +101,12 @@ describe('GET /api/docs', () => {
     expect(res.text).not.toMatch(/https?:\/\/(?!localhost)/);
   });
 });
+
+describe('GET /', () => {
+  it('sends a browser to the docs page (302), for GET and HEAD, without a token', async () => {
+    for (const method of ['get', 'head'] as const) {
+      const res = await request(h.app)[method]('/');
+      expect([method, res.status, res.headers['location']]).toEqual([method, 302, '/api/docs']);
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { audited } from '../http/audit';
 import { auditDetails, callContext } from '../http/locals';
 import { etagOf, pageQuery, pathParam, releaseNumberParam } from '../http/params';
-import { lastEventId, openSse, wantsEventStream } from '../http/sse';
+import { followQuery, lastEventId, openSse, wantsEventStream } from '../http/sse';
 
 const serviceTarget = (req: Request) => `service/${pathParam(req, 'name')}`;
 
@@ -79,6 +79,7 @@ export function releaseRoutes(deps: {
   router.get('/services/:name/releases/:number/events', async (req, res) => {
     const name = pathParam(req, 'name');
     const number = releaseNumberParam(pathParam(req, 'number'));
+    followQuery(req); // events always follow; a `follow` that is not true/false is still a 400
     const after = lastEventId(req);
     await stream(
       req,
