@@ -91,6 +91,7 @@ export async function launch(s: LauncherSettings): Promise<void> {
     logs,
     { onStart: record, onExit: restarting((name) => path.join(logs, `${name}.log`)) },
     true,
+    s.parentEnv,
   );
 
   let stopping = false;

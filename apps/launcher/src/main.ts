@@ -14,6 +14,7 @@ const root = path.resolve(import.meta.dirname, '../../..');
 const env = process.env;
 
 await launch({
+  parentEnv: env,
   localDir: path.resolve(env['CITE_LOCAL_DIR'] || path.join(root, '.local')),
   appsDir: path.resolve(import.meta.dirname, '..'),
   apiPort: Number(env['CITE_API_PORT'] ?? 8080),

@@ -1,5 +1,7 @@
 /** What the launcher is told by main.ts (which alone reads the environment). */
 export interface LauncherSettings {
+  /** The environment the apps inherit (the launcher's own). */
+  parentEnv: Readonly<Record<string, string | undefined>>;
   /** Data, logs, PID files, kubeconfig and admin token: `.local/` at the repository root. */
   localDir: string;
   /** Holds each app's bundle as `<app>/main.mjs` (`dist/apps`). */

@@ -60,6 +60,8 @@ export class Supervisor {
     private readonly events: SupervisorEvents = {},
     /** Children in their own process group: a terminal's Ctrl-C reaches only the supervisor's owner. */
     private readonly detached = false,
+    /** The environment apps inherit under their own `env` (the owner's, when it passes it). */
+    private readonly inherited: Readonly<Record<string, string | undefined>> = {},
   ) {
     fs.mkdirSync(logDir, { recursive: true });
   }
@@ -107,7 +109,7 @@ export class Supervisor {
   private spawnApp(spec: AppSpec): ManagedProcess {
     const out = fs.openSync(this.logFile(spec.name), 'a');
     const child = spawn(process.execPath, ['--enable-source-maps', spec.entry], {
-      env: { ...process.env, ...spec.env },
+      env: { ...this.inherited, ...spec.env },
       stdio: ['ignore', out, out],
       detached: this.detached,
     });
