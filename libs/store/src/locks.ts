@@ -6,6 +6,7 @@ import type { EtcdConnection } from './etcd-connection';
 import { cancelWatch, openWatch } from './etcd-watch';
 import { HeldLease, type LeaseEnd } from './held-lease';
 import { assertId, KEYSPACES } from './keys';
+import { HeldLock } from './held-lock';
 import { decodeReads, type Read, type ReadResults } from './reads';
 import { waitForDelete } from './wait-for-delete';
 
@@ -98,50 +99,6 @@ function defaultOwner(): string {
 
 function abortable(signal: AbortSignal | undefined, name: string): void {
   if (signal?.aborted) throw new TimeoutError(`gave up waiting for lock ${name}`);
-}
-
-/** One held lock: its key lives on the process's session lease until released, broken or the session ends. */
-class HeldLock<R extends readonly Read<unknown>[]> implements LockWithReads<R> {
-  private state: 'held' | 'ended' = 'held';
-  private settle: (end: LeaseEnd) => void = () => undefined;
-  readonly ended: Promise<LeaseEnd>;
-
-  constructor(
-    private readonly manager: LockManager,
-    readonly name: string,
-    readonly key: string,
-    readonly owner: string,
-    readonly revision: number,
-    private readonly session: HeldLease,
-    readonly reads: ReadResults<R>,
-  ) {
-    this.ended = new Promise((resolve) => {
-      this.settle = resolve;
-    });
-    void session.ended.then((end) => this.end(end));
-  }
-
-  isHeld(): boolean {
-    return this.state === 'held' && this.session.isAlive();
-  }
-
-  async release(): Promise<void> {
-    if (this.state === 'ended') return;
-    this.end({ reason: 'released' });
-    if (this.session.isAlive()) await this.manager.deleteKey(this, this.session);
-  }
-
-  /** Someone deleted the key (an admin broke the lock). */
-  lose(error: Error): void {
-    this.end({ reason: 'lost', error });
-  }
-
-  private end(end: LeaseEnd): void {
-    if (this.state === 'ended') return;
-    this.state = 'ended';
-    this.manager.forget(this);
-    this.settle(end);
-  }
 }
 
 /**
