@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { descendantsOf, freePort, isRunning, startTimeOf } from '@cite/local-services';
+import { followOutput } from '@cite/test-support';
 
 export const root = path.resolve(import.meta.dirname, '../../..');
 const APPS = ['launcher', 'local-cluster', 'api', 'deployer'];
@@ -76,46 +77,13 @@ export async function startPlatform(how: 'npm' | 'bash', local: string, apiPort?
   };
   const [command, args] = how === 'npm' ? ['npm', ['start']] : ['bash', ['scripts/start.sh']];
   const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  const listeners = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    text += chunk.toString();
-    for (const listener of listeners) listener();
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
-  let ended = false;
-  void exited.then(() => {
-    ended = true;
-    for (const listener of listeners) listener();
-  });
+  const { output, exited, waitForOutput } = followOutput(child);
   return {
     child,
     pid: child.pid!,
-    output: () => text,
+    output,
     exited,
-    waitFor: (match, timeoutMs = 60_000) =>
-      new Promise<void>((resolve, reject) => {
-        const found = () => (typeof match === 'string' ? text.includes(match) : match.test(text));
-        const check = () => {
-          if (found()) finish(resolve);
-          else if (ended) finish(() => reject(new Error(`exited before ${String(match)}; output:\n${text}`)));
-        };
-        const finish = (then: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          then();
-        };
-        const timer = setTimeout(
-          () => finish(() => reject(new Error(`timed out waiting for ${String(match)}; output:\n${text}`))),
-          timeoutMs,
-        );
-        listeners.add(check);
-        check();
-      }),
+    waitFor: (match, timeoutMs = 60_000) => waitForOutput(match, timeoutMs),
   };
 }
 

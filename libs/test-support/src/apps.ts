@@ -47,6 +47,31 @@ export async function runApp(name: string, env: Record<string, string>): Promise
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const { output, exited, waitForOutput } = followOutput(child);
+  return {
+    child,
+    output,
+    exited,
+    waitForOutput,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/**
+ * What a child process has printed (stdout and stderr together), when it exits, and a wait for a line of
+ * its output that fails when the process exits first or `timeoutMs` passes.
+ */
+export function followOutput(child: ChildProcess): {
+  output(): string;
+  exited: Promise<number | string>;
+  waitForOutput(match: string | RegExp, timeoutMs?: number): Promise<void>;
+} {
   let text = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -59,10 +84,9 @@ export async function runApp(name: string, env: Record<string, string>): Promise
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   return {
-    child,
     output: () => text,
     exited,
-    waitForOutput(match, timeoutMs = 15_000) {
+    waitForOutput(match: string | RegExp, timeoutMs = 15_000): Promise<void> {
       const matches = () => (typeof match === 'string' ? text.includes(match) : match.test(text));
       if (matches()) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -86,13 +110,6 @@ export async function runApp(name: string, env: Record<string, string>): Promise
           }
         });
       });
-    },
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
     },
   };
 }

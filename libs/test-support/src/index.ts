@@ -1,4 +1,4 @@
 export * from './env';
 export { freePort, startEtcd, startRedis, waitForPort } from '@cite/local-services';
 export type { ManagedProcess, RunningEtcd, RunningRedis } from '@cite/local-services';
-export { buildApp, runApp, type AppProcess } from './apps';
+export { buildApp, followOutput, runApp, type AppProcess } from './apps';
