@@ -21,17 +21,58 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:test'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:test'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib', 'type:test'] },
+            // Layers, each lib tagged with one in its project.json; a lib imports only from layers below it:
+            //   base (records, errors, config, logging, metrics, ip-pool; no infrastructure client)
+            //   → infra (one adapter or service each: store, kube, queue, auth, http, local-services)
+            //   → domain (what cite does with them: catalog, deploy)
+            //   → apps (wiring; any lib).
+            // Libs of one layer above base never import each other (deploy does not use catalog). `type:test` is
+            // for specs and `testing` entries; production files may not import it (the rule below).
+            { sourceTag: 'layer:base', onlyDependOnLibsWithTags: ['layer:base', 'type:test'] },
+            { sourceTag: 'layer:infra', onlyDependOnLibsWithTags: ['layer:base', 'type:test'] },
+            {
+              sourceTag: 'layer:domain',
+              onlyDependOnLibsWithTags: ['layer:base', 'layer:infra', 'type:test'],
+            },
           ],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Production files never import test helpers: a lib's `testing` entry and `@cite/test-support` are for specs,
+  // `testing` files and folders, fixtures and benchmarks. (The typescript-eslint variant of the rule, so that the
+  // per-folder `no-restricted-imports` blocks below do not replace it.)
+  {
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/testing.ts', '**/testing/**', '**/fixtures/**', 'libs/test-support/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@cite/test-support', message: 'test support is for specs and testing entries only' },
+          ],
+          patterns: [
+            { group: ['@cite/*/testing'], message: 'testing entries are for specs and testing files only' },
+          ],
+        },
+      ],
+    },
+  },
+  // A promise nobody awaits loses its rejection: await it, or mark a deliberate fire-and-forget with `void` and a
+  // comment saying why. Type-aware, so only where the TypeScript project covers the files.
+  {
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
   // Each infrastructure client belongs to exactly one place.
   ...ownedImports({
     etcd3: ['libs/store'],
     '@kubernetes/client-node': ['libs/kube', 'apps/local-cluster'],
     bullmq: ['libs/queue'],
+    'prom-client': ['libs/metrics'],
   }),
   {
     files: ['**/*.spec.ts', 'libs/test-support/**'],

@@ -1,10 +1,4 @@
-import {
-  IdempotencyStore,
-  ObservedStatusStore,
-  ReleaseLog,
-  ServiceCatalog,
-  type RegistryPolicy,
-} from '@cite/catalog';
+import { ServiceCatalog, type RegistryPolicy } from '@cite/catalog';
 import {
   errorHandler,
   healthRoutes,
@@ -15,8 +9,9 @@ import {
   type DependencyCheck,
 } from '@cite/http';
 import type { Logger } from '@cite/logging';
+import { httpMetrics, metricsEndpoint, type HttpMetrics, type MetricsSource } from '@cite/metrics';
 import type { JobQueue } from '@cite/queue';
-import type { MetadataStore } from '@cite/store';
+import { IdempotencyStore, ObservedStatusStore, ReleaseLog, type MetadataStore } from '@cite/store';
 import express, { Router, type Express } from 'express';
 import { auditTrail } from './http/audit';
 import { authenticated } from './http/authentication';
@@ -50,6 +45,10 @@ export interface ApiDeps {
   registries?: RegistryPolicy;
   /** Injected for tests. @defaultValue `() => new Date()` */
   now?: () => Date;
+  /** Request durations are recorded here and `/metrics` serves them. @defaultValue no `/metrics` */
+  metrics?: HttpMetrics & MetricsSource;
+  /** `CITE_METRICS_TOKEN`: the bearer token a scrape of `/metrics` must present. @defaultValue none: open */
+  metricsToken?: string;
 }
 
 /** Paths under /api/v1 that need no token (the GitHub webhook receiver authenticates by signature). */
@@ -88,10 +87,12 @@ export function createApp(deps: ApiDeps): Express {
 
   const site = Router();
   site.use(healthRoutes(dependencies, deps.shuttingDown));
+  if (deps.metrics) site.get('/metrics', metricsEndpoint(deps.metrics, { token: deps.metricsToken }));
   site.use(docsRoutes());
   site.use('/api/v1', api);
 
   const app = express();
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.disable('x-powered-by');
   const proxies = deps.trustedProxies ?? [];
   app.set('trust proxy', proxies.length === 0 ? false : [...proxies]);

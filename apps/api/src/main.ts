@@ -1,22 +1,27 @@
 import { loadConfigOrExit } from '@cite/config';
 import { exitOnSignals, serve } from '@cite/http';
 import { createLogger } from '@cite/logging';
+import { createMetrics } from '@cite/metrics';
 import { createJobQueue } from '@cite/queue';
 import { MetadataStore } from '@cite/store';
 import { createApp } from './app';
 
 const config = loadConfigOrExit(process.env, 'api');
 const logger = createLogger({ app: 'api', level: config.log.level });
+const metrics = createMetrics();
 
 const store = await MetadataStore.create({
   endpoints: config.etcd.endpoints,
   prefix: config.etcd.prefix,
   timeoutMs: config.etcd.timeoutMs,
+  metrics,
   // Start even while etcd is down: /readyz says so, and calls answer 503 until it is back.
   verify: false,
 });
 // The BullMQ producer; its Redis connection reconnects by itself, and /readyz reports it meanwhile.
-const queue = createJobQueue(config.redis.url);
+const queue = createJobQueue(config.redis.url, { metrics });
+// Queue depths are read at each scrape; the api reports them too, so they show while no deployer runs.
+metrics.collectQueueDepths(() => queue.depths());
 if (config.auth.adminToken === undefined) {
   logger.warn('CITE_ADMIN_TOKEN is not set: only stored API tokens authenticate');
 }
@@ -32,6 +37,8 @@ const app = createApp({
   registries: { global: config.images.allowedRegistries, teams: config.images.teamRegistries },
   shuttingDown: () => shuttingDown(),
   streams: streams.signal,
+  metrics,
+  metricsToken: config.metrics.token,
 });
 
 const running = await serve(app, {

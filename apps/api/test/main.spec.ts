@@ -1,4 +1,11 @@
-import { freePort, runApp, testEtcdEndpoint, testRedisUrl, uniquePrefix } from '@cite/test-support';
+import {
+  freePort,
+  pollUntil,
+  runApp,
+  testEtcdEndpoint,
+  testRedisUrl,
+  uniquePrefix,
+} from '@cite/test-support';
 
 /** The api as users start it: a real process from the same bundle `npm run build` makes. */
 describe('api process', () => {
@@ -12,14 +19,14 @@ describe('api process', () => {
     });
     try {
       await api.waitForOutput('api listening');
-      let ready: Response | undefined;
-      for (let i = 0; i < 50; i++) {
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-        if (ready.status === 200) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(ready?.status).toBe(200);
-      const body = (await ready!.json()) as { dependencies: Record<string, { ok: boolean }> };
+      const ready = await pollUntil('/readyz to answer 200', async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+        if (res.status === 200) return res;
+        await res.arrayBuffer(); // not ready yet: let the connection go
+        return undefined;
+      });
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as { dependencies: Record<string, { ok: boolean }> };
       expect(Object.keys(body.dependencies).sort()).toEqual(['etcd', 'redis']);
     } finally {
       expect(await api.stop('SIGTERM')).toBe(0);

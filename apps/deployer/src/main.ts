@@ -3,28 +3,38 @@
  * objects. Wiring only; the deciding lives in @cite/deploy and @cite/kube.
  */
 import os from 'node:os';
-import { enqueueOn, ObservedStatusStore, ReleaseLog } from '@cite/catalog';
 import { loadConfigOrExit } from '@cite/config';
 import { createImageRegistry, DeletionRunner, OutboxRelay, ReleaseRunner } from '@cite/deploy';
 import { exitOnSignals } from '@cite/http';
 import { KubeCluster } from '@cite/kube';
 import { createLogger } from '@cite/logging';
+import { createMetrics, serveMetrics } from '@cite/metrics';
 import { createJobQueue, createWorker } from '@cite/queue';
-import { MetadataStore } from '@cite/store';
+import { enqueueOn, MetadataStore, ObservedStatusStore, ReleaseLog } from '@cite/store';
 
 const config = loadConfigOrExit(process.env, 'deployer');
 const logger = createLogger({ app: 'deployer', level: config.log.level });
 const owner = `${os.hostname()}/${process.pid}`;
+const metrics = createMetrics();
+// `/metrics` and `/healthz` on a port of the deployer's own (it serves no other HTTP); first, so a port that is
+// taken stops the process before it takes any job.
+const metricsServer = await serveMetrics(metrics, {
+  host: config.deployer.metricsHost,
+  port: config.deployer.metricsPort,
+  token: config.metrics.token,
+});
 
 const store = await MetadataStore.create({
   endpoints: config.etcd.endpoints,
   prefix: config.etcd.prefix,
   timeoutMs: config.etcd.timeoutMs,
+  metrics,
   // Start while etcd is down: jobs fail transiently and retry until it is back.
   verify: false,
 });
-const cluster = KubeCluster.fromKubeconfig({ kubeconfigPath: config.kube.kubeconfig });
-const queue = createJobQueue(config.redis.url);
+const cluster = KubeCluster.fromKubeconfig({ kubeconfigPath: config.kube.kubeconfig, metrics });
+const queue = createJobQueue(config.redis.url, { metrics });
+metrics.collectQueueDepths(() => queue.depths());
 const registry = config.registry.url ? createImageRegistry({ url: config.registry.url }) : undefined;
 const observed = new ObservedStatusStore(store.etcd);
 const lock = { lockTtlSeconds: config.deployer.lockTtlSeconds, lockWaitMs: 30_000, owner };
@@ -39,6 +49,7 @@ const releases = new ReleaseRunner({
   render: { progressDeadlineSeconds: config.deployer.progressDeadlineSeconds },
   ...(registry ? { registry } : {}),
   ...lock,
+  metrics,
 });
 const deletions = new DeletionRunner({ store, cluster, observed, logger, ...lock });
 
@@ -48,6 +59,7 @@ const workerOptions = {
   lockDurationMs: config.deployer.jobLockSeconds * 1000,
   logger,
   name: owner,
+  metrics,
 };
 const workers = [
   createWorker(
@@ -77,6 +89,7 @@ logger.info('deployer ready', {
   registry: config.registry.url ?? null,
   concurrency: config.deployer.concurrency,
   owner,
+  metrics: `${metricsServer.url}/metrics`,
 });
 
 const graceMs = config.deployer.shutdownGraceSeconds * 1000;
@@ -87,6 +100,7 @@ exitOnSignals(
     await Promise.all(workers.map((worker) => worker.close({ graceMs })));
     await queue.close();
     await store.close();
+    await metricsServer.close();
   },
   logger,
   graceMs + 10_000,

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { ObservedStatusStore } from '@cite/catalog';
+import { ObservedStatusStore } from '@cite/store';
 import { labelSelector, observeService, rolloutHistory, selectorFor } from '@cite/kube';
 import { Harness, startTestCluster, type TestCluster } from './support';
 

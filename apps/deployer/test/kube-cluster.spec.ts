@@ -3,6 +3,7 @@
  * as a process over HTTP, or the cluster named by CITE_TEST_KUBECONFIG.
  */
 import { jest } from '@jest/globals';
+import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,22 @@ const rendered = (n: number) =>
     exampleRelease({ service: service.name, number: n, image: `registry.local/kc/web:${n}` }),
   );
 const NAMESPACE = 'cite-kc';
+
+/**
+ * Resolves once the client has sent `count` watch requests for Deployments: undici publishes every request it
+ * creates on its `undici:request:create` diagnostics channel, whichever dispatcher sends it.
+ */
+function deploymentWatchRequests(count: number): { reached: Promise<void>; stop(): void } {
+  let seen = 0;
+  let reached!: () => void;
+  const promise = new Promise<void>((resolve) => (reached = resolve));
+  const onCreate = (message: unknown) => {
+    const { path } = (message as { request: { path: string } }).request;
+    if (path.includes('/deployments?') && path.includes('watch=true') && ++seen >= count) reached();
+  };
+  diagnostics.subscribe('undici:request:create', onCreate);
+  return { reached: promise, stop: () => diagnostics.unsubscribe('undici:request:create', onCreate) };
+}
 
 describe('KubeCluster against a real API server', () => {
   let test: TestCluster;
@@ -54,6 +71,7 @@ describe('KubeCluster against a real API server', () => {
   it('watches a Deployment across the server ending the watch', async () => {
     const controller = new AbortController();
     const images: string[] = [];
+    const watches = deploymentWatchRequests(2);
     const seen = (async () => {
       for await (const deployment of cluster.watchDeployment(NAMESPACE, service.name, controller.signal)) {
         const image = deployment?.spec?.template.spec?.containers[0]?.image;
@@ -61,8 +79,10 @@ describe('KubeCluster against a real API server', () => {
         if (image === 'registry.local/kc/web:2') return;
       }
     })();
-    // Longer than watchTimeoutSeconds: the first watch request has ended and a new one carries the change.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // The server ends each watch after watchTimeoutSeconds. A second watch request means the first has ended, so
+    // the change below is carried by a renewed watch (it resumes from the resource version it had seen).
+    await watches.reached;
+    watches.stop();
     await cluster.apply(rendered(2).deployment);
     const timeout = setTimeout(() => controller.abort(), 15_000);
     await seen;

@@ -6,13 +6,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ReleaseLog, type ReleaseLogLine } from '@cite/catalog';
 import { deployStepOf, type DeployStep } from '@cite/deploy';
 import { KubeCluster } from '@cite/kube';
-import { releaseConfigOf, type Release, type ReleaseStatus, type Service } from '@cite/model';
+import {
+  releaseConfigOf,
+  type Release,
+  type ReleaseLogLine,
+  type ReleaseStatus,
+  type Service,
+} from '@cite/model';
 import { exampleService } from '@cite/model/testing';
 import { createJobQueue, type BullJobQueue } from '@cite/queue';
-import { MetadataStore } from '@cite/store';
+import { MetadataStore, ReleaseLog } from '@cite/store';
 import {
   runApp,
   startRedis,

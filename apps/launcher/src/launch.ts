@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  ProcessStartError,
   Supervisor,
   clearPid,
   describeExit,
@@ -187,7 +188,9 @@ export async function launch(s: LauncherSettings): Promise<void> {
     );
   } catch (error) {
     if (stopping) return;
-    say(error instanceof Refusal ? error.message : `could not start: ${(error as Error).message}`);
+    // A server that could not start says which program and why (not installed, exited with its output, …).
+    const whole = error instanceof Refusal || error instanceof ProcessStartError;
+    say(whole ? (error as Error).message : `could not start: ${(error as Error).message}`);
     await stop(1);
   }
 }

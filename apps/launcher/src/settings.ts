@@ -1,4 +1,10 @@
-/** What the launcher is told by main.ts (which alone reads the environment). */
+/**
+ * What the launcher is told: its part of cite's configuration (`@cite/config`, loaded and checked once by main.ts)
+ * and the facts of how it was started.
+ */
+import path from 'node:path';
+import type { CiteConfig } from '@cite/config';
+
 export interface LauncherSettings {
   /** The environment the apps inherit (the launcher's own). */
   parentEnv: Readonly<Record<string, string | undefined>>;
@@ -18,4 +24,36 @@ export interface LauncherSettings {
    * through `sh -c`, which dies on a SIGTERM that npm forwards to it without passing it on.
    */
   watchParent: boolean;
+}
+
+/** How the launcher was started, beyond its configuration. */
+export interface LaunchFacts {
+  /** The launcher's environment, which the apps inherit. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The repository root (`.local/` goes below it unless `CITE_LOCAL_DIR` says otherwise). */
+  root: string;
+  /** Where the apps' bundles are. */
+  appsDir: string;
+}
+
+/** The local directory: `CITE_LOCAL_DIR` (relative to the working directory), else `.local/` below `root`. */
+export function localDirOf(config: CiteConfig, root: string): string {
+  return path.resolve(config.local.dir ?? path.join(root, '.local'));
+}
+
+/** The launcher's settings from a configuration loaded for the `launcher` app. Pure. */
+export function launcherSettings(config: CiteConfig, facts: LaunchFacts): LauncherSettings {
+  return {
+    parentEnv: facts.env,
+    localDir: localDirOf(config, facts.root),
+    appsDir: facts.appsDir,
+    apiPort: config.api.port,
+    wellKnownPorts: !config.local.anyPorts,
+    adminToken: config.auth.adminToken,
+    // A broken image fails after 30 s locally (the launcher's default) rather than production's 120 s. The apps
+    // inherit the launcher's environment, so CITE_REGISTRY_URL=… npm start sets it on the deployer.
+    appEnv: { CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: String(config.deployer.progressDeadlineSeconds) },
+    // npm sets npm_lifecycle_event on the scripts it runs: not a setting of cite's, a fact of how it started.
+    watchParent: facts.env['npm_lifecycle_event'] !== undefined,
+  };
 }

@@ -41,6 +41,36 @@ export function launcherBundle(): Promise<string> {
   return bundled;
 }
 
+let pushBundled: Promise<string> | undefined;
+
+/** Bundles `npm run push-image` (apps/launcher/src/bin/push-image.ts) as `npm run build` does. */
+export function pushImageBundle(): Promise<string> {
+  pushBundled ??= (async () => {
+    const outfile = path.join(
+      root,
+      '.local',
+      'test-build',
+      `launcher-${process.pid}`,
+      'apps',
+      'launcher',
+      'push-image.mjs',
+    );
+    await build({
+      entryPoints: [path.join(root, 'apps', 'launcher', 'src', 'bin', 'push-image.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      packages: 'external',
+      tsconfig: path.join(root, 'tsconfig.base.json'),
+      logLevel: 'error',
+    });
+    return outfile;
+  })();
+  return pushBundled;
+}
+
 export function localDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cite-launcher-'));
 }

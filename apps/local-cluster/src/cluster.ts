@@ -15,7 +15,7 @@ import {
 import { defaultControllerLogger } from './controllers/kit/logger';
 import { startControllerProcess, type ControllerProcessSpec } from './controllers/process';
 import { writeKubeconfig } from './kubeconfig';
-import { startApiServer, type RunningApiServer } from './server/http-server';
+import { startApiServer, type ApiServerOptions, type RunningApiServer } from './server/http-server';
 import { readSnapshot, writeSnapshot } from './storage/snapshot';
 import { generateServingCertificate } from './tls';
 
@@ -67,6 +67,11 @@ export interface LocalClusterOptions {
    * @defaultValue in this process
    */
   controllerProcess?: ControllerProcessSpec;
+  /**
+   * Where the API server records request durations, served at `/metrics`.
+   * @defaultValue metrics of its own, without the process metrics
+   */
+  metrics?: ApiServerOptions['metrics'];
 }
 
 export interface RunningLocalCluster {
@@ -101,6 +106,7 @@ export class LocalCluster {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
       defaultTimeoutMs: 30 * 60_000,
       logIntervalMs: delays.logIntervalMs,
+      metrics: options.metrics,
     });
     bootstrapCluster(state, pool, server.port);
     const kubeconfigPath =

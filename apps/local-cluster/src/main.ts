@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { createMetrics } from '@cite/metrics';
 import { LocalCluster } from './cluster';
 import { startControllers } from './controllers';
 import { serveControllerProcess } from './controllers/process';
@@ -26,6 +27,8 @@ if (process.argv[2] === CONTROLLERS_ROLE) {
       args: [...nodeFlags, process.argv[1]!, CONTROLLERS_ROLE],
       nice: controllersNice,
     },
+    // Request durations and the process metrics at /metrics (behind the token, when one is set).
+    metrics: createMetrics(),
   });
   process.stdout.write(`local-cluster listening on ${cluster.url}\nkubeconfig: ${cluster.kubeconfigPath}\n`);
 

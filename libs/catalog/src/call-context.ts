@@ -1,7 +1,14 @@
 /** Who calls, and what a change records about the call: its audit entry and its job's request id. Pure. */
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@cite/auth';
-import { teamNamespace, type AuditEntry, type OutboxEntry, type Service } from '@cite/model';
+import {
+  teamNamespace,
+  type AuditEntry,
+  type OutboxEntry,
+  type ReleaseDraft,
+  type Service,
+} from '@cite/model';
+import type { ServiceChange } from '@cite/store';
 
 /**
  * The audit entry a call makes when it changes something: written in the change's own transaction, then
@@ -60,4 +67,26 @@ export function deletionJobOf(ctx: CallContext, deleting: Service, now: Date): O
     ...requestIdOf(ctx),
     createdAt: now.toISOString(),
   };
+}
+
+/**
+ * What a change to `service` lands with besides its spec: the release it makes (if any), that release's job,
+ * and its audit entry (202 when a job follows, else 200).
+ */
+export function releaseChange(
+  ctx: CallContext,
+  service: string,
+  release: { number: number; draft: ReleaseDraft } | undefined,
+  now: Date,
+): Pick<ServiceChange, 'release' | 'job' | 'audit'> {
+  if (!release) return { audit: auditEntryOf(ctx, now, 200) };
+  const job: OutboxEntry = {
+    kind: 'release',
+    service,
+    release: release.number,
+    ...requestIdOf(ctx),
+    createdAt: release.draft.createdAt,
+  };
+  const audit = auditEntryOf(ctx, now, 202, { release: release.number, cause: release.draft.cause });
+  return { release, job, audit };
 }

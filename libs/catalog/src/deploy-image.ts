@@ -3,8 +3,8 @@
  * `…@sha256:…`), or only a tag (`1.4.2`) or a digest (`sha256:…`), which then applies to the service's own
  * image repository. Pure.
  */
+import { invalidField } from '@cite/errors';
 import { isImageDigest, parseImageReference, pinnedImageReferenceErrors } from '@cite/model';
-import { invalidField } from './field-errors';
 
 /** Docker's tag grammar: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;

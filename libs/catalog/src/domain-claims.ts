@@ -1,19 +1,12 @@
 /**
  * Who owns a host. A service claims each of its domains in etcd (`domains/<host>`) in the same transaction that
  * stores its spec; a host another service owns is refused (409 at `domains.<i>`); a host the service drops is
- * let go in that transaction too, and its deletion lets go of the rest. Pure: the caller reads the records and
- * writes the plan.
+ * let go in that transaction too, and its deletion lets go of the rest (the deployer's `releasedByDeletion`).
+ * Pure: the caller reads the records and `ChangeWriter` (`@cite/store`) writes the plan.
  */
+import { conflictAt } from '@cite/errors';
 import { teamNamespace, type Domain, type Service } from '@cite/model';
-import type { Versioned } from '@cite/store';
-import { conflictAt } from './field-errors';
-
-export interface DomainClaims {
-  /** Hosts with no record yet: the service claims them (guarded: only while still unclaimed). */
-  claim: Domain[];
-  /** Hosts the service owns and no longer wants: their records go (guarded by revision). */
-  release: { host: string; modRevision: number }[];
-}
+import type { DomainClaims, Versioned } from '@cite/store';
 
 export const NO_CLAIMS: DomainClaims = { claim: [], release: [] };
 
@@ -57,15 +50,4 @@ export function planDomainClaims(
     }
   }
   return claims;
-}
-
-/** What a finished deletion lets go: the service's own records among `records`. */
-export function releasedByDeletion(
-  service: string,
-  records: ReadonlyMap<string, Versioned<Domain> | null>,
-): DomainClaims {
-  const release = [...records]
-    .filter(([, record]) => record !== null && record.value.service === service)
-    .map(([host, record]) => ({ host, modRevision: record!.modRevision }));
-  return { claim: [], release };
 }

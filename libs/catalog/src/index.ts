@@ -1,39 +1,9 @@
-export { CATALOG_KEYSPACES, LOG_SEQ_WIDTH } from './keyspaces';
-export { conflictAt, invalidField, notFoundAt } from './field-errors';
-export {
-  ClusterEventSchema,
-  ObservedStatusSchema,
-  ObservedStatusStore,
-  PodStatusSchema,
-  type ClusterEvent,
-  type ObservedStatus,
-  type PodStatus,
-} from './observed-status';
-export {
-  LOG_LEVELS,
-  MAX_LOG_MESSAGE_LENGTH,
-  ReleaseLog,
-  ReleaseLogLineSchema,
-  type LogEntry,
-  type LogPage,
-  type ReleaseLogLine,
-} from './release-log';
 export {
   canonicalJson,
-  decideIdempotency,
   IDEMPOTENCY_HEADER_PATH,
-  IDEMPOTENCY_STALE_AFTER_MS,
-  IDEMPOTENCY_TTL_SECONDS,
   idempotencyKeyErrors,
   idempotencyRecordId,
-  IdempotencyRecordSchema,
-  IdempotencyStore,
   requestFingerprint,
-  type BeginResult,
-  type IdempotencyClaim,
-  type IdempotencyDecision,
-  type IdempotencyRecord,
-  type StoredResponse,
 } from './idempotency';
 export { resolveDeployImage, type DeployImage } from './deploy-image';
 export {
@@ -49,10 +19,7 @@ export {
   changeDraft,
   deployDraft,
   releaseConfigChanged,
-  rolledBackService,
-  rollbackDraft,
   scaleService,
-  type ReleaseContext,
 } from './release-planning';
 export {
   checkRollbackTarget,
@@ -81,21 +48,7 @@ export {
   type StreamEvent,
 } from './release-events';
 export { followRelease, followReleaseLog, readReleaseLog, type FollowOptions } from './streams';
-export { API_BASE, releaseLinks, serviceLinks, type ReleaseLinks } from './links';
-export {
-  ChangeWriter,
-  enqueueOn,
-  type CommittedChange,
-  type EnqueueJob,
-  type ServiceChange,
-} from './change-writer';
-export {
-  hostsToRead,
-  NO_CLAIMS,
-  planDomainClaims,
-  releasedByDeletion,
-  type DomainClaims,
-} from './domain-claims';
+export { hostsToRead, NO_CLAIMS, planDomainClaims } from './domain-claims';
 export {
   allowedRegistries,
   ANY_REGISTRY,

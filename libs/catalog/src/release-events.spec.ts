@@ -1,6 +1,5 @@
-import type { Release } from '@cite/model';
+import type { ObservedStatus, Release } from '@cite/model';
 import { exampleRelease } from '@cite/model/testing';
-import type { ObservedStatus } from './observed-status';
 import { releaseEvents, rolloutEvents } from './release-events';
 
 const r = (overrides: Partial<Release>) => exampleRelease({ number: 3, ...overrides });

@@ -7,8 +7,7 @@
  * - `progress`: same status, new message or failure reason; or the observed rollout moved (n/m updated).
  * - `done`: the release reached `succeeded`, `failed` or `superseded`; the stream ends after it.
  */
-import { isTerminalReleaseStatus, type Release } from '@cite/model';
-import type { ObservedStatus } from './observed-status';
+import { isTerminalReleaseStatus, type ObservedStatus, type Release } from '@cite/model';
 
 export type ReleaseEventName = 'status' | 'progress' | 'done';
 

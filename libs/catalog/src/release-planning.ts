@@ -1,28 +1,23 @@
 /**
  * What release a change makes, decided without I/O: a deploy (new image, current config), a config change
- * or a scale (same image as the release it builds on, new config), a rollback (an earlier release's image
- * and config). Every release records the config it runs with, so history only grows and any release can be
- * returned to.
+ * or a scale (same image as the release it builds on, new config). A rollback follows the one rollback rule
+ * (`rolledBackService`, `rollbackDraft` in `@cite/model`), which the deployer's automatic rollback shares.
+ * Every release records the config it runs with, so history only grows and any release can be returned to.
  */
-import { InputError } from '@cite/errors';
+import { InputError, invalidField } from '@cite/errors';
 import {
   applyServicePatch,
   releaseConfigOf,
   type Release,
   type ReleaseCause,
+  type ReleaseContext,
+  type ReleaseDraft,
   type Service,
   type ServicePatch,
 } from '@cite/model';
-import type { ReleaseDraft } from '@cite/store';
 import { isDeepStrictEqual } from 'node:util';
 import type { DeployImage } from './deploy-image';
-import { invalidField } from './field-errors';
 import type { ScaleRequest } from './requests';
-
-export interface ReleaseContext {
-  actor: string;
-  now: Date;
-}
 
 /** A deploy: the given image with the service's current config. */
 export function deployDraft(
@@ -97,44 +92,4 @@ export function scaleService(service: Service, request: ScaleRequest): Service {
     const details = error.details.map((d) => ({ ...d, path: d.path.replace(/^resources\./, '') }));
     throw new InputError(error.message.replace('resources.', ''), { details, cause: error });
   }
-}
-
-/**
- * The one rollback rule, for the manual rollback and the automatic one alike: the service after rolling back to
- * `target` runs the target's image with the target's env, port and health check. Replicas and resources stay
- * as they are — scaling is not a code or config change, and rolling back during an incident must not shrink a
- * service that was scaled up for it. Domains stay too — a host is owned by the service, not by a release, and
- * a rollback neither drops a host that is in use nor takes back one that another service owns now.
- */
-export function rolledBackService(service: Service, target: Release): Service {
-  return {
-    ...service,
-    env: structuredClone(target.config.env),
-    port: target.config.port,
-    healthCheck: structuredClone(target.config.healthCheck),
-  };
-}
-
-/**
- * A rollback: the target's image with the config of `service` as `rolledBackService` left it. `message` says
- * why when cite rolls back by itself.
- */
-export function rollbackDraft(
-  service: Service,
-  target: Release,
-  context: ReleaseContext,
-  message?: string,
-): ReleaseDraft {
-  return {
-    image: target.image,
-    ...(target.digest === undefined ? {} : { digest: target.digest }),
-    ...(target.gitSha === undefined ? {} : { gitSha: target.gitSha }),
-    config: releaseConfigOf(service),
-    cause: 'rollback',
-    rollbackOf: target.number,
-    actor: context.actor,
-    status: 'pending',
-    ...(message === undefined ? {} : { message }),
-    createdAt: context.now.toISOString(),
-  };
 }

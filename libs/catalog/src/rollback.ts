@@ -8,8 +8,8 @@
  * - Only releases of the service's present life count: after a delete and re-create, releases from before
  *   (`createdAt` earlier than the service's) are history, not targets.
  */
+import { conflictAt, notFoundAt } from '@cite/errors';
 import type { Release, Service } from '@cite/model';
-import { conflictAt, notFoundAt } from './field-errors';
 
 export interface RollbackContext {
   /** The number of the running release, if any (see `runningReleaseNumber`). */

@@ -9,46 +9,48 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { authorize, visibleTeams } from '@cite/auth';
-import { ForbiddenError, isCiteError, UnavailableError } from '@cite/errors';
+import { conflictAt, ForbiddenError, isCiteError, notFoundAt, UnavailableError } from '@cite/errors';
 import {
   applyServicePatch,
   isDns1035Label,
   parseOrThrow,
   ServiceCreateSchema,
   ServicePatchSchema,
-  type OutboxEntry,
+  rollbackDraft,
+  rolledBackService,
   type Release,
+  type ReleaseContext,
+  type ReleaseDraft,
   type Service,
 } from '@cite/model';
 import type { JobQueue } from '@cite/queue';
 import {
-  encodeCursor,
+  ChangeWriter,
+  enqueueOn,
   KeyedMutex,
+  type CommittedChange,
+  type DomainClaims,
   type MetadataStore,
+  type ObservedStatusStore,
   type Page,
-  type ReleaseDraft,
+  type ReleaseLog,
+  type ServiceChange,
   type Versioned,
 } from '@cite/store';
-import { auditEntryOf, deletionJobOf, requestIdOf, type CallContext } from './call-context';
-import { ChangeWriter, enqueueOn, type CommittedChange, type ServiceChange } from './change-writer';
+import { auditEntryOf, deletionJobOf, releaseChange, type CallContext } from './call-context';
 import { resolveDeployImage } from './deploy-image';
-import { hostsToRead, planDomainClaims, type DomainClaims } from './domain-claims';
-import { conflictAt, notFoundAt } from './field-errors';
-import type { ObservedStatusStore } from './observed-status';
+import { hostsToRead, planDomainClaims } from './domain-claims';
 import { ANY_REGISTRY, assertRegistryAllowed, type RegistryPolicy } from './registry-policy';
+import { listServices } from './service-listing';
 import { statusView, type ServiceStatusView } from './status-view';
 import type { StreamEvent } from './release-events';
-import type { ReleaseLog } from './release-log';
 import { followRelease, followReleaseLog, readReleaseLog, type FollowOptions } from './streams';
 import {
   baseRelease,
   changeDraft,
   deployDraft,
   releaseConfigChanged,
-  rolledBackService,
-  rollbackDraft,
   scaleService,
-  type ReleaseContext,
 } from './release-planning';
 import { DeployRequestSchema, RollbackRequestSchema, ScaleRequestSchema } from './requests';
 import { findRollbackTarget } from './rollback-targets';
@@ -56,7 +58,6 @@ import {
   assertChangeable,
   assertSpecSize,
   deletingService,
-  matchesFilter,
   planCreate,
   type LabelSelector,
 } from './service-rules';
@@ -96,8 +97,6 @@ interface Decision {
   draft: ((stored: Service) => ReleaseDraft) | null;
 }
 
-const DEFAULT_PAGE = 100;
-
 /** A jittered pause before deciding a change again: 0–2, 0–4, … 0–50 ms. */
 const retryPause = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
@@ -131,44 +130,24 @@ export class ServiceCatalog {
     const create = parseOrThrow(ServiceCreateSchema, body, 'service');
     this.require(ctx, { kind: 'team', team: create.team }, 'team');
     assertRegistryAllowed(this.registries, ctx.principal, create.team, create.image, 'image');
-    return this.serial.run(create.name, async () => {
-      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-        const existing = await this.store.services.get(create.name);
-        const plan = planCreate(existing?.value ?? null, create, this.now());
-        assertSpecSize(plan.service);
-        const committed = await this.writer.commit({
-          name: create.name,
-          current: existing,
-          next: plan.service,
-          claims: await this.claimsFor([], plan.service),
-          audit: auditEntryOf(ctx, this.now(), 201),
-        });
-        if (committed) return this.landed(ctx, committed).service;
-        await retryPause(attempt);
-      }
-      throw conflictAt('name', `service ${create.name} kept changing; try again`);
+    return this.untilLanded(create.name, async () => {
+      const existing = await this.store.services.get(create.name);
+      const plan = planCreate(existing?.value ?? null, create, this.now());
+      assertSpecSize(plan.service);
+      const committed = await this.writer.commit({
+        name: create.name,
+        current: existing,
+        next: plan.service,
+        claims: await this.claimsFor([], plan.service),
+        audit: auditEntryOf(ctx, this.now(), 201),
+      });
+      return committed && this.landed(ctx, committed).service;
     });
   }
 
   async list(ctx: CallContext, query: ServiceListQuery): Promise<{ items: Service[]; nextCursor?: string }> {
     this.require(ctx, { kind: 'list-services', team: query.team }, 'team');
-    const limit = query.limit ?? DEFAULT_PAGE;
-    const filter = { ...query, visible: visibleTeams(ctx.principal) };
-    const items: Service[] = [];
-    let cursor = query.cursor;
-    for (;;) {
-      const page = await this.store.services.list({ limit: Math.max(limit, DEFAULT_PAGE), cursor });
-      for (const [index, item] of page.items.entries()) {
-        if (!matchesFilter(item.value, filter)) continue;
-        items.push(item.value);
-        if (items.length === limit) {
-          const more = index < page.items.length - 1 || page.nextCursor !== undefined;
-          return more ? { items, nextCursor: encodeCursor(item.id) } : { items };
-        }
-      }
-      if (page.nextCursor === undefined) return { items };
-      cursor = page.nextCursor;
-    }
+    return listServices(this.store.services, { ...query, visible: visibleTeams(ctx.principal) });
   }
 
   /** The service, if the caller may see it (404 before 403, so a member learns nothing of other teams' names). */
@@ -204,32 +183,27 @@ export class ServiceCatalog {
    * Asked again while deleting, the job is enqueued again (the same job id), which repairs a lost one.
    */
   async remove(ctx: CallContext, name: string): Promise<Versioned<Service>> {
-    return this.serial.run(name, async () => {
-      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-        const current = await this.get(ctx, name);
-        if (current.value.state === 'deleted') throw notFoundAt('name', `service ${name} was deleted`);
-        if (current.value.state === 'deleting') {
-          await this.enqueue(() => enqueueOn(this.queue)(deletionJobOf(ctx, current.value, this.now())));
-          return current;
-        }
-        await this.enqueue(() => this.queue.ping());
-        const next = deletingService(current.value, this.now());
-        const job = deletionJobOf(ctx, next, this.now());
-        const committed = await this.writer.commit({
-          name,
-          current,
-          next,
-          job,
-          audit: auditEntryOf(ctx, this.now(), 202),
-        });
-        if (committed) {
-          this.landed(ctx, committed);
-          await this.writer.deliver(job);
-          return committed.service;
-        }
-        await retryPause(attempt);
+    return this.untilLanded(name, async () => {
+      const current = await this.get(ctx, name);
+      if (current.value.state === 'deleted') throw notFoundAt('name', `service ${name} was deleted`);
+      if (current.value.state === 'deleting') {
+        await this.enqueue(() => enqueueOn(this.queue)(deletionJobOf(ctx, current.value, this.now())));
+        return current;
       }
-      throw conflictAt('name', `service ${name} kept changing; try again`);
+      await this.enqueue(() => this.queue.ping());
+      const next = deletingService(current.value, this.now());
+      const job = deletionJobOf(ctx, next, this.now());
+      const committed = await this.writer.commit({
+        name,
+        current,
+        next,
+        job,
+        audit: auditEntryOf(ctx, this.now(), 202),
+      });
+      if (!committed) return null;
+      this.landed(ctx, committed);
+      await this.writer.deliver(job);
+      return committed.service;
     });
   }
 
@@ -344,57 +318,54 @@ export class ServiceCatalog {
     ifMatch?: number,
   ): Promise<ChangeResult> {
     if (!isDns1035Label(name)) throw notFoundAt('name', `service ${name} not found`);
+    return this.untilLanded(name, async () => {
+      const [found, latest] = await this.store.etcd.read([
+        this.store.services.getRead(name),
+        this.store.releases.latestRead(name),
+      ] as const);
+      const current = this.visible(ctx, name, found);
+      assertChangeable(current.value);
+      if (ifMatch !== undefined && ifMatch !== current.modRevision) {
+        throw conflictAt(
+          'headers.if-match',
+          `service ${name} changed: it is at revision ${current.modRevision}, not ${ifMatch}; read it again`,
+        );
+      }
+      const decision = await decide(current.value, latest?.value ?? null);
+      const changed = !isDeepStrictEqual(decision.service, current.value);
+      if (!changed && decision.draft === null) return { service: current, release: null };
+      const next = changed ? { ...decision.service, updatedAt: this.now().toISOString() } : undefined;
+      const stored = next ?? current.value;
+      assertSpecSize(stored);
+      // Refused whole while the queue is down: nothing is written.
+      if (decision.draft) await this.enqueue(() => this.queue.ping());
+      const release = decision.draft
+        ? { number: (latest?.value.number ?? 0) + 1, draft: decision.draft(stored) }
+        : undefined;
+      const change: ServiceChange = {
+        name,
+        current,
+        ...(next ? { next, claims: await this.claimsFor(current.value.domains, next) } : {}),
+        ...releaseChange(ctx, name, release, this.now()),
+      };
+      const committed = await this.writer.commit(change);
+      if (!committed) return null;
+      this.landed(ctx, committed);
+      if (change.job) await this.writer.deliver(change.job);
+      return committed;
+    });
+  }
+
+  /**
+   * Runs `attempt` (under this process's lock on the service) until it lands, that is returns non-null; pauses
+   * briefly between tries, and gives up with 409 after `maxAttempts`.
+   */
+  private async untilLanded<R>(name: string, attempt: () => Promise<R | null>): Promise<R> {
     return this.serial.run(name, async () => {
-      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-        const [found, latest] = await this.store.etcd.read([
-          this.store.services.getRead(name),
-          this.store.releases.latestRead(name),
-        ] as const);
-        const current = this.visible(ctx, name, found);
-        assertChangeable(current.value);
-        if (ifMatch !== undefined && ifMatch !== current.modRevision) {
-          throw conflictAt(
-            'headers.if-match',
-            `service ${name} changed: it is at revision ${current.modRevision}, not ${ifMatch}; read it again`,
-          );
-        }
-        const decision = await decide(current.value, latest?.value ?? null);
-        const changed = !isDeepStrictEqual(decision.service, current.value);
-        if (!changed && decision.draft === null) return { service: current, release: null };
-        const next = changed ? { ...decision.service, updatedAt: this.now().toISOString() } : undefined;
-        const stored = next ?? current.value;
-        assertSpecSize(stored);
-        // Refused whole while the queue is down: nothing is written.
-        if (decision.draft) await this.enqueue(() => this.queue.ping());
-        const change: ServiceChange = {
-          name,
-          current,
-          ...(next ? { next, claims: await this.claimsFor(current.value.domains, next) } : {}),
-        };
-        let job: OutboxEntry | undefined;
-        if (decision.draft) {
-          const number = (latest?.value.number ?? 0) + 1;
-          const draft = decision.draft(stored);
-          change.release = { number, draft };
-          job = {
-            kind: 'release',
-            service: name,
-            release: number,
-            ...requestIdOf(ctx),
-            createdAt: draft.createdAt,
-          };
-          change.job = job;
-        }
-        change.audit = auditEntryOf(ctx, this.now(), job ? 202 : 200, {
-          ...(change.release ? { release: change.release.number, cause: change.release.draft.cause } : {}),
-        });
-        const committed = await this.writer.commit(change);
-        if (committed) {
-          this.landed(ctx, committed);
-          if (job) await this.writer.deliver(job);
-          return committed;
-        }
-        await retryPause(attempt);
+      for (let tries = 1; tries <= this.maxAttempts; tries++) {
+        const landed = await attempt();
+        if (landed !== null) return landed;
+        await retryPause(tries);
       }
       throw conflictAt('name', `service ${name} kept changing; try again`);
     });

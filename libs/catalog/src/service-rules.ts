@@ -7,8 +7,8 @@
  *   can be taken again by the same team (their releases stay listed and numbering continues); another team
  *   cannot take it, since the history (env values included) would become theirs to read.
  */
+import { conflictAt, invalidField, notFoundAt } from '@cite/errors';
 import { LabelsSchema, newService, type Service, type ServiceCreate } from '@cite/model';
-import { conflictAt, invalidField, notFoundAt } from './field-errors';
 
 /** Throws unless the service takes changes (`ConflictError` while deleting, `NotFoundError` once deleted). */
 export function assertChangeable(service: Service): void {

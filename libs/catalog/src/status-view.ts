@@ -1,14 +1,16 @@
 /** What `GET /services/:name/status` answers: desired state from etcd next to the observed state. */
 import {
+  ObservedStatusSchema,
+  PodStatusSchema,
   ReleaseCause,
   ReleaseStatus,
   ResourcesSchema,
   ServiceState,
+  type ObservedStatus,
   type Release,
   type Service,
 } from '@cite/model';
 import { z } from 'zod';
-import { ObservedStatusSchema, PodStatusSchema, type ObservedStatus } from './observed-status';
 
 export const ServiceStatusViewSchema = z.object({
   service: z.string(),

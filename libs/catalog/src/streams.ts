@@ -3,11 +3,17 @@
  * `progress`, `done`) and its deploy log (`log`, `done`). Each starts from what is stored, then follows etcd
  * watches from the revision it read, so nothing written in between is missed; `signal` ends it.
  */
-import { isTerminalReleaseStatus, type Release } from '@cite/model';
-import { ids, type ReleaseStore, type RepositoryWatch, type Versioned, type WatchEvent } from '@cite/store';
-import type { ObservedStatus, ObservedStatusStore } from './observed-status';
+import { isTerminalReleaseStatus, type ObservedStatus, type Release, type ReleaseLogLine } from '@cite/model';
+import {
+  ids,
+  type ObservedStatusStore,
+  type ReleaseLog,
+  type ReleaseStore,
+  type RepositoryWatch,
+  type Versioned,
+  type WatchEvent,
+} from '@cite/store';
 import { releaseEvents, rolloutEvents, rolloutOf, type StreamEvent } from './release-events';
-import type { ReleaseLog, ReleaseLogLine } from './release-log';
 
 type Tagged<A, B> = { source: 'a'; event: WatchEvent<A> } | { source: 'b'; event: WatchEvent<B> };
 
@@ -51,6 +57,7 @@ async function* merge<A, B>(a: RepositoryWatch<A>, b: RepositoryWatch<B>): Async
 }
 
 function closeOnAbort(signal: AbortSignal, ...watches: { close(): Promise<void> }[]): () => void {
+  // Not awaited: closing ends the reader's `for await`, whose `finally` awaits the same (idempotent) close.
   const close = () => watches.forEach((watch) => void watch.close());
   if (signal.aborted) close();
   signal.addEventListener('abort', close, { once: true });

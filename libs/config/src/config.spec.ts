@@ -33,8 +33,45 @@ describe('loadConfig', () => {
         jobLockSeconds: 30,
         lockTtlSeconds: 15,
         shutdownGraceSeconds: 20,
+        metricsHost: '127.0.0.1',
+        metricsPort: 0,
       },
+      metrics: {},
+      local: { anyPorts: false },
     });
+  });
+
+  it('reads the local platform keys, from the environment or the file, and the launcher defaults', () => {
+    const config = loadConfig(
+      {
+        env: {
+          CITE_LOCAL_DIR: '/tmp/cite-local',
+          CITE_LAUNCHER_ANY_PORTS: '1',
+          CITE_LOCAL_REGISTRY_URL: 'http://127.0.0.1:5001/',
+        },
+      },
+      'launcher',
+    );
+    expect(config.local).toEqual({
+      dir: '/tmp/cite-local',
+      anyPorts: true,
+      registryUrl: 'http://127.0.0.1:5001',
+    });
+    // Under the launcher a rollout fails after 30 s unless told otherwise; every other app keeps 120 s.
+    expect(config.deployer.progressDeadlineSeconds).toBe(30);
+    expect(loadConfig({ env: {} }, 'deployer').deployer.progressDeadlineSeconds).toBe(120);
+    const told = { CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: '45' };
+    expect(loadConfig({ env: told }, 'launcher').deployer.progressDeadlineSeconds).toBe(45);
+    const fileText = 'local:\n  anyPorts: true\n  dir: /srv/cite\ndeployer:\n  progressDeadlineSeconds: 60\n';
+    const fromFile = loadConfig({ env: {}, fileText, fileName: 'cite.yaml' }, 'launcher');
+    expect(fromFile.local).toEqual({ dir: '/srv/cite', anyPorts: true });
+    expect(fromFile.deployer.progressDeadlineSeconds).toBe(60);
+    for (const [value, anyPorts] of [
+      ['true', true],
+      ['0', false],
+      ['false', false],
+    ] as const)
+      expect(loadConfig({ env: { CITE_LAUNCHER_ANY_PORTS: value } }).local.anyPorts).toBe(anyPorts);
   });
 
   it('reads the allowed registries, global and per team, and refuses malformed ones', () => {
@@ -105,6 +142,15 @@ describe('loadConfig', () => {
     [
       { CITE_REGISTRY_URL: 'registry:5000' },
       'CITE_REGISTRY_URL: "registry:5000" must use http: or https: (got "registry:5000")',
+    ],
+    [{ CITE_LAUNCHER_ANY_PORTS: 'yes' }, 'CITE_LAUNCHER_ANY_PORTS: must be 1, 0, true or false (got "yes")'],
+    [
+      { CITE_LAUNCHER_ANY_PORTS: 'toString' },
+      'CITE_LAUNCHER_ANY_PORTS: must be 1, 0, true or false (got "toString")',
+    ],
+    [
+      { CITE_LOCAL_REGISTRY_URL: '127.0.0.1:5000' },
+      'CITE_LOCAL_REGISTRY_URL: "127.0.0.1:5000" is not a URL (got "127.0.0.1:5000")',
     ],
   ])('rejects %j with one line naming the key', (env, message) => {
     const error = errorOf(() => loadConfig({ env }));

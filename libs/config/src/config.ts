@@ -24,7 +24,14 @@ export interface CiteConfig {
     jobLockSeconds: number;
     lockTtlSeconds: number;
     shutdownGraceSeconds: number;
+    /** The deployer's `/metrics` and `/healthz` server; port 0 picks a free one. */
+    metricsHost: string;
+    metricsPort: number;
   };
+  /** `/metrics` of the api and the deployer; a scrape must present `token` when one is set. */
+  metrics: { token?: string };
+  /** The local platform (`npm start`, `npm run push-image`); `dir` and `registryUrl` only when set. */
+  local: { dir?: string; anyPorts: boolean; registryUrl?: string };
 }
 
 export interface ConfigSources {
@@ -112,10 +119,14 @@ function check(key: ConfigKey, value: string): string | undefined {
       return key.values?.includes(value) ? undefined : `must be one of ${key.values?.join(', ')}`;
     case 'secret':
       return value.length >= 32 ? undefined : 'must be at least 32 characters';
+    case 'boolean':
+      return Object.hasOwn(BOOLEANS, value) ? undefined : 'must be 1, 0, true or false';
     default:
       return undefined;
   }
 }
+
+const BOOLEANS: Record<string, boolean> = { '1': true, true: true, '0': false, false: false };
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -150,7 +161,10 @@ const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
 
 /** `CITE_ALLOWED_REGISTRIES` → registries, lowercased. */
 function registryList(env: string, value: string | undefined, separator = ','): string[] {
-  const registries = (value ?? '').split(separator).map((r) => r.trim().toLowerCase()).filter(Boolean);
+  const registries = (value ?? '')
+    .split(separator)
+    .map((r) => r.trim().toLowerCase())
+    .filter(Boolean);
   const bad = registries.find((registry) => !REGISTRY.test(registry));
   if (bad !== undefined) throw new ConfigError(env, `"${bad}" is not a registry host[:port]`);
   return registries;
@@ -159,7 +173,10 @@ function registryList(env: string, value: string | undefined, separator = ','): 
 /** `CITE_TEAM_REGISTRIES`: `team=registry|registry;team=registry`. */
 function teamRegistries(value: string | undefined): Record<string, string[]> {
   const teams: Record<string, string[]> = {};
-  for (const part of (value ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (value ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const equals = part.indexOf('=');
     const team = part.slice(0, equals).trim();
     if (equals <= 0 || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(team)) {
@@ -179,10 +196,10 @@ function shown(key: ConfigKey, value: string): string {
 }
 
 /**
- * Reads, checks and types the whole configuration once. The first problem found throws a `ConfigError`
- * whose message is one line naming the key and what is wrong.
+ * Every key's value for `app` — the environment's, else the file's, else the (app's) default — each checked; an
+ * optional key that is not set has undefined. The first problem throws a `ConfigError` naming the key.
  */
-export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
+function readValues(sources: ConfigSources, app: string): Map<string, string | undefined> {
   const fromFile =
     sources.fileText !== undefined
       ? flattenFile(sources.fileText, sources.fileName ?? 'config file')
@@ -191,7 +208,8 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
   for (const key of CONFIG_KEYS as readonly ConfigKey[]) {
     const envValue = sources.env[key.env];
     const fileValue = fromFile.get(key.file);
-    const value = envValue !== undefined && envValue !== '' ? envValue : (fileValue?.value ?? key.default);
+    const fallback = key.appDefaults?.[app] ?? key.default;
+    const value = envValue !== undefined && envValue !== '' ? envValue : (fileValue?.value ?? fallback);
     const source =
       envValue !== undefined && envValue !== ''
         ? key.env
@@ -211,6 +229,15 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
       );
     values.set(key.env, value);
   }
+  return values;
+}
+
+/**
+ * Reads, checks and types the whole configuration once. The first problem found throws a `ConfigError`
+ * whose message is one line naming the key and what is wrong.
+ */
+export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
+  const values = readValues(sources, app);
   const get = (env: string) => values.get(env);
   const timeoutMs = Number(get('CITE_ETCD_TIMEOUT_MS'));
   if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) {
@@ -220,8 +247,11 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
     );
   }
   const adminToken = get('CITE_ADMIN_TOKEN');
+  const metricsToken = get('CITE_METRICS_TOKEN');
   const kubeconfig = get('CITE_KUBECONFIG');
   const registryUrl = get('CITE_REGISTRY_URL');
+  const localDir = get('CITE_LOCAL_DIR');
+  const localRegistryUrl = get('CITE_LOCAL_REGISTRY_URL');
   const integer = (env: string) => Number(get(env));
   return {
     etcd: {
@@ -251,6 +281,14 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
       jobLockSeconds: integer('CITE_DEPLOYER_JOB_LOCK_SECONDS'),
       lockTtlSeconds: integer('CITE_DEPLOYER_LOCK_TTL_SECONDS'),
       shutdownGraceSeconds: integer('CITE_DEPLOYER_SHUTDOWN_GRACE_SECONDS'),
+      metricsHost: get('CITE_DEPLOYER_METRICS_HOST')!,
+      metricsPort: integer('CITE_DEPLOYER_METRICS_PORT'),
+    },
+    metrics: metricsToken === undefined ? {} : { token: metricsToken },
+    local: {
+      ...(localDir === undefined ? {} : { dir: localDir }),
+      anyPorts: BOOLEANS[get('CITE_LAUNCHER_ANY_PORTS')!]!,
+      ...(localRegistryUrl === undefined ? {} : { registryUrl: localRegistryUrl.replace(/\/+$/, '') }),
     },
   };
 }
@@ -258,7 +296,9 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
 /** The configuration reference as a Markdown table, embedded in the README (a test keeps them equal). */
 export function configReference(): string {
   const rows = (CONFIG_KEYS as readonly ConfigKey[]).map((k) => {
-    const def = k.default === undefined ? '—' : `\`${k.default}\``;
+    const perApp = Object.entries(k.appDefaults ?? {}).map(([app, value]) => `${app}: \`${value}\``);
+    const def =
+      k.default === undefined ? '—' : `\`${k.default}\`${perApp.length ? ` (${perApp.join(', ')})` : ''}`;
     const allowed = k.values ? ` One of ${k.values.map((v) => `\`${v}\``).join(', ')}.` : '';
     return `| \`${k.env}\` | \`${k.file}\` | ${def} | ${k.description}${allowed} |`;
   });

@@ -4,7 +4,7 @@
  */
 
 export type KeyKind =
-  'string' | 'url' | 'urls' | 'port' | 'host' | 'prefix' | 'enum' | 'secret' | 'path' | 'integer';
+  'string' | 'url' | 'urls' | 'port' | 'host' | 'prefix' | 'enum' | 'secret' | 'path' | 'integer' | 'boolean';
 
 export interface ConfigKey {
   /** Environment variable name. */
@@ -14,6 +14,8 @@ export interface ConfigKey {
   kind: KeyKind;
   /** Default when neither the environment nor the file sets it; undefined means optional with no value. */
   default?: string;
+  /** A different default for some apps (`{ launcher: '30' }`): what `npm start` runs with unless told otherwise. */
+  appDefaults?: Readonly<Record<string, string>>;
   /** Allowed values for `enum`. */
   values?: readonly string[];
   /** Inclusive bounds for `integer`. */
@@ -90,6 +92,13 @@ export const CONFIG_KEYS = [
     description: 'Bootstrap admin bearer token (at least 32 characters). Never logged.',
   },
   {
+    env: 'CITE_METRICS_TOKEN',
+    file: 'metrics.token',
+    kind: 'secret',
+    description:
+      'Bearer token a Prometheus scrape of `/metrics` (api, deployer) must present (at least 32 characters). Unset: `/metrics` is open to whoever reaches the port. Never logged.',
+  },
+  {
     env: 'CITE_KUBECONFIG',
     file: 'kube.kubeconfig',
     kind: 'path',
@@ -115,7 +124,7 @@ export const CONFIG_KEYS = [
     file: 'images.teamRegistries',
     kind: 'string',
     description:
-      "Per-team registries that replace `CITE_ALLOWED_REGISTRIES` for those teams: `team=registry|registry;team=registry` (e.g. `payments=registry.pay.example:5000;demo=127.0.0.1:5000|docker.io`).",
+      'Per-team registries that replace `CITE_ALLOWED_REGISTRIES` for those teams: `team=registry|registry;team=registry` (e.g. `payments=registry.pay.example:5000;demo=127.0.0.1:5000|docker.io`).',
   },
   {
     env: 'CITE_DEPLOYER_CONCURRENCY',
@@ -134,8 +143,9 @@ export const CONFIG_KEYS = [
     min: 5,
     max: 3600,
     default: '120',
+    appDefaults: { launcher: '30' },
     description:
-      "The Deployments' `progressDeadlineSeconds`: a rollout that makes no progress for this long fails with the pods' reason.",
+      "The Deployments' `progressDeadlineSeconds`: a rollout that makes no progress for this long fails with the pods' reason. `npm start` gives its deployer 30 s unless this is set.",
   },
   {
     env: 'CITE_DEPLOYER_JOB_LOCK_SECONDS',
@@ -166,5 +176,45 @@ export const CONFIG_KEYS = [
     default: '20',
     description:
       'On SIGTERM, how long running jobs may take to finish before they are handed back to the queue for another deployer.',
+  },
+  {
+    env: 'CITE_DEPLOYER_METRICS_HOST',
+    file: 'deployer.metricsHost',
+    kind: 'host',
+    default: '127.0.0.1',
+    description:
+      "Address of the deployer's own HTTP server (`/metrics`, `/healthz`); `0.0.0.0` for a scraper on another host.",
+  },
+  {
+    env: 'CITE_DEPLOYER_METRICS_PORT',
+    file: 'deployer.metricsPort',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    default: '0',
+    description:
+      "Port of the deployer's HTTP server. `0` picks a free one, printed in the `deployer ready` log line (`metrics`); set a fixed port for Prometheus to scrape.",
+  },
+  {
+    env: 'CITE_LOCAL_DIR',
+    file: 'local.dir',
+    kind: 'path',
+    description:
+      '`npm start` and `npm run push-image`: where the local platform keeps its data, logs, PID files, kubeconfig and admin token. Unset: `.local/` at the repository root.',
+  },
+  {
+    env: 'CITE_LAUNCHER_ANY_PORTS',
+    file: 'local.anyPorts',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      '`npm start`: `1` or `true` puts etcd, Redis, the registry and the local cluster on any free ports instead of 2379, 6379, 5000 and 6443 (to run next to another `npm start`); `0` or `false` uses those when free.',
+  },
+  {
+    env: 'CITE_LOCAL_REGISTRY_URL',
+    file: 'local.registryUrl',
+    kind: 'url',
+    description:
+      '`npm run push-image`: the Docker Registry v2 to push to. Unset: the one `npm start` runs (its URL is in `<CITE_LOCAL_DIR>/registry/url`).',
   },
 ] as const satisfies readonly ConfigKey[];

@@ -1,11 +1,12 @@
 import type { Release } from '@cite/model';
-import { exampleRelease, exampleService } from '@cite/model/testing';
+import { exampleDomain, exampleRelease, exampleService } from '@cite/model/testing';
 import { ConflictError, InputError, NotFoundError, UnavailableError } from '@cite/errors';
 import {
   decideRelease,
   failureOfAttempt,
   planAutoRollback,
   autoRollback,
+  releasedByDeletion,
   rollbackTarget,
   supersedableWithoutLock,
 } from './decide';
@@ -218,5 +219,24 @@ describe('failureOfAttempt', () => {
       failureReason: 'DeployError',
       message: 'release web/3 not found',
     });
+  });
+});
+
+describe('releasedByDeletion', () => {
+  it("lets go of the service's own domain records only, each guarded by its revision", () => {
+    const record = (host: string, service: string, modRevision: number) => ({
+      value: exampleDomain({ host, service }),
+      modRevision,
+    });
+    const records = new Map([
+      ['web.example.com', record('web.example.com', 'web', 7)],
+      ['shop.example.com', record('shop.example.com', 'shop', 8)],
+      ['gone.example.com', null],
+    ]);
+    expect(releasedByDeletion('web', records)).toEqual({
+      claim: [],
+      release: [{ host: 'web.example.com', modRevision: 7 }],
+    });
+    expect(releasedByDeletion('other', records)).toEqual({ claim: [], release: [] });
   });
 });

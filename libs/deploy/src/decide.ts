@@ -1,12 +1,20 @@
 /**
  * The deciding parts of running a release, as pure functions of what etcd says: whether to deploy, skip or
- * supersede a release, what a failed attempt means for it, and whether and where to roll back after a failure.
+ * supersede a release, what a failed attempt means for it, and whether and where to roll back after a failure;
+ * and what a finished deletion lets go.
  */
 import { InputError, isCiteError } from '@cite/errors';
-import { isTerminalReleaseStatus, type Release, type Service } from '@cite/model';
+import {
+  isTerminalReleaseStatus,
+  rollbackDraft,
+  rolledBackService,
+  type Domain,
+  type Release,
+  type ReleaseDraft,
+  type Service,
+} from '@cite/model';
 import { classifyJobError } from '@cite/queue';
-import type { ReleaseDraft } from '@cite/store';
-import { rollbackDraft, rolledBackService } from '@cite/catalog';
+import type { DomainClaims, Versioned } from '@cite/store';
 
 /** Who cite's own releases (automatic rollbacks) are by. */
 export const DEPLOYER_ACTOR = 'system:deployer';
@@ -145,4 +153,15 @@ export function failureOfAttempt(
     };
   if (kind === 'permanent' && isCiteError(error)) return { failureReason: 'DeployError', message };
   return null;
+}
+
+/** The domain records a finished deletion lets go: those among `records` that `service` owns. */
+export function releasedByDeletion(
+  service: string,
+  records: ReadonlyMap<string, Versioned<Domain> | null>,
+): DomainClaims {
+  const release = [...records]
+    .filter(([, record]) => record !== null && record.value.service === service)
+    .map(([host, record]) => ({ host, modRevision: record!.modRevision }));
+  return { claim: [], release };
 }

@@ -4,12 +4,12 @@
  * `deleted`, letting go of its domains in the same transaction. The team namespace stays: other services of the team live there, and an empty namespace costs
  * nothing. Running it twice changes nothing.
  */
-import { ChangeWriter, releasedByDeletion, type ObservedStatusStore } from '@cite/catalog';
 import { ConflictError } from '@cite/errors';
 import type { Logger } from '@cite/logging';
 import type { DeletionJob } from '@cite/queue';
-import type { MetadataStore } from '@cite/store';
+import { ChangeWriter, type MetadataStore, type ObservedStatusStore } from '@cite/store';
 import type { Cluster, ObjectKind } from '@cite/kube';
+import { releasedByDeletion } from './decide';
 import { serviceLockName } from './release-runner';
 
 export interface DeletionRunnerOptions {

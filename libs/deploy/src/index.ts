@@ -3,6 +3,7 @@ export {
   DEPLOYER_ACTOR,
   planAutoRollback,
   autoRollback,
+  releasedByDeletion,
   rollbackTarget,
   supersedableWithoutLock,
   type ReleaseDecision,

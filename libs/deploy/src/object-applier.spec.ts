@@ -39,6 +39,32 @@ describe('ObjectApplier', () => {
     expect(kinds(cluster).sort()).toEqual(['Deployment', 'Ingress', 'Service']);
   });
 
+  it('shares one namespace apply among deploys that start together, and a failed one is tried again', async () => {
+    const cluster = new NamespacedCluster();
+    const applier = new ObjectApplier(cluster);
+    const others = ['a', 'b', 'c'].map((name) =>
+      renderService(
+        exampleService({ name, team: 'shop' }),
+        exampleRelease({ service: name, number: 1, image: `registry.local/shop/${name}:1` }),
+      ),
+    );
+    await Promise.all(others.map((r) => applier.apply(r)));
+    expect(kinds(cluster).filter((kind) => kind === 'Namespace')).toHaveLength(1);
+    expect(kinds(cluster).filter((kind) => kind === 'Deployment')).toHaveLength(3);
+
+    const failing = new NamespacedCluster();
+    const refusing = new ObjectApplier(failing);
+    const original = failing.apply.bind(failing);
+    let refusals = 1;
+    failing.apply = async (object) => {
+      if (object.kind === 'Namespace' && refusals-- > 0) throw new Error('cluster unavailable');
+      return original(object);
+    };
+    await expect(refusing.apply(rendered(1))).rejects.toThrow('cluster unavailable');
+    await refusing.apply(rendered(1));
+    expect(failing.objects.has('Namespace//cite-shop')).toBe(true);
+  });
+
   it('brings back a namespace someone deleted, and applies the objects again', async () => {
     const cluster = new NamespacedCluster();
     const applier = new ObjectApplier(cluster);

@@ -5,6 +5,8 @@
  * Team namespaces are never deleted by cite, so a namespace this process applied within `freshMs` is not applied
  * again: most deploys save a round trip. If someone has deleted it since, the objects' 404 brings the namespace
  * back and they are applied again; the age bound lets a change of the namespace's labels reach the cluster.
+ * Deploys that start together in a new namespace (a team's first services) share one apply of it rather than
+ * each sending the same object.
  */
 import { NotFoundError } from '@cite/errors';
 import type { Cluster, RenderedService } from '@cite/kube';
@@ -17,6 +19,8 @@ export const NAMESPACE_FRESH_MS = 10 * 60_000;
 export class ObjectApplier {
   /** Namespaces this process applied, with when (`performance.now()`). */
   private readonly namespaces = new Map<string, number>();
+  /** Namespace applies in flight, shared by the deploys that need the same namespace at once. */
+  private readonly applying = new Map<string, Promise<void>>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -34,9 +38,22 @@ export class ObjectApplier {
       });
       if (applied) return applied;
     }
-    await this.cluster.apply(rendered.namespace);
-    this.namespaces.set(namespace, performance.now());
+    await this.applyNamespace(namespace, rendered.namespace);
     return this.applyObjects(rendered);
+  }
+
+  private applyNamespace(name: string, object: RenderedService['namespace']): Promise<void> {
+    let pending = this.applying.get(name);
+    if (!pending) {
+      pending = this.cluster
+        .apply(object)
+        .then(() => {
+          this.namespaces.set(name, performance.now());
+        })
+        .finally(() => this.applying.delete(name));
+      this.applying.set(name, pending);
+    }
+    return pending;
   }
 
   private fresh(namespace: string): boolean {

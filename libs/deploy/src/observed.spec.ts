@@ -1,5 +1,5 @@
 import type { ObservedService } from '@cite/kube';
-import { ObservedStatusSchema } from '@cite/catalog';
+import { ObservedStatusSchema } from '@cite/model';
 import { observedStatusOf } from './observed';
 
 describe('observedStatusOf', () => {

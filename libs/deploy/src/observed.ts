@@ -1,8 +1,8 @@
 /**
  * The cluster's view of a service (`observeService`) as the `status/<service>` record the api shows
- * (`ObservedStatus` from @cite/catalog). Pure.
+ * (`ObservedStatus` from @cite/model). Pure.
  */
-import type { ObservedStatus } from '@cite/catalog';
+import type { ObservedStatus } from '@cite/model';
 import type { ObservedService } from '@cite/kube';
 
 const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'] as const;

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { enqueueOn } from '@cite/catalog';
 import { createLogger } from '@cite/logging';
 import type { OutboxEntry } from '@cite/model';
 import { outboxEntryId } from '@cite/model';
 import { createJobQueue, type BullJobQueue } from '@cite/queue';
-import { MetadataStore } from '@cite/store';
+import { enqueueOn, MetadataStore } from '@cite/store';
 import { createTestStore } from '@cite/store/testing';
-import { testRedisUrl } from '@cite/test-support';
+import { pollUntil, testRedisUrl } from '@cite/test-support';
 import { isDue, OutboxRelay } from './outbox-relay';
 
 const logger = createLogger({ app: 'test', level: 'error', stream: new PassThrough() });
@@ -87,9 +86,10 @@ describe('OutboxRelay (real etcd and Redis)', () => {
     down = false;
     relay.start();
     try {
-      for (let i = 0; i < 100 && (await store.outbox.get('release.waits.3')); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await pollUntil(
+        'the relay to deliver the entry',
+        async () => (await store.outbox.get('release.waits.3')) === null,
+      );
     } finally {
       await relay.stop();
     }

@@ -4,10 +4,9 @@
  * Every deployer runs one; delivering a job twice is harmless (one entry is one job id), so they need no
  * election. An entry younger than the grace period is left to its writer, which normally removes it at once.
  */
-import type { EnqueueJob } from '@cite/catalog';
 import type { Logger } from '@cite/logging';
 import type { OutboxEntry } from '@cite/model';
-import type { ListItem, MetadataStore } from '@cite/store';
+import type { EnqueueJob, ListItem, MetadataStore } from '@cite/store';
 
 export interface OutboxRelayOptions {
   store: MetadataStore;

@@ -4,12 +4,11 @@
  * release still pending. `ReleaseRunner` calls it after every verdict and whenever it meets a finished release.
  */
 import { randomUUID } from 'node:crypto';
-import { ChangeWriter, type EnqueueJob } from '@cite/catalog';
 import { ConflictError } from '@cite/errors';
 import type { Logger } from '@cite/logging';
 import type { OutboxEntry, Release } from '@cite/model';
 import type { ReleaseJob } from '@cite/queue';
-import type { MetadataStore } from '@cite/store';
+import { ChangeWriter, type EnqueueJob, type MetadataStore } from '@cite/store';
 import { autoRollback, DEPLOYER_ACTOR, planAutoRollback, rollbackTarget, type ReleaseFacts } from './decide';
 import type { DeployLogLine } from './deploy-log';
 

@@ -2,12 +2,12 @@
  * What a release run writes besides the cluster: the verdict (once, by compare-and-swap), the deploy log's lines
  * and the `status/<service>` view.
  */
-import type { ObservedStatusStore, ReleaseLog } from '@cite/catalog';
 import { ConflictError } from '@cite/errors';
 import type { Logger } from '@cite/logging';
+import { releaseVerdictOf, type ReleaseMetrics } from '@cite/metrics';
 import { observeService, type Cluster, type ObserveOptions } from '@cite/kube';
 import { isTerminalReleaseStatus, teamNamespace, type Release, type Service } from '@cite/model';
-import type { MetadataStore, Versioned } from '@cite/store';
+import type { MetadataStore, ObservedStatusStore, ReleaseLog, Versioned } from '@cite/store';
 import { deployLogMessage, type DeployLogLine } from './deploy-log';
 import { observedStatusOf } from './observed';
 
@@ -26,6 +26,8 @@ export interface ReleaseRecordsOptions {
   observed?: ObservedStatusStore;
   logger: Logger;
   clock: () => Date;
+  /** Where each verdict written here is counted (outcome, cause, durations). @defaultValue none */
+  metrics?: ReleaseMetrics;
 }
 
 export class ReleaseRecords {
@@ -49,7 +51,9 @@ export class ReleaseRecords {
         finishedAt: this.clock().toISOString(),
       };
       try {
-        return await this.options.store.releases.update(next, current.modRevision);
+        const done = await this.options.store.releases.update(next, current.modRevision);
+        this.options.metrics?.releaseFinished(releaseVerdictOf(done.value));
+        return done;
       } catch (error) {
         if (!(error instanceof ConflictError) || attempt >= 5) throw error;
         current = await this.options.store.releases.require(current.value.service, current.value.number);

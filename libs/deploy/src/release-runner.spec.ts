@@ -1,12 +1,12 @@
-import { ObservedStatusStore, ReleaseLog } from '@cite/catalog';
 import { UnavailableError } from '@cite/errors';
 import { FakeCluster, clusterDown } from '@cite/kube/testing';
 import { createLogger } from '@cite/logging';
-import { releaseConfigOf, type Release, type Service } from '@cite/model';
+import { releaseConfigOf, type Release, type ReleaseDraft, type Service } from '@cite/model';
 import { exampleRelease, exampleService } from '@cite/model/testing';
 import type { ReleaseJob } from '@cite/queue';
-import { MetadataStore, type ReleaseDraft } from '@cite/store';
+import { MetadataStore, ObservedStatusStore, ReleaseLog } from '@cite/store';
 import { createTestStore } from '@cite/store/testing';
+import { pollUntil } from '@cite/test-support';
 import { PassThrough } from 'node:stream';
 import { DeletionRunner } from './deletion-runner';
 import type { ImageRegistry } from './image-registry';
@@ -219,16 +219,11 @@ describe('ReleaseRunner (fake cluster, real etcd)', () => {
       ['system:deployer', rollback.modRevision],
     ]);
     expect(enqueued).toEqual([{ service: service.name, release: rollback.value.number }]);
-    const outbox = (await store.outbox.list()).items.filter((item) => item.value.service === service.name);
-    for (let i = 0; i < 50 && outbox.length > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      outbox.splice(
-        0,
-        outbox.length,
-        ...(await store.outbox.list()).items.filter((item) => item.value.service === service.name),
-      );
-    }
-    expect(outbox).toEqual([]);
+    // The outbox entry goes once the job is enqueued, after the rollback is recorded: wait for that.
+    await pollUntil('the outbox entry of the rollback to go', async () => {
+      const outbox = (await store.outbox.list()).items.filter((item) => item.value.service === service.name);
+      return outbox.length === 0;
+    });
   });
 
   it('does not roll back a failed rollback, nor when auto-rollback is off', async () => {

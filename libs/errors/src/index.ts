@@ -1,2 +1,3 @@
 export * from './errors';
+export * from './field-errors';
 export * from './http';

@@ -6,9 +6,21 @@ export {
   namespacedPath,
   PATHS,
   PooledKubeConfig,
+  type KubeHttpOptions,
   type KubeRequest,
 } from './kube-http';
-export { kubeCall, statusCodeOf, translateKubeError } from './kube-errors';
+export {
+  describeKubeError,
+  isAlreadyExists,
+  isConflict,
+  isGone,
+  isNotFound,
+  isUnsupported,
+  kubeCall,
+  statusCodeOf,
+  statusReasonOf,
+  translateKubeError,
+} from './kube-errors';
 export {
   ANNOTATIONS,
   FIELD_MANAGER,

@@ -1,4 +1,5 @@
 import { isCiteError, UnavailableError } from '@cite/errors';
+import { NO_METRICS, type KubeMetrics } from '@cite/metrics';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -51,6 +52,8 @@ export interface KubeClusterOptions {
    * the last resourceVersion seen. @defaultValue 20
    */
   watchTimeoutSeconds?: number;
+  /** Records each API call's latency and status. @defaultValue none */
+  metrics?: KubeMetrics;
 }
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -87,9 +90,11 @@ export class KubeCluster implements Cluster {
   private readonly timeoutMs: number;
   private readonly maxWatchFailures: number;
   private readonly watchTimeoutSeconds: number;
+  private readonly metrics: KubeMetrics;
 
   constructor(kubeConfig: KubeConfig, options: Omit<KubeClusterOptions, 'kubeconfigPath'> = {}) {
-    this.http = new KubeHttp(kubeConfig);
+    this.metrics = options.metrics ?? NO_METRICS;
+    this.http = new KubeHttp(kubeConfig, { metrics: this.metrics });
     // The typed clients use the same pooled config, so every call shares one connection pool.
     this.kubeConfig = this.http.kubeConfig;
     this.core = this.kubeConfig.makeApiClient(CoreV1Api);
@@ -147,18 +152,19 @@ export class KubeCluster implements Cluster {
     try {
       await kubeCall(
         `delete ${ref.kind} ${namespace ? `${namespace}/` : ''}${ref.name}`,
-        (): Promise<unknown> => {
-          switch (ref.kind) {
-            case 'Namespace':
-              return this.core.deleteNamespace(options);
-            case 'Deployment':
-              return this.apps.deleteNamespacedDeployment({ ...options, namespace });
-            case 'Service':
-              return this.core.deleteNamespacedService({ ...options, namespace });
-            case 'Ingress':
-              return this.networking.deleteNamespacedIngress({ ...options, namespace });
-          }
-        },
+        () =>
+          this.timed('DELETE', `${COLLECTIONS[ref.kind](namespace)}/${ref.name}`, (): Promise<unknown> => {
+            switch (ref.kind) {
+              case 'Namespace':
+                return this.core.deleteNamespace(options);
+              case 'Deployment':
+                return this.apps.deleteNamespacedDeployment({ ...options, namespace });
+              case 'Service':
+                return this.core.deleteNamespacedService({ ...options, namespace });
+              case 'Ingress':
+                return this.networking.deleteNamespacedIngress({ ...options, namespace });
+            }
+          }),
         this.timeoutMs,
       );
       return true;
@@ -292,16 +298,38 @@ export class KubeCluster implements Cluster {
     await kubeCall(
       `scale deployment ${namespace}/${name}`,
       () =>
-        this.apps.patchNamespacedDeploymentScale(
-          { name, namespace, body: { spec: { replicas } }, fieldManager: FIELD_MANAGER },
-          mergePatch,
+        this.timed('PATCH', PATHS.deployments(namespace, name, 'scale'), () =>
+          this.apps.patchNamespacedDeploymentScale(
+            { name, namespace, body: { spec: { replicas } }, fieldManager: FIELD_MANAGER },
+            mergePatch,
+          ),
         ),
       this.timeoutMs,
     );
   }
 
   async ping(): Promise<void> {
-    await kubeCall('get version', () => this.version.getCode(), Math.min(this.timeoutMs, 5_000));
+    await kubeCall(
+      'get version',
+      () => this.timed('GET', '/version', () => this.version.getCode()),
+      Math.min(this.timeoutMs, 5_000),
+    );
+  }
+
+  /** A call of client-node's typed APIs (which bypass `KubeHttp`), recorded like `KubeHttp`'s own requests. */
+  private async timed<T>(method: string, path: string, call: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let code: number | undefined;
+    try {
+      const result = await call();
+      code = 200; // the typed APIs do not say which 2xx it was
+      return result;
+    } catch (error) {
+      code = statusCodeOf(error);
+      throw error;
+    } finally {
+      this.metrics.kubeRequest(method, path, code, (performance.now() - started) / 1000);
+    }
   }
 
   /** Closes the pooled connections (watches in progress end). */

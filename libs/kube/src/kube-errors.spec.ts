@@ -1,6 +1,16 @@
 import { ConflictError, ForbiddenError, InputError, NotFoundError, UnavailableError } from '@cite/errors';
 import { ApiException } from '@kubernetes/client-node';
-import { kubeCall, translateKubeError } from './kube-errors';
+import {
+  describeKubeError,
+  isAlreadyExists,
+  isGone,
+  isUnsupported,
+  kubeCall,
+  statusCodeOf,
+  statusReasonOf,
+  translateKubeError,
+} from './kube-errors';
+import { KubeHttpError } from './kube-http';
 
 const status = (code: number, reason: string, extra: object = {}) =>
   new ApiException(
@@ -47,5 +57,41 @@ describe('translateKubeError', () => {
     await expect(kubeCall('get version', () => new Promise(() => undefined), 20)).rejects.toBeInstanceOf(
       UnavailableError,
     );
+  });
+});
+
+describe('reading a failure', () => {
+  it('takes the status from ApiException, KubeHttpError and a Watch error', () => {
+    expect(statusCodeOf(status(404, 'NotFound'))).toBe(404);
+    expect(statusCodeOf(new KubeHttpError(409, '{"reason":"Conflict"}'))).toBe(409);
+    expect(statusCodeOf(Object.assign(new Error('Gone'), { statusCode: 410 }))).toBe(410);
+    expect(isGone(Object.assign(new Error('Gone'), { statusCode: 410 }))).toBe(true);
+    expect(statusCodeOf(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBeUndefined();
+  });
+
+  it('reads the Status reason from a JSON string or an object body', () => {
+    expect(statusReasonOf(status(409, 'AlreadyExists'))).toBe('AlreadyExists');
+    expect(statusReasonOf(new KubeHttpError(409, { reason: 'Conflict' }))).toBe('Conflict');
+    expect(statusReasonOf(new KubeHttpError(500, 'not json'))).toBeUndefined();
+  });
+
+  it('tells a taken name from a stale resourceVersion', () => {
+    expect(isAlreadyExists(status(409, 'AlreadyExists'))).toBe(true);
+    expect(isAlreadyExists(status(409, 'Conflict'))).toBe(false);
+    expect(isAlreadyExists(new KubeHttpError(409, ''))).toBe(true);
+  });
+
+  it('knows an endpoint the server does not offer', () => {
+    expect([404, 405, 501, 500].map((code) => isUnsupported(status(code, 'x')))).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it('describes a failure for logs', () => {
+    expect(describeKubeError(status(409, 'Conflict'))).toMatch(/^409 Conflict /);
+    expect(describeKubeError(new Error('socket hang up'))).toBe('socket hang up');
   });
 });

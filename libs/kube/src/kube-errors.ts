@@ -20,11 +20,18 @@ interface StatusBody {
   details?: { causes?: { field?: string; message?: string; reason?: string }[] };
 }
 
-/** The HTTP status of a client-node failure (`ApiException.code`), if it has one. */
+const isHttpStatus = (value: unknown): value is number =>
+  typeof value === 'number' && value >= 100 && value < 600;
+
+/**
+ * The HTTP status of a failed Kubernetes call, if it has one: `code` on client-node's `ApiException` and on
+ * `KubeHttpError`, `statusCode` on the errors client-node's `Watch` reports.
+ */
 export function statusCodeOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'number' && code >= 100 && code < 600 ? code : undefined;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (isHttpStatus(code)) return code;
+  return isHttpStatus(statusCode) ? statusCode : undefined;
 }
 
 function statusBody(error: unknown): StatusBody {
@@ -38,6 +45,39 @@ function statusBody(error: unknown): StatusBody {
     }
   }
   return typeof body === 'object' && body !== null ? (body as StatusBody) : {};
+}
+
+/** The `reason` of the Status the server answered with (`NotFound`, `AlreadyExists`, `Conflict`, …), if any. */
+export function statusReasonOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const reason = statusBody(error).reason;
+  return typeof reason === 'string' ? reason : undefined;
+}
+
+export const isNotFound = (error: unknown): boolean => statusCodeOf(error) === 404;
+export const isConflict = (error: unknown): boolean => statusCodeOf(error) === 409;
+/** 410 Gone: a watch's or list's resourceVersion is too old (Expired). */
+export const isGone = (error: unknown): boolean => statusCodeOf(error) === 410;
+
+/** A 409 because the name is taken, as opposed to a stale resourceVersion (reason `Conflict`). */
+export function isAlreadyExists(error: unknown): boolean {
+  if (statusCodeOf(error) !== 409) return false;
+  const reason = statusReasonOf(error);
+  return reason === undefined || reason === 'AlreadyExists';
+}
+
+/** The server does not offer this endpoint or verb: 404, 405 or 501. */
+export function isUnsupported(error: unknown): boolean {
+  const code = statusCodeOf(error);
+  return code === 404 || code === 405 || code === 501;
+}
+
+/** A short description for logs: status code, Status reason and message, as far as known. */
+export function describeKubeError(error: unknown): string {
+  const code = statusCodeOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = statusReasonOf(error);
+  return [code, reason, message].filter((part) => part !== undefined && part !== '').join(' ');
 }
 
 export function translateKubeError(error: unknown, action: string): CiteError {

@@ -6,6 +6,7 @@
  * deployer's time under load. Reads that only need the JSON (and applies, whose answer is only read back) go
  * through `KubeHttp` instead; the wire objects keep timestamps as RFC 3339 strings.
  */
+import { NO_METRICS, type KubeMetrics } from '@cite/metrics';
 import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
 // undici itself: client-node's connection pool is an Agent of the npm undici, which Node's bundled fetch cannot
 // drive.
@@ -91,11 +92,18 @@ export interface KubeRequest {
   signal?: AbortSignal;
 }
 
+export interface KubeHttpOptions {
+  /** Records each request's latency and status. @defaultValue none */
+  metrics?: KubeMetrics;
+}
+
 export class KubeHttp {
   readonly kubeConfig: PooledKubeConfig;
+  private readonly metrics: KubeMetrics;
 
-  constructor(kubeConfig: KubeConfig) {
+  constructor(kubeConfig: KubeConfig, options: KubeHttpOptions = {}) {
     this.kubeConfig = PooledKubeConfig.from(kubeConfig);
+    this.metrics = options.metrics ?? NO_METRICS;
   }
 
   get server(): string | undefined {
@@ -104,11 +112,19 @@ export class KubeHttp {
 
   /** Sends one request and parses the JSON answer; a non-2xx answer rejects with `KubeHttpError`. */
   async json<T>(path: string, request: KubeRequest = {}): Promise<T> {
-    const response = await this.send(path, request);
-    const text = await response.body.text();
-    if (response.statusCode < 200 || response.statusCode >= 300)
-      throw new KubeHttpError(response.statusCode, text);
-    return (text ? JSON.parse(text) : {}) as T;
+    const started = performance.now();
+    const method = request.method ?? 'GET';
+    let code: number | undefined;
+    try {
+      const response = await this.send(path, request);
+      code = response.statusCode;
+      const text = await response.body.text();
+      if (response.statusCode < 200 || response.statusCode >= 300)
+        throw new KubeHttpError(response.statusCode, text);
+      return (text ? JSON.parse(text) : {}) as T;
+    } finally {
+      this.metrics.kubeRequest(method, path, code, (performance.now() - started) / 1000);
+    }
   }
 
   /**
@@ -120,7 +136,7 @@ export class KubeHttp {
     path: string,
     request: Pick<KubeRequest, 'query' | 'signal'> & { idleMs: number },
   ): AsyncGenerator<unknown> {
-    const response = await this.send(path, { ...request, bodyTimeoutMs: request.idleMs });
+    const response = await this.watchResponse(path, request);
     if (response.statusCode !== 200) {
       throw new KubeHttpError(response.statusCode, await response.body.text().catch(() => ''));
     }
@@ -141,6 +157,22 @@ export class KubeHttp {
       throw error;
     } finally {
       response.body.destroy();
+    }
+  }
+
+  /** Opens a stream; what is recorded is the time to its answer's status line. */
+  private async watchResponse(
+    path: string,
+    request: Pick<KubeRequest, 'query' | 'signal'> & { idleMs: number },
+  ) {
+    const started = performance.now();
+    let code: number | undefined;
+    try {
+      const response = await this.send(path, { ...request, bodyTimeoutMs: request.idleMs });
+      code = response.statusCode;
+      return response;
+    } finally {
+      this.metrics.kubeRequest('GET', path, code, (performance.now() - started) / 1000, true);
     }
   }
 

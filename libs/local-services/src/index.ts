@@ -1,5 +1,6 @@
 export * from './processes';
 export {
+  APP_ENV_DEFAULTS,
   Supervisor,
   describeExit,
   restartDelay,
@@ -26,4 +27,11 @@ export {
   stopProcess,
   type DirectoryUser,
 } from './proc';
+export {
+  EarlyExitError,
+  PortTimeoutError,
+  ProcessStartError,
+  ReadyTimeoutError,
+  SpawnError,
+} from './start-errors';
 export { pushImage, startRegistry, type RegistryOptions, type RunningRegistry } from './registry';

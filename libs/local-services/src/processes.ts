@@ -2,42 +2,14 @@
  * Real etcd and Redis servers for tests and for `npm start`: spawned from the Debian binaries on free loopback
  * ports, stopped by PID. Tests that need to kill or restart a dependency start their own instance with these.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports';
+import { spawnLogged, waitUntilListening } from './spawn';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-export async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { freePort, waitForPort } from './ports';
 
 /** How a process ended: its exit code, or the signal that ended it. */
 export interface Exit {
@@ -83,15 +55,48 @@ export function manage(child: ChildProcess, port: number): ManagedProcess {
   };
 }
 
-function logFile(dataDir: string, name: string): number {
-  fs.mkdirSync(dataDir, { recursive: true });
-  return fs.openSync(path.join(dataDir, `${name}.log`), 'a');
-}
-
-export interface EtcdOptions {
+/** What every server started here takes. */
+export interface ServerOptions {
+  /** Data and the log file live here. Default: a temporary directory. */
   dataDir?: string;
   /** Own process group, so a terminal's Ctrl-C reaches only the launcher, which stops this in order. */
   detached?: boolean;
+  /**
+   * The program to run (a name on PATH or a path).
+   * @defaultValue the Debian binary: `etcd`, `redis-server`, `docker-registry`
+   */
+  command?: string;
+  /**
+   * How long the server may take to answer on its port (`ReadyTimeoutError` after it). A program that cannot be
+   * run (`SpawnError`) or ends first (`EarlyExitError`) fails at once, whatever this says.
+   * @defaultValue 15000
+   */
+  readyTimeoutMs?: number;
+}
+
+const READY_TIMEOUT_MS = 15_000;
+
+/**
+ * Runs a server with its output in `logFile` and resolves once it answers on `port`; on any failure, stops what
+ * it started and rejects with a `ProcessStartError` (`SpawnError`, `EarlyExitError` or `ReadyTimeoutError`).
+ */
+export async function startServer(
+  spec: { command: string; args: readonly string[]; logFile: string; port: number },
+  options: ServerOptions,
+): Promise<ManagedProcess> {
+  fs.mkdirSync(path.dirname(spec.logFile), { recursive: true });
+  const spawned = spawnLogged({ ...spec, detached: options.detached ?? false });
+  const managed = manage(spawned.child, spec.port);
+  try {
+    await waitUntilListening(spawned, spec.port, options.readyTimeoutMs ?? READY_TIMEOUT_MS, spec.logFile);
+  } catch (error) {
+    await managed.kill();
+    throw error;
+  }
+  return managed;
+}
+
+export interface EtcdOptions extends ServerOptions {
   clientPort?: number;
   peerPort?: number;
 }
@@ -107,47 +112,35 @@ export async function startEtcd(options: EtcdOptions = {}): Promise<RunningEtcd>
   const peerPort = options.peerPort ?? (await freePort());
   const client = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
-  const out = logFile(dataDir, 'etcd');
-  const child = spawn(
-    'etcd',
-    [
-      '--name',
-      'cite',
-      '--data-dir',
-      path.join(dataDir, 'data'),
-      '--listen-client-urls',
-      client,
-      '--advertise-client-urls',
-      client,
-      '--listen-peer-urls',
-      peer,
-      '--initial-advertise-peer-urls',
-      peer,
-      '--initial-cluster',
-      `cite=${peer}`,
-      '--log-level',
-      'warn',
-      '--logger',
-      'zap',
-    ],
-    { stdio: ['ignore', out, out], detached: options.detached ?? false },
+  const args = [
+    '--name',
+    'cite',
+    '--data-dir',
+    path.join(dataDir, 'data'),
+    '--listen-client-urls',
+    client,
+    '--advertise-client-urls',
+    client,
+    '--listen-peer-urls',
+    peer,
+    '--initial-advertise-peer-urls',
+    peer,
+    '--initial-cluster',
+    `cite=${peer}`,
+    '--log-level',
+    'warn',
+    '--logger',
+    'zap',
+  ];
+  const logFile = path.join(dataDir, 'etcd.log');
+  const managed = await startServer(
+    { command: options.command ?? 'etcd', args, logFile, port: clientPort },
+    options,
   );
-  fs.closeSync(out);
-  child.on('error', () => undefined);
-  const managed = manage(child, clientPort);
-  try {
-    await waitForPort(clientPort);
-  } catch (error) {
-    await managed.kill();
-    throw new Error(`etcd did not start (log: ${path.join(dataDir, 'etcd.log')})`, { cause: error });
-  }
   return { ...managed, endpoint: client, dataDir };
 }
 
-export interface RedisOptions {
-  dataDir?: string;
-  /** Own process group (see EtcdOptions.detached). */
-  detached?: boolean;
+export interface RedisOptions extends ServerOptions {
   port?: number;
   /** Append-only file on (production-like persistence). Default true. */
   appendOnly?: boolean;
@@ -161,39 +154,30 @@ export interface RunningRedis extends ManagedProcess {
 export async function startRedis(options: RedisOptions = {}): Promise<RunningRedis> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cite-redis-'));
   const port = options.port ?? (await freePort());
-  const out = logFile(dataDir, 'redis');
-  const child = spawn(
-    'redis-server',
-    [
-      '--bind',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--dir',
-      dataDir,
-      '--appendonly',
-      options.appendOnly === false ? 'no' : 'yes',
-      '--appendfsync',
-      'everysec',
-      '--save',
-      '',
-      '--maxmemory-policy',
-      'noeviction',
-      '--daemonize',
-      'no',
-      '--protected-mode',
-      'yes',
-    ],
-    { stdio: ['ignore', out, out], detached: options.detached ?? false },
+  const args = [
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--dir',
+    dataDir,
+    '--appendonly',
+    options.appendOnly === false ? 'no' : 'yes',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'yes',
+  ];
+  const logFile = path.join(dataDir, 'redis.log');
+  const managed = await startServer(
+    { command: options.command ?? 'redis-server', args, logFile, port },
+    options,
   );
-  fs.closeSync(out);
-  child.on('error', () => undefined);
-  const managed = manage(child, port);
-  try {
-    await waitForPort(port);
-  } catch (error) {
-    await managed.kill();
-    throw new Error(`redis-server did not start (log: ${path.join(dataDir, 'redis.log')})`, { cause: error });
-  }
   return { ...managed, url: `redis://127.0.0.1:${port}`, dataDir };
 }

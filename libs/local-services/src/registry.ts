@@ -2,19 +2,16 @@
  * A real Docker Registry v2 (Debian's `docker-registry`) on loopback for `npm start` and tests, and pushing a
  * minimal one-layer image to any Registry v2 over its HTTP API (no Docker needed).
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, manage, waitForPort, type ManagedProcess } from './processes';
+import { freePort, startServer, type ManagedProcess, type ServerOptions } from './processes';
 
-export interface RegistryOptions {
+export interface RegistryOptions extends ServerOptions {
   /** Storage and config live here (`data/`, `config.yml`, `registry.log`). Default: a temporary directory. */
   dataDir?: string;
   port?: number;
-  /** Own process group (see EtcdOptions.detached). */
-  detached?: boolean;
 }
 
 export interface RunningRegistry extends ManagedProcess {
@@ -52,21 +49,15 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
       '',
     ].join('\n'),
   );
-  const logPath = path.join(dataDir, 'registry.log');
-  const out = fs.openSync(logPath, 'a');
-  const child = spawn('docker-registry', ['serve', configFile], {
-    stdio: ['ignore', out, out],
-    detached: options.detached ?? false,
-  });
-  fs.closeSync(out);
-  child.on('error', () => undefined);
-  const managed = manage(child, port);
-  try {
-    await waitForPort(port);
-  } catch (error) {
-    await managed.kill();
-    throw new Error(`docker-registry did not start (log: ${logPath})`, { cause: error });
-  }
+  const managed = await startServer(
+    {
+      command: options.command ?? 'docker-registry',
+      args: ['serve', configFile],
+      logFile: path.join(dataDir, 'registry.log'),
+      port,
+    },
+    options,
+  );
   return {
     ...managed,
     url: `http://${host}`,

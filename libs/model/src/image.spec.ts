@@ -5,6 +5,7 @@ import {
   isImageRepository,
   isPinnedImageReference,
   parseImageReference,
+  resolveImageReference,
 } from './image';
 
 const SHA = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -95,4 +96,37 @@ describe('image references', () => {
   ])('digest %p is valid: %p', (value, valid) => {
     expect(isImageDigest(value)).toBe(valid);
   });
+});
+
+describe('resolveImageReference (as containerd resolves a pull)', () => {
+  it.each([
+    ['nginx', 'docker.io', 'library/nginx', 'latest'],
+    ['nginx:1.27', 'docker.io', 'library/nginx', '1.27'],
+    ['team/app:v1', 'docker.io', 'team/app', 'v1'],
+    ['127.0.0.1:5000/team/app:v1', '127.0.0.1:5000', 'team/app', 'v1'],
+    ['registry.local:5000/team/app', 'registry.local:5000', 'team/app', 'latest'],
+    ['localhost/app', 'localhost', 'app', 'latest'],
+    ['registry.local/app@sha256:abc', 'registry.local', 'app', 'sha256:abc'],
+    [`registry.local/app:v2@${SHA}`, 'registry.local', 'app', SHA],
+    ['  nginx:1.27 ', 'docker.io', 'library/nginx', '1.27'],
+  ])('%p', (value, host, path, reference) => {
+    expect(resolveImageReference(value)).toEqual({
+      host,
+      path,
+      reference,
+      byDigest: reference.startsWith('sha256:'),
+    });
+  });
+});
+
+describe('parseImageReference and resolveImageReference agree', () => {
+  it.each(['app', 'team/app:1.0', 'registry.local:5000/team/app:4f2a9c1', `localhost:5000/app@${SHA}`])(
+    '%p',
+    (value) => {
+      const parsed = parseImageReference(value);
+      const resolved = resolveImageReference(value);
+      expect(parsed?.repository.endsWith(resolved.path.replace(/^library\//, ''))).toBe(true);
+      expect(resolved.reference).toBe(parsed?.digest ?? parsed?.tag ?? 'latest');
+    },
+  );
 });

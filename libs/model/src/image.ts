@@ -10,7 +10,9 @@
  * digest      := algorithm ":" hex{32,}                                   (sha256: exactly 64 lowercase hex)
  * ```
  *
- * A service names an image *repository* (no tag, no digest); each release names a full reference.
+ * A service names an image *repository* (no tag, no digest); each release names a full reference. Where a
+ * reference points, as Docker and containerd resolve it (registry host, repository path inside it, tag or
+ * digest), is `resolveImageReference`.
  */
 
 const ALPHANUMERIC = '[a-z0-9]+';
@@ -25,7 +27,7 @@ const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
 
 const REPOSITORY_PATTERN = new RegExp(`^${NAME}$`);
-const REFERENCE_PATTERN = new RegExp(`^(${NAME})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+const TAG_PATTERN = new RegExp(`^${TAG}$`);
 const DIGEST_PATTERN = new RegExp(`^${DIGEST}$`);
 const SHA256_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
@@ -62,14 +64,58 @@ export function imageRepositoryErrors(value: string): string[] {
 
 export const isImageRepository = (value: string): boolean => imageRepositoryErrors(value).length === 0;
 
+/**
+ * `name[:tag][@digest]` cut by position alone, nothing checked: the digest after the `@`, the tag after a `:`
+ * that no `/` follows (a `:` before a `/` is the registry's port). Every valid reference splits the way the
+ * grammar reads it, since neither a tag nor a digest may hold a `/` or an `@`.
+ */
+function splitReference(value: string): { name: string; tag?: string; digest?: string } {
+  const at = value.indexOf('@');
+  const digest = at < 0 ? undefined : value.slice(at + 1);
+  const rest = at < 0 ? value : value.slice(0, at);
+  const colon = rest.lastIndexOf(':');
+  if (colon < 0 || colon < rest.lastIndexOf('/')) return { name: rest, digest };
+  return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
+}
+
 /** Splits `repository[:tag][@digest]`; `undefined` when `value` is not a reference. */
 export function parseImageReference(value: string): ImageReference | undefined {
-  const match = value.length > MAX_MATCHED_LENGTH ? null : REFERENCE_PATTERN.exec(value);
-  if (!match) return undefined;
-  const [, repository = '', tag, digest] = match;
-  if (repository.length > IMAGE_NAME_MAX_LENGTH) return undefined;
+  if (value.length > MAX_MATCHED_LENGTH) return undefined;
+  const { name: repository, tag, digest } = splitReference(value);
+  if (repository.length > IMAGE_NAME_MAX_LENGTH || !REPOSITORY_PATTERN.test(repository)) return undefined;
+  if (tag !== undefined && !TAG_PATTERN.test(tag)) return undefined;
   if (digest !== undefined && !isImageDigest(digest)) return undefined;
   return { repository, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+}
+
+/** Where an image reference points, as Docker and containerd resolve it. */
+export interface ResolvedImage {
+  /** The registry, `host[:port]`: `docker.io` when the reference names none. */
+  host: string;
+  /** The repository inside the registry: `library/nginx` for `nginx`, `team/app`. */
+  path: string;
+  /** The digest when the reference has one, else its tag, else `latest`. */
+  reference: string;
+  byDigest: boolean;
+}
+
+export const DEFAULT_REGISTRY = 'docker.io';
+
+/**
+ * Resolves a reference the way containerd does before a pull: the first path component is a registry host
+ * when it has a `.` or a `:` or is `localhost` (otherwise the registry is Docker Hub, where one-component
+ * names live under `library/`); no tag means `latest`; a digest wins over a tag. Nothing is validated (a
+ * kubelet resolves whatever a pod names; `parseImageReference` says whether it is a valid reference).
+ */
+export function resolveImageReference(value: string): ResolvedImage {
+  const { name, tag, digest } = splitReference(value.trim());
+  const slash = name.indexOf('/');
+  const first = slash > 0 ? name.slice(0, slash) : '';
+  const named = first.includes('.') || first.includes(':') || first === 'localhost';
+  const host = named ? first : DEFAULT_REGISTRY;
+  const rest = named ? name.slice(slash + 1) : name;
+  const path = !named && !rest.includes('/') ? `library/${rest}` : rest;
+  return { host, path, reference: digest ?? tag ?? 'latest', byDigest: digest !== undefined };
 }
 
 /** Why `value` is not a pinned image reference (a repository with a tag, a digest or both); empty if it is one. */

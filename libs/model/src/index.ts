@@ -35,6 +35,7 @@ export {
 } from './names';
 export { isIP, isIPv4, isIPv4Cidr, isIPv6 } from './net';
 export {
+  DEFAULT_REGISTRY,
   formatImageReference,
   IMAGE_NAME_MAX_LENGTH,
   imageRepositoryErrors,
@@ -43,7 +44,9 @@ export {
   isPinnedImageReference,
   parseImageReference,
   pinnedImageReferenceErrors,
+  resolveImageReference,
   type ImageReference,
+  type ResolvedImage,
 } from './image';
 export { branchNameErrors, githubRepoErrors, isBranchName, isGitHubRepo, isGitSha } from './git';
 
@@ -113,10 +116,29 @@ export {
   TERMINAL_RELEASE_STATUSES,
   type Release,
   type ReleaseConfig,
+  type ReleaseDraft,
 } from './release';
+export { rollbackDraft, rolledBackService, type ReleaseContext } from './rollback';
 export { DomainSchema, type Domain } from './domain';
 export { LbEndpointSchema, LbEndpointsSchema, type LbEndpoint, type LbEndpoints } from './lb-endpoints';
 export { IpPoolNodeSchema, IpPoolSchema, type IpPool, type IpPoolNode } from './ip-pool';
 export { TokenRole, TokenSchema, type Token } from './token';
 export { AuditEntrySchema, AuditOutcome, type AuditEntry } from './audit';
 export { OutboxEntrySchema, outboxEntryId, type OutboxEntry } from './outbox';
+export {
+  ClusterEventSchema,
+  ObservedStatusSchema,
+  PodStatusSchema,
+  type ClusterEvent,
+  type ObservedStatus,
+  type PodStatus,
+} from './observed-status';
+export { LOG_LEVELS, MAX_LOG_MESSAGE_LENGTH, ReleaseLogLineSchema, type ReleaseLogLine } from './release-log';
+export {
+  decideIdempotency,
+  IDEMPOTENCY_STALE_AFTER_MS,
+  IdempotencyRecordSchema,
+  type IdempotencyDecision,
+  type IdempotencyRecord,
+  type StoredResponse,
+} from './idempotency';

@@ -114,3 +114,6 @@ export const ReleaseSchema = z
     }
   });
 export type Release = z.infer<typeof ReleaseSchema>;
+
+/** A release before it is stored: the store adds `service` and allocates `number`. */
+export type ReleaseDraft = Omit<Release, 'number' | 'service'>;

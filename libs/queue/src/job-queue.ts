@@ -1,4 +1,5 @@
 import { UnavailableError } from '@cite/errors';
+import type { QueueDepths, RedisMetrics } from '@cite/metrics';
 import { Queue, type JobsOptions } from 'bullmq';
 import { CAPPED_BACKOFF_TYPE } from './backoff';
 import {
@@ -39,7 +40,12 @@ export interface JobQueueOptions {
    * @defaultValue `QUEUE_PREFIX` ('cite')
    */
   prefix?: string;
+  /** Records the latency of each Redis command of the producer's connection (`createJobQueue`). @defaultValue none */
+  metrics?: RedisMetrics;
 }
+
+/** The states `depths()` counts: jobs not yet done, and those that failed for good. */
+export const DEPTH_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'prioritized' | 'unknown';
 
@@ -98,6 +104,13 @@ export class BullJobQueue implements JobQueue {
     return this.queues[queue].getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
   }
 
+  /** Jobs per state (`DEPTH_STATES`) in every queue, for the `cite_queue_jobs` gauge. */
+  async depths(): Promise<QueueDepths> {
+    const names = Object.keys(this.queues) as QueueName[];
+    const counts = await Promise.all(names.map((name) => this.queues[name].getJobCounts(...DEPTH_STATES)));
+    return Object.fromEntries(names.map((name, i) => [name, counts[i] ?? {}]));
+  }
+
   ping(): Promise<void> {
     return pingRedis(this.redis);
   }
@@ -139,7 +152,10 @@ function rid(job: { requestId?: string }): { requestId?: string } {
 
 /** The BullMQ producer on its own Redis connection (closed by `close()`). */
 export function createJobQueue(redisUrl: string, options: JobQueueOptions = {}): BullJobQueue {
-  const redis = createRedis(redisUrl, { name: 'cite-producer' });
+  const redis = createRedis(redisUrl, {
+    name: 'cite-producer',
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   redis.on('error', () => undefined); // ioredis reconnects by itself; enqueue reports the outage
   return new BullJobQueue(redis, options);
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '@cite/logging';
+import { NO_METRICS, type QueueMetrics } from '@cite/metrics';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { CAPPED_BACKOFF_TYPE, cappedBackoffMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { classifyJobError } from './job-errors';
@@ -47,6 +48,8 @@ export interface WorkerOptions {
   prefix?: string;
   /** Worker name stored on the jobs it takes (host/pid). */
   name?: string;
+  /** Records queue waits and the latency of the worker connection's Redis commands. @defaultValue none */
+  metrics?: QueueMetrics;
 }
 
 export interface CloseOptions {
@@ -80,15 +83,45 @@ export function createWorker<Q extends QueueName>(
   if (lockDuration < 1_000) throw new RangeError(`lockDurationMs must be ≥ 1000, got ${lockDuration}`);
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const running = new Map<string, AbortController>();
-  const connection = createRedis(options.redisUrl, { name: `cite-worker-${queue}` });
+  const connection = createRedis(options.redisUrl, {
+    name: `cite-worker-${queue}`,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   connection.on('error', () => undefined); // reconnects by itself; BullMQ reports failures as 'error' events
 
-  const processor = async (job: Job<JobPayloads[Q]>, token?: string): Promise<void> => {
+  const worker = new Worker<JobPayloads[Q]>(queue, processorOf(queue, handler, running, options), {
+    connection,
+    prefix: options.prefix ?? QUEUE_PREFIX,
+    concurrency: options.concurrency ?? 1,
+    lockDuration,
+    stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
+    maxStalledCount: options.maxStalledCount ?? 5,
+    name: options.name,
+    settings: {
+      backoffStrategy: (attemptsMade: number, type?: string) =>
+        type === CAPPED_BACKOFF_TYPE ? cappedBackoffMs(attemptsMade, backoff) : -1,
+    },
+  });
+  logWorkerEvents(worker, queue, options.logger);
+  return workerHandle(queue, worker, connection, running);
+}
+
+/** BullMQ's processor: one run of a job through `handler`, its error turned into what BullMQ does next. */
+function processorOf<Q extends QueueName>(
+  queue: Q,
+  handler: JobHandler<Q>,
+  running: Map<string, AbortController>,
+  options: WorkerOptions,
+): (job: Job<JobPayloads[Q]>, token?: string) => Promise<void> {
+  const metrics = options.metrics ?? NO_METRICS;
+  return async (job, token) => {
     const id = job.id ?? '';
     const controller = new AbortController();
     running.set(id, controller);
     const maxAttempts = job.opts.attempts ?? 1;
     const attempt = job.attemptsMade + 1;
+    if (job.attemptsMade === 0)
+      metrics.queueWait(queue, ((job.processedOn ?? Date.now()) - job.timestamp) / 1000);
     try {
       await handler({
         queue,
@@ -121,28 +154,25 @@ export function createWorker<Q extends QueueName>(
       running.delete(id);
     }
   };
+}
 
-  const worker = new Worker<JobPayloads[Q]>(queue, processor, {
-    connection,
-    prefix: options.prefix ?? QUEUE_PREFIX,
-    concurrency: options.concurrency ?? 1,
-    lockDuration,
-    stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
-    maxStalledCount: options.maxStalledCount ?? 5,
-    name: options.name,
-    settings: {
-      backoffStrategy: (attemptsMade: number, type?: string) =>
-        type === CAPPED_BACKOFF_TYPE ? cappedBackoffMs(attemptsMade, backoff) : -1,
-    },
-  });
-  worker.on('error', (error) => options.logger?.warn('queue worker error', { queue, error: error.message }));
+function logWorkerEvents(worker: Worker, queue: QueueName, logger: Logger | undefined): void {
+  worker.on('error', (error) => logger?.warn('queue worker error', { queue, error: error.message }));
   worker.on('failed', (job, error) => {
     if (job && job.finishedOn) {
-      options.logger?.error('job failed for good', { queue, jobId: job.id, error: error.message });
+      logger?.error('job failed for good', { queue, jobId: job.id, error: error.message });
     }
   });
-  worker.on('stalled', (jobId) => options.logger?.warn('stalled job moved back to wait', { queue, jobId }));
+  worker.on('stalled', (jobId) => logger?.warn('stalled job moved back to wait', { queue, jobId }));
+}
 
+/** The worker as its owner sees it: how busy it is, and a graceful, idempotent `close`. */
+function workerHandle(
+  queue: QueueName,
+  worker: Worker,
+  connection: ReturnType<typeof createRedis>,
+  running: Map<string, AbortController>,
+): JobWorker {
   let closing: Promise<void> | undefined;
   return {
     queue,

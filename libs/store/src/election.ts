@@ -91,6 +91,7 @@ export class Leadership {
       if (!result.succeeded) throw new Error(`candidate key ${key} already exists`);
       const leadership = new Leadership(conn, name, candidateId, key, Number(result.header.revision), lease);
       leadership.untrack = conn.track({ close: () => leadership.resign().catch(() => undefined) });
+      // Both run for the leadership's life and never reject (`run` ends the leadership on any failure).
       void lease.ended.then((end) => {
         if (end.reason === 'lost') leadership.finish('lost', end.error);
       });

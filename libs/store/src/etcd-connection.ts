@@ -1,4 +1,5 @@
-import { InputError } from '@cite/errors';
+import { InputError, UnavailableError } from '@cite/errors';
+import { NO_METRICS, type StoreMetrics } from '@cite/metrics';
 import {
   Etcd3,
   Range,
@@ -34,6 +35,8 @@ export interface EtcdStoreOptions {
   tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
   /** etcd user/password auth. */
   auth?: { username: string; password: string };
+  /** Where each call's latency and outcome, and each lock wait, are recorded. @defaultValue none */
+  metrics?: StoreMetrics;
 }
 
 export const DEFAULT_PREFIX = '/cite/v1/';
@@ -92,6 +95,7 @@ export class EtcdConnection {
     readonly client: Etcd3,
     readonly prefix: string,
     readonly timeoutMs: number,
+    readonly metrics: StoreMetrics,
   ) {}
 
   static open(options: EtcdStoreOptions): EtcdConnection {
@@ -119,7 +123,8 @@ export class EtcdConnection {
         watchBackoff: watchBackoff(),
       },
     });
-    return new EtcdConnection(client, normalizePrefix(options.prefix ?? DEFAULT_PREFIX), timeoutMs);
+    const prefix = normalizePrefix(options.prefix ?? DEFAULT_PREFIX);
+    return new EtcdConnection(client, prefix, timeoutMs, options.metrics ?? NO_METRICS);
   }
 
   /** The full etcd key for a key relative to the prefix (`services/web` → `/cite/v1/services/web`). */
@@ -137,12 +142,21 @@ export class EtcdConnection {
     return Range.prefix(this.key(relativePrefix));
   }
 
-  /** Runs one etcd call, translating failures (`UnavailableError` for transport trouble). */
-  async run<R>(action: string, call: () => Promise<R>): Promise<R> {
+  /**
+   * Runs one etcd call, translating failures (`UnavailableError` for transport trouble). Every call goes through
+   * here, so this is where its latency is recorded (by the verb of `action`; `txn` for transactions).
+   */
+  async run<R>(action: string, call: () => Promise<R>, op = action): Promise<R> {
+    const started = performance.now();
     try {
-      return await call();
+      const result = await call();
+      this.metrics.etcdRequest(op, 'ok', (performance.now() - started) / 1000);
+      return result;
     } catch (error) {
-      throw translateEtcdError(error, action);
+      const translated = translateEtcdError(error, action);
+      const outcome = translated instanceof UnavailableError ? 'unavailable' : 'error';
+      this.metrics.etcdRequest(op, outcome, (performance.now() - started) / 1000);
+      throw translated;
     }
   }
 
@@ -153,10 +167,15 @@ export class EtcdConnection {
     success: IOperation[],
     failure: IOperation[],
   ): Promise<ITxnResponse> {
-    return this.run(action, async () => {
-      const ops = async (list: IOperation[]): Promise<IRequestOp[]> => Promise.all(list.map((op) => op.op()));
-      return this.client.kv.txn({ compare, success: await ops(success), failure: await ops(failure) });
-    });
+    return this.run(
+      action,
+      async () => {
+        const ops = async (list: IOperation[]): Promise<IRequestOp[]> =>
+          Promise.all(list.map((op) => op.op()));
+        return this.client.kv.txn({ compare, success: await ops(success), failure: await ops(failure) });
+      },
+      'txn',
+    );
   }
 
   /** Registers a resource to close with the store; returns the function that unregisters it. */

@@ -20,6 +20,8 @@ export class HeldLease {
   readonly ended: Promise<LeaseEnd>;
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly sentAt: number[] = [];
+  /** Told once when the lease ends; each removes itself when it no longer cares (see `onEnd`). */
+  private readonly listeners = new Set<(end: LeaseEnd) => void>();
 
   private constructor(
     private readonly conn: EtcdConnection,
@@ -63,6 +65,19 @@ export class HeldLease {
     return this.state === 'alive';
   }
 
+  /**
+   * Calls `listener` when the lease ends (at once if it has). Returns the way to stop listening: a long-lived
+   * session lease serves thousands of short locks, and a reaction on `ended` would keep every one of them alive.
+   */
+  onEnd(listener: (end: LeaseEnd) => void): () => void {
+    if (this.state === 'ended') {
+      void this.ended.then(listener);
+      return () => undefined;
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Revokes the lease (deleting the keys attached to it) and stops keeping it alive. Idempotent. */
   async release(): Promise<void> {
     if (this.state === 'ended') return;
@@ -97,5 +112,13 @@ export class HeldLease {
     this.state = 'ended';
     clearTimeout(this.expiryTimer);
     this.settle(end);
+    const listeners = [...this.listeners];
+    this.listeners.clear();
+    for (const listener of listeners) listener(end);
+  }
+
+  /** How many listeners wait for the end (for tests: it must not grow with the locks taken). */
+  get listenerCount(): number {
+    return this.listeners.size;
   }
 }

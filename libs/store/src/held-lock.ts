@@ -15,6 +15,7 @@ export interface LockKeeper {
 export class HeldLock<R extends readonly Read<unknown>[]> implements LockWithReads<R> {
   private state: 'held' | 'ended' = 'held';
   private settle: (end: LeaseEnd) => void = () => undefined;
+  private readonly stopListening: () => void;
   readonly ended: Promise<LeaseEnd>;
 
   constructor(
@@ -29,7 +30,7 @@ export class HeldLock<R extends readonly Read<unknown>[]> implements LockWithRea
     this.ended = new Promise((resolve) => {
       this.settle = resolve;
     });
-    void session.ended.then((end) => this.end(end));
+    this.stopListening = session.onEnd((end) => this.end(end));
   }
 
   isHeld(): boolean {
@@ -50,6 +51,7 @@ export class HeldLock<R extends readonly Read<unknown>[]> implements LockWithRea
   private end(end: LeaseEnd): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
+    this.stopListening();
     this.manager.forget(this);
     this.settle(end);
   }

@@ -41,16 +41,35 @@ export {
 } from './election';
 export {
   KEYSPACES,
+  LOG_SEQ_WIDTH,
   RELEASE_NUMBER_WIDTH,
   decodeCursor,
   encodeCursor,
   ids,
   keys,
+  padLogSeq,
   padReleaseNumber,
   parseReleaseNumber,
 } from './keys';
 export { MetadataStore, NetworkPoolRecord } from './metadata-store';
-export { ReleaseStore, type ReleaseDraft, type ReleaseListOptions } from './release-store';
+export { ReleaseStore, type ReleaseListOptions } from './release-store';
 export { AuditLog, type AuditListOptions } from './audit-log';
 export { WriteBatch, type Committed } from './write-batch';
 export { KeyedMutex } from './keyed-mutex';
+export {
+  ChangeWriter,
+  enqueueOn,
+  type CommittedChange,
+  type DomainClaims,
+  type EnqueueJob,
+  type OutboxJobSink,
+  type ServiceChange,
+} from './change-writer';
+export { ObservedStatusStore } from './observed-status';
+export { ReleaseLog, type LogEntry, type LogPage } from './release-log';
+export {
+  IDEMPOTENCY_TTL_SECONDS,
+  IdempotencyStore,
+  type BeginResult,
+  type IdempotencyClaim,
+} from './idempotency-store';

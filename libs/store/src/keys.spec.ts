@@ -6,13 +6,14 @@ import {
   decodeCursor,
   encodeCursor,
   ids,
+  KEYSPACES,
   keys,
   padReleaseNumber,
   parseReleaseNumber,
 } from './keys';
 
 describe('key layout', () => {
-  it('matches DESIGN.md', () => {
+  it('matches the documented layout', () => {
     expect(keys.service('web')).toBe('services/web');
     expect(keys.release('web', 42)).toBe('releases/web/0000000042');
     expect(keys.domain('web.example.com')).toBe('domains/web.example.com');
@@ -22,6 +23,18 @@ describe('key layout', () => {
     expect(keys.audit(new Date(Date.UTC(2024, 4, 1, 12)), 'a1')).toBe('audit/2024-05-01T12:00:00.000Z-a1');
     expect(keys.lock('deploy/web')).toBe('locks/deploy/web');
     expect(keys.election('watcher')).toBe('election/watcher/');
+    expect(keys.outbox('release.web.42')).toBe('outbox/release.web.42');
+    expect(keys.releaseLogLine('web', 3, 2)).toBe('releaselogs/web/0000000003/0000000002');
+    expect(keys.observedStatus('web')).toBe('status/web');
+    expect(keys.idempotency('ab12')).toBe('idempotency/ab12');
+  });
+
+  it('gives each kind of record a folder of its own: none is inside another', () => {
+    const folders = Object.values(KEYSPACES);
+    for (const a of folders) {
+      expect(a).toMatch(/^[a-z]+(\/[a-z]+)*\/$/);
+      for (const b of folders) if (a !== b) expect(b.startsWith(a)).toBe(false);
+    }
   });
 
   it('pads release numbers so that key order is number order', () => {

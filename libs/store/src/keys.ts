@@ -1,12 +1,14 @@
 /**
- * cite's etcd key layout (DESIGN.md, "a contract other tools read"). Every key here is relative to the store's
- * prefix (default `/cite/v1/`). Pure functions; no I/O.
+ * cite's etcd key layout, all of it: a contract other tools read. Every key here is relative to the store's
+ * prefix (default `/cite/v1/`); no other file defines a key prefix. Pure functions; no I/O.
  */
 import { InputError } from '@cite/errors';
 
 /** Release numbers are zero-padded to this many digits so that key order is number order. */
 export const RELEASE_NUMBER_WIDTH = 10;
 const MAX_RELEASE_NUMBER = 10 ** RELEASE_NUMBER_WIDTH - 1;
+/** Deploy-log line numbers are zero-padded like release numbers, so that key order is number order. */
+export const LOG_SEQ_WIDTH = 10;
 
 /** The folder of each kind of record, relative to the prefix. */
 export const KEYSPACES = {
@@ -23,6 +25,12 @@ export const KEYSPACES = {
   batchReports: 'batch/reports/',
   /** Jobs written with the change that needs them, until they are on the queue. */
   outbox: 'outbox/',
+  /** A release's deploy log, one line per key, written by the deployer and read by the api. */
+  releaseLogs: 'releaselogs/',
+  /** What the cluster runs for a service, as last observed by the deployer or the watcher. */
+  observedStatus: 'status/',
+  /** A request's `Idempotency-Key` record, scoped per caller, on a 24 h lease. */
+  idempotency: 'idempotency/',
 } as const;
 
 // Control characters (including NUL) never belong in a key.
@@ -48,6 +56,13 @@ export function padReleaseNumber(number: number): string {
     throw new InputError(`release number must be an integer in 1..${MAX_RELEASE_NUMBER}, got ${number}`);
   }
   return String(number).padStart(RELEASE_NUMBER_WIDTH, '0');
+}
+
+export function padLogSeq(seq: number): string {
+  if (!Number.isSafeInteger(seq) || seq < 1 || seq >= 10 ** LOG_SEQ_WIDTH) {
+    throw new InputError(`log line number must be an integer in 1..${10 ** LOG_SEQ_WIDTH - 1}, got ${seq}`);
+  }
+  return String(seq).padStart(LOG_SEQ_WIDTH, '0');
 }
 
 /** The number in a release key's last segment, or null when it is not one. */
@@ -79,6 +94,10 @@ export const ids = {
     assertSegment(id, 'audit id');
     return `${auditTime(at)}-${id}`;
   },
+  /** The id prefix of one release's deploy-log lines: `<service>/<release, padded>/`. */
+  releaseLog: (service: string, release: number): string => `${ids.release(service, release)}/`,
+  releaseLogLine: (service: string, release: number, seq: number): string =>
+    ids.releaseLog(service, release) + padLogSeq(seq),
 };
 
 /** Full relative keys, for tools and documentation. */
@@ -94,6 +113,10 @@ export const keys = {
   lock: (name: string): string => KEYSPACES.locks + name,
   election: (name: string): string => `${KEYSPACES.election}${name}/`,
   outbox: (id: string): string => KEYSPACES.outbox + id,
+  releaseLogLine: (service: string, release: number, seq: number): string =>
+    KEYSPACES.releaseLogs + ids.releaseLogLine(service, release, seq),
+  observedStatus: (service: string): string => KEYSPACES.observedStatus + service,
+  idempotency: (id: string): string => KEYSPACES.idempotency + id,
 };
 
 /** An opaque list cursor: the id of the last item of the page, base64url-encoded. */

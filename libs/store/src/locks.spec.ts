@@ -204,7 +204,12 @@ describe('locks', () => {
       const first = await store.acquireLock('session/again', { ttlSeconds: 7 });
       await first.release();
       const second = await store.acquireLock('session/again', { ttlSeconds: 7 });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The first release's deletion reaches the process's watch on locks/ some time after this. Rather than sleep
+      // and hope it came, break a marker lock now: the watch delivers deletions in revision order, so once it has
+      // ended the marker, it has handed over the older deletion too — and `second` must still be held.
+      const marker = await store.acquireLock('session/again-marker', { ttlSeconds: 7 });
+      await expect(store.breakLock('session/again-marker')).resolves.toBe(true);
+      await expect(marker.ended).resolves.toMatchObject({ reason: 'lost' });
       expect(second.isHeld()).toBe(true);
       await second.release();
     });
@@ -280,17 +285,25 @@ describe('locks', () => {
 
     it('reopens it at once: a lock broken after the cancel ends without any new acquisition', async () => {
       const held = await guarded.acquireLock('guard/after', { ttlSeconds: 30 });
+      // Taken before the cancel too, so nothing acquired afterwards can reopen the watch in its place.
+      const marker = await guarded.acquireLock('guard/after-marker', { ttlSeconds: 30 });
       await cancelGuardedWatch();
-      // Once the store answers again, its watch stream reconnects within etcd3's backoff (at most 2 s) and is
-      // cancelled; the break comes after that.
       await within(guarded.listLocks(), 10_000, 'the store answering again');
-      await new Promise((resolve) => setTimeout(resolve, 2_500));
-      expect(held.isHeld()).toBe(true);
-      await expect(store.breakLock('guard/after')).resolves.toBe(true);
-      await expect(within(held.ended, 2_000, 'the break after the cancel')).resolves.toMatchObject({
+      // Once the store answers again, its watch stream reconnects (within etcd3's backoff) and etcd cancels it.
+      // Rather than sleep past that, break the marker and wait for it to end: after the cancel only the reopened
+      // watch, or the re-read of the held keys that follows its reopening, can end it — so once it has ended, the
+      // watch is open again, and the break of `held` below comes after the cancel.
+      await expect(store.breakLock('guard/after-marker')).resolves.toBe(true);
+      await expect(within(marker.ended, 10_000, 'the marker break')).resolves.toMatchObject({
         reason: 'lost',
       });
-    }, 20_000);
+      expect(held.isHeld()).toBe(true);
+      await expect(store.breakLock('guard/after')).resolves.toBe(true);
+      // Seen by the watch, well before the lease (30 s) could end it; the bound only keeps a failure short.
+      await expect(within(held.ended, 10_000, 'the break after the cancel')).resolves.toMatchObject({
+        reason: 'lost',
+      });
+    }, 30_000);
   });
 
   describe('reads with the lock', () => {

@@ -1,4 +1,5 @@
 import { TimeoutError } from '@cite/errors';
+import type { LockWaitOutcome } from '@cite/metrics';
 import type { IKeyValue, Watcher } from 'etcd3';
 import os from 'node:os';
 import { z } from 'zod';
@@ -121,9 +122,27 @@ export class LockManager {
 
   constructor(private readonly conn: EtcdConnection) {}
 
+  /** Takes the lock, waiting up to `options.waitMs` for its holder to let go; the wait is recorded. */
   async acquire<const R extends readonly Read<unknown>[] = []>(
     name: string,
     options: AcquireLockOptions<R> = {},
+  ): Promise<LockWithReads<R>> {
+    const started = performance.now();
+    const waited = (outcome: LockWaitOutcome) =>
+      this.conn.metrics.lockWait(outcome, (performance.now() - started) / 1000);
+    try {
+      const lock = await this.waitFor(name, options);
+      waited('acquired');
+      return lock;
+    } catch (error) {
+      waited(error instanceof TimeoutError ? 'timeout' : 'error');
+      throw error;
+    }
+  }
+
+  private async waitFor<const R extends readonly Read<unknown>[]>(
+    name: string,
+    options: AcquireLockOptions<R>,
   ): Promise<LockWithReads<R>> {
     const waitMs = options.waitMs ?? 0;
     const deadline = Date.now() + waitMs;

@@ -1,4 +1,5 @@
 import { ConflictError, CorruptValueError, InputError, NotFoundError } from '@cite/errors';
+import type { ReleaseDraft } from '@cite/model';
 import {
   exampleAuditEntry,
   exampleDomain,
@@ -11,7 +12,6 @@ import {
 import { testEtcdEndpoint } from '@cite/test-support';
 import { Etcd3 } from 'etcd3';
 import { MetadataStore } from './metadata-store';
-import type { ReleaseDraft } from './release-store';
 import { createTestStore } from './testing';
 
 let metadata: MetadataStore;

@@ -1,4 +1,4 @@
-import { ReleaseSchema, type Release } from '@cite/model';
+import { ReleaseSchema, type Release, type ReleaseDraft } from '@cite/model';
 import type { EtcdStore } from './etcd-store';
 import { assertSegment, ids, KEYSPACES, parseReleaseNumber } from './keys';
 import type { Read } from './reads';
@@ -6,9 +6,6 @@ import type { ListOptions, Page, Repository, Versioned } from './repository';
 import type { RepositoryWatch, WatchOptions } from './repository-watch';
 import type { SequenceAllocator, SequenceAllocatorOptions } from './sequence-allocator';
 import type { WriteBatch } from './write-batch';
-
-/** What a caller supplies for a new release; the store adds `service` and allocates `number`. */
-export type ReleaseDraft = Omit<Release, 'number' | 'service'>;
 
 export interface ReleaseListOptions extends Omit<ListOptions, 'prefix'> {
   /**

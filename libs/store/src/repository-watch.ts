@@ -51,7 +51,7 @@ export class RepositoryWatch<T> implements AsyncIterable<WatchEvent<T>> {
       const key = event.kv.key.toString();
       const common = { id: key.slice(base.length), modRevision: Number(event.kv.mod_revision) };
       if (event.type === 'Delete') return { type: 'delete', ...common };
-      const decoded = codec.tryDecode(key, event.kv.value);
+      const decoded = codec.tryDecode(key, event.kv.value, event.kv.mod_revision);
       return 'value' in decoded
         ? { type: 'put', ...common, value: decoded.value }
         : { type: 'put', ...common, corrupt: decoded.error };
@@ -62,7 +62,7 @@ export class RepositoryWatch<T> implements AsyncIterable<WatchEvent<T>> {
       onEvents: (events) => events.forEach((event) => watch.queue.push(toEvent(event))),
       onError: (error) => {
         watch.queue.fail(error);
-        void watch.close();
+        void watch.close(); // never rejects; the reader learns of the failure from the queue
       },
     });
     watch.untrack = conn.track(watch);

@@ -210,7 +210,9 @@ export class Repository<T> {
   }
 
   private decodeOne(key: string, kv: IKeyValue | undefined): Versioned<T> | null {
-    return kv ? { value: this.codec.decode(key, kv.value), modRevision: Number(kv.mod_revision) } : null;
+    return kv
+      ? { value: this.codec.decode(key, kv.value, kv.mod_revision), modRevision: Number(kv.mod_revision) }
+      : null;
   }
 
   /** The record; `NotFoundError` when there is none. */
@@ -297,7 +299,7 @@ export class Repository<T> {
     for (const kv of response.kvs) {
       const key = kv.key.toString();
       const id = this.idOf(key);
-      const decoded = this.codec.tryDecode(key, kv.value);
+      const decoded = this.codec.tryDecode(key, kv.value, kv.mod_revision);
       if ('value' in decoded) items.push({ id, value: decoded.value, modRevision: Number(kv.mod_revision) });
       else corrupt.push({ key, id, error: decoded.error });
     }

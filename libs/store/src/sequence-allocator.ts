@@ -1,5 +1,5 @@
 import { ConflictError, InputError, NotFoundError } from '@cite/errors';
-import type { ICompare } from 'etcd3';
+import type { ICompare, ITxnResponse } from 'etcd3';
 import type { EtcdConnection } from './etcd-connection';
 import { KeyedMutex } from './keyed-mutex';
 import { assertSegment, padReleaseNumber, parseReleaseNumber } from './keys';
@@ -121,74 +121,17 @@ export class SequenceAllocator<T> {
         informed = true;
         continue;
       }
-      const compare: ICompare[] = [
-        // Nothing at or above `next` exists…
-        {
-          key: Buffer.from(key),
-          range_end: digitsEnd,
-          target: 'Create',
-          result: 'Equal',
-          create_revision: 0,
-        },
-      ];
-      if (next > 1) {
-        // …and `next - 1` does, so `next - 1` is the highest.
-        const previous = Buffer.from(`${base}${padReleaseNumber(next - 1)}`);
-        compare.push({ key: previous, target: 'Create', result: 'Greater', create_revision: 0 });
-      }
-      if (options.requireKey) {
-        compare.push({
-          key: Buffer.from(options.requireKey),
-          target: 'Create',
-          result: 'Greater',
-          create_revision: 0,
-        });
-        if (options.requireModRevision !== undefined) {
-          compare.push({
-            key: Buffer.from(options.requireKey),
-            target: 'Mod',
-            result: 'Equal',
-            mod_revision: options.requireModRevision,
-          });
-        }
-      }
-      const failure = [
-        this.conn.client.getAll().inRange({ start: base, end: digitsEnd }).sort('Key', 'Descend').limit(1),
-        ...(options.requireKey ? [this.conn.client.get(options.requireKey)] : []),
-      ];
       const result = await this.conn.txn(
         `allocate ${key}`,
-        compare,
+        this.compares(base, digitsEnd, next, options),
         [this.conn.client.put(key).value(encoded.json)],
-        failure,
+        this.readsOnLoss(base, digitsEnd, options),
       );
       if (result.succeeded) {
         this.lastKnown.set(group, next);
         return { id, number: next, value: encoded.value, modRevision: Number(result.header.revision) };
       }
-      if (options.requireKey && result.responses[1]?.response_range?.kvs.length === 0) {
-        this.lastKnown.delete(group);
-        throw new NotFoundError(
-          `${options.requireKind ?? 'record'} for ${group} not found (${options.requireKey})`,
-        );
-      }
-      const required = result.responses[1]?.response_range?.kvs[0];
-      if (
-        options.requireModRevision !== undefined &&
-        required &&
-        Number(required.mod_revision) !== options.requireModRevision
-      ) {
-        throw new ConflictError(
-          `${options.requireKind ?? 'record'} ${group} changed: ${options.requireKey} is at revision ${required.mod_revision}, expected ${options.requireModRevision}`,
-        );
-      }
-      const highest = result.responses[0]?.response_range?.kvs[0];
-      const highestNumber = highest ? parseReleaseNumber(highest.key.toString().slice(base.length)) : 0;
-      if (highestNumber === null) {
-        throw new ConflictError(
-          `cannot allocate under ${base}: highest key ${highest?.key.toString()} is not a number`,
-        );
-      }
+      const highestNumber = this.highestAfterLoss(result, group, base, options);
       next = highestNumber + 1;
       this.lastKnown.set(group, highestNumber);
       if (attempt >= this.maxAttempts) {
@@ -200,6 +143,83 @@ export class SequenceAllocator<T> {
       if (informed) await this.sleep(allocationBackoff(attempt, this.random));
       informed = true;
     }
+  }
+
+  /**
+   * What the allocation of `next` under `base` compares: nothing at or above `next` exists, `next - 1` does (so
+   * it is the highest), and the required record exists (at the required revision).
+   */
+  private compares(base: string, digitsEnd: Buffer, next: number, options: AllocateOptions): ICompare[] {
+    const compare: ICompare[] = [
+      {
+        key: Buffer.from(`${base}${padReleaseNumber(next)}`),
+        range_end: digitsEnd,
+        target: 'Create',
+        result: 'Equal',
+        create_revision: 0,
+      },
+    ];
+    if (next > 1) {
+      const previous = Buffer.from(`${base}${padReleaseNumber(next - 1)}`);
+      compare.push({ key: previous, target: 'Create', result: 'Greater', create_revision: 0 });
+    }
+    if (options.requireKey) {
+      const required = Buffer.from(options.requireKey);
+      compare.push({ key: required, target: 'Create', result: 'Greater', create_revision: 0 });
+      if (options.requireModRevision !== undefined) {
+        compare.push({
+          key: required,
+          target: 'Mod',
+          result: 'Equal',
+          mod_revision: options.requireModRevision,
+        });
+      }
+    }
+    return compare;
+  }
+
+  /** What a losing transaction reads instead of writing: the highest key, and the required record. */
+  private readsOnLoss(base: string, digitsEnd: Buffer, options: AllocateOptions) {
+    return [
+      this.conn.client.getAll().inRange({ start: base, end: digitsEnd }).sort('Key', 'Descend').limit(1),
+      ...(options.requireKey ? [this.conn.client.get(options.requireKey)] : []),
+    ];
+  }
+
+  /**
+   * The highest number a losing transaction read (`readsOnLoss`); `NotFoundError` when the required record is
+   * gone, `ConflictError` when it moved past the required revision or the highest key is not a number.
+   */
+  private highestAfterLoss(
+    result: ITxnResponse,
+    group: string,
+    base: string,
+    options: AllocateOptions,
+  ): number {
+    if (options.requireKey && result.responses[1]?.response_range?.kvs.length === 0) {
+      this.lastKnown.delete(group);
+      throw new NotFoundError(
+        `${options.requireKind ?? 'record'} for ${group} not found (${options.requireKey})`,
+      );
+    }
+    const required = result.responses[1]?.response_range?.kvs[0];
+    if (
+      options.requireModRevision !== undefined &&
+      required &&
+      Number(required.mod_revision) !== options.requireModRevision
+    ) {
+      throw new ConflictError(
+        `${options.requireKind ?? 'record'} ${group} changed: ${options.requireKey} is at revision ${required.mod_revision}, expected ${options.requireModRevision}`,
+      );
+    }
+    const highest = result.responses[0]?.response_range?.kvs[0];
+    const highestNumber = highest ? parseReleaseNumber(highest.key.toString().slice(base.length)) : 0;
+    if (highestNumber === null) {
+      throw new ConflictError(
+        `cannot allocate under ${base}: highest key ${highest?.key.toString()} is not a number`,
+      );
+    }
+    return highestNumber;
   }
 
   /** The highest number stored under `base` (0 when none). */

@@ -2,3 +2,4 @@ export * from './env';
 export { freePort, startEtcd, startRedis, waitForPort } from '@cite/local-services';
 export type { ManagedProcess, RunningEtcd, RunningRedis } from '@cite/local-services';
 export { buildApp, followOutput, runApp, type AppProcess } from './apps';
+export { pollUntil, type PollOptions } from './poll';

@@ -1,17 +1,13 @@
-import path from 'node:path';
-import { ESLint } from 'eslint';
+import { lintErrors, probeLinter, warmUp } from './lint-probes';
 
 /**
  * The workspace's own rules, checked with the real ESLint config: a forbidden import must fail lint (and so
  * `npm test`). Files are linted as text under real project paths; nothing is written to the tree.
  */
-const root = path.resolve(import.meta.dirname, '../../..');
-const eslint = new ESLint({ cwd: root });
+const eslint = probeLinter();
+const problems = (file: string, code: string) => lintErrors(eslint, file, code);
 
-async function problems(file: string, code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return (result?.messages ?? []).filter((m) => m.severity === 2).map((m) => `${m.ruleId}: ${m.message}`);
-}
+beforeAll(() => warmUp(eslint), 120_000);
 
 describe('module boundaries', () => {
   it.each([

@@ -64,6 +64,7 @@ export function markRecorded(res: Response): void {
 /** Writes the entry for each audited request whose change did not write it, when its response finishes. */
 export function auditTrail(options: { store: MetadataStore; now: () => Date }): RequestHandler {
   return (req, res, next) => {
+    // After the response: nothing waits for it, and `record` logs its own failure.
     res.once('finish', () => void record(options, req, res));
     next();
   };

@@ -3,17 +3,16 @@
  * before it is sent, so a retry with the same key and the same request gets that answer again (with
  * `Idempotent-Replayed: true`) instead of a second effect. The same key with a different request is a 409, as
  * is a retry while the first is still running (with `Retry-After`). A request that fails frees its key.
- * The decisions live in `@cite/catalog`.
+ * The decisions live in `@cite/catalog` and `@cite/model`; the records in `@cite/store`.
  */
 import {
-  conflictAt,
   IDEMPOTENCY_HEADER_PATH,
   idempotencyKeyErrors,
   idempotencyRecordId,
-  invalidField,
   requestFingerprint,
-  type IdempotencyStore,
 } from '@cite/catalog';
+import { conflictAt, invalidField } from '@cite/errors';
+import type { IdempotencyStore } from '@cite/store';
 import type { RequestHandler } from 'express';
 import { principalOf } from './locals';
 

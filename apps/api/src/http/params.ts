@@ -1,5 +1,5 @@
 /** Query strings, path parameters and headers → typed values, or a 400/404 naming the one at fault. */
-import { invalidField, notFoundAt } from '@cite/catalog';
+import { invalidField, notFoundAt } from '@cite/errors';
 import { MAX_PAGE_SIZE } from '@cite/store';
 import type { Request } from 'express';
 

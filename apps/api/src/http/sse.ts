@@ -3,7 +3,7 @@
  * the connection, and an end when the client goes away or the server shuts down.
  */
 import type { StreamEvent } from '@cite/catalog';
-import { invalidField } from '@cite/catalog';
+import { invalidField } from '@cite/errors';
 import type { Request, Response } from 'express';
 
 export const HEARTBEAT_MS = 15_000;

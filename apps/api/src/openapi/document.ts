@@ -7,13 +7,13 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { TokenCreateSchema, TokenViewSchema } from '@cite/auth';
 import {
   DeployRequestSchema,
-  ReleaseLogLineSchema,
   RollbackRequestSchema,
   ScaleRequestSchema,
   ServiceStatusViewSchema,
 } from '@cite/catalog';
 import {
   AuditEntrySchema,
+  ReleaseLogLineSchema,
   ReleaseSchema,
   ServiceCreateSchema,
   ServicePatchSchema,
@@ -125,15 +125,10 @@ function route(
   });
 }
 
-function build(): object {
-  const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An API token (`cite_…`) or the bootstrap admin token.',
-  });
-  const body = (schema: Schema) => ({ body: { content: { 'application/json': { schema } } } });
+const body = (schema: Schema) => ({ body: { content: { 'application/json': { schema } } } });
 
+/** `/api/v1/services`: register and list. */
+function registerServiceCollection(registry: OpenAPIRegistry): void {
   route(registry, {
     method: 'post',
     path: '/api/v1/services',
@@ -159,6 +154,10 @@ function build(): object {
     },
     responses: { 200: json(page(Service, 'ServicePage'), 'A page of services') },
   });
+}
+
+/** `/api/v1/services/{name}`: read, change, delete, scale, status. */
+function registerServiceItems(registry: OpenAPIRegistry): void {
   route(registry, {
     method: 'get',
     path: '/api/v1/services/{name}',
@@ -222,6 +221,10 @@ function build(): object {
     request: { params: name },
     responses: { 200: json(ServiceStatusViewSchema.meta({ id: 'ServiceStatus' }), 'Status'), ...notFound },
   });
+}
+
+/** Releases of a service: deploy, list, read, roll back; progress and deploy log. */
+function registerReleases(registry: OpenAPIRegistry): void {
   route(registry, {
     method: 'post',
     path: '/api/v1/services/{name}/deploys',
@@ -292,6 +295,10 @@ function build(): object {
       ...notFound,
     },
   });
+}
+
+/** Tokens, the audit trail and locks (admins), and this document. */
+function registerAdmin(registry: OpenAPIRegistry): void {
   route(registry, {
     method: 'post',
     path: '/api/v1/tokens',
@@ -352,6 +359,19 @@ function build(): object {
     summary: 'This document (no authentication)',
     responses: { 200: { description: 'OpenAPI 3.1' } },
   });
+}
+
+function build(): object {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token (`cite_…`) or the bootstrap admin token.',
+  });
+  registerServiceCollection(registry);
+  registerServiceItems(registry);
+  registerReleases(registry);
+  registerAdmin(registry);
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -1,5 +1,5 @@
 /** `GET /api/v1/audit` (admins): the audit trail, newest first, paginated; `?during=2024-05-01T12` narrows it. */
-import { invalidField } from '@cite/catalog';
+import { invalidField } from '@cite/errors';
 import type { MetadataStore } from '@cite/store';
 import { Router } from 'express';
 import { adminOnly } from '../http/admin';

@@ -2,7 +2,7 @@
  * `/api/v1/locks` (admins): the etcd locks held now (the deployer's per-service locks among them), and
  * breaking one — its holder's lease is revoked, and the holder notices and stops.
  */
-import { notFoundAt } from '@cite/catalog';
+import { notFoundAt } from '@cite/errors';
 import type { MetadataStore } from '@cite/store';
 import { Router, type Request } from 'express';
 import { adminOnly } from '../http/admin';

@@ -1,4 +1,5 @@
-import { ObservedStatusStore, ReleaseLog, type ObservedStatus } from '@cite/catalog';
+import type { ObservedStatus } from '@cite/model';
+import { ObservedStatusStore, ReleaseLog } from '@cite/store';
 import request from 'supertest';
 import { collect, openEvents, startHarness, type Harness } from '../testing/harness';
 

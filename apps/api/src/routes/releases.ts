@@ -1,8 +1,9 @@
 /** Releases of a service: deploy, list, read, roll back; progress and deploy log, as JSON, text and SSE. */
-import { releaseLinks, type ServiceCatalog, type StreamEvent } from '@cite/catalog';
+import type { ServiceCatalog, StreamEvent } from '@cite/catalog';
 import type { Release } from '@cite/model';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { audited } from '../http/audit';
+import { releaseLinks } from '../http/links';
 import { auditDetails, callContext } from '../http/locals';
 import { etagOf, pageQuery, pathParam, releaseNumberParam } from '../http/params';
 import { followQuery, lastEventId, openSse, wantsEventStream } from '../http/sse';

@@ -1,15 +1,10 @@
 /** `/api/v1/services`: create, list, read, change, scale, delete; a service's observed status. */
-import {
-  parseLabelSelector,
-  releaseLinks,
-  serviceLinks,
-  type ChangeResult,
-  type ServiceCatalog,
-} from '@cite/catalog';
-import { invalidField } from '@cite/catalog';
+import { parseLabelSelector, type ChangeResult, type ServiceCatalog } from '@cite/catalog';
+import { invalidField } from '@cite/errors';
 import { ServiceState, type Service } from '@cite/model';
 import { Router, type Request, type Response } from 'express';
 import { audited } from '../http/audit';
+import { releaseLinks, serviceLinks } from '../http/links';
 import { auditDetails, callContext } from '../http/locals';
 import { etagOf, ifMatchRevision, pageQuery, pathParam, queryString, queryStrings } from '../http/params';
 import type { RequestHandler } from 'express';

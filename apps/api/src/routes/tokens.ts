@@ -1,7 +1,6 @@
 /** `/api/v1/tokens` (admins): create (the secret is shown once), list (no secrets), delete. */
 import { planToken, tokenView } from '@cite/auth';
-import { notFoundAt } from '@cite/catalog';
-import { ConflictError } from '@cite/errors';
+import { ConflictError, notFoundAt } from '@cite/errors';
 import type { MetadataStore } from '@cite/store';
 import { Router } from 'express';
 import { adminOnly } from '../http/admin';

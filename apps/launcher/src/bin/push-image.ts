@@ -1,14 +1,19 @@
 /**
  * `npm run push-image -- <repository>:<tag> [...]`: pushes a minimal one-layer image into the registry `npm start`
- * runs (its URL is in `.local/registry/url`; `CITE_LOCAL_REGISTRY_URL` overrides), over the Registry v2 HTTP API.
- * A reference may carry the registry host (`127.0.0.1:5000/demo/web:1`); it must then be that registry.
+ * runs (its URL is in `<local dir>/registry/url`), over the Registry v2 HTTP API. Settings come from `@cite/config`:
+ * `CITE_LOCAL_REGISTRY_URL` names another registry, `CITE_LOCAL_DIR` another local directory; a bad value stops it
+ * with one line naming the key and exit code 78. A reference may carry the registry host
+ * (`127.0.0.1:5000/demo/web:1`); it must then be that registry.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadConfigOrExit } from '@cite/config';
 import { pushImage } from '@cite/local-services';
+import { localDirOf } from '../settings';
 
+const config = loadConfigOrExit(process.env, 'push-image');
 const root = path.resolve(import.meta.dirname, '../../..');
-const urlFile = path.join(root, '.local', 'registry', 'url');
+const urlFile = path.join(localDirOf(config, root), 'registry', 'url');
 
 function fail(message: string): never {
   process.stderr.write(`push-image: ${message}\n`);
@@ -19,12 +24,15 @@ const refs = process.argv.slice(2);
 if (refs.length === 0 || refs.some((ref) => ref === '-h' || ref === '--help'))
   fail('usage: npm run push-image -- <repository>:<tag> [...]   e.g. npm run push-image -- demo/web:1');
 
-let url = process.env['CITE_LOCAL_REGISTRY_URL'];
+let url = config.local.registryUrl;
 if (!url) {
   try {
     url = fs.readFileSync(urlFile, 'utf8').trim();
   } catch {
-    fail(`no registry known: start it with npm start (it writes ${path.relative(root, urlFile)})`);
+    const below = path.relative(root, urlFile);
+    fail(
+      `no registry known: start it with npm start (it writes ${below.startsWith('..') ? urlFile : below})`,
+    );
   }
 }
 const host = new URL(url).host;

@@ -1,8 +1,5 @@
-import { DEFAULT_POOL, validatePool } from '@cite/ip-pool';
+import { DEFAULT_POOL, type ValidatedPool, validatePool } from '@cite/ip-pool';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { startDeploymentController } from './deployment/deployment-controller';
-import { startEndpointsController } from './endpoints/endpoints-controller';
-import { startGarbageCollector } from './gc/gc-controller';
 import { garbageCollectedKinds } from './gc/gc-kinds';
 import { makeClients } from './kit/clients';
 import { EventRecorder } from './kit/events';
@@ -10,14 +7,10 @@ import { InformerSet } from './kit/informer-set';
 import { type ControllerLogger, defaultControllerLogger } from './kit/logger';
 import type { Workers } from './kit/run-workers';
 import { type Clock, systemClock } from './kit/time';
-import { startKubelets } from './kubelet/kubelet-controller';
+import type { KubeletTimings } from './kubelet/behaviour';
 import { ALL_IMAGES_PRESENT, createRegistryChecker } from './kubelet/registry';
-import { startNamespaceController } from './namespace/namespace-controller';
-import { startNodeController } from './nodes/node-controller';
+import { startLoops } from './loops';
 import { DEFAULT_NODE_CAPACITY, type NodeCapacity } from './nodes/nodes';
-import { startReplicaSetController } from './replicaset/replicaset-controller';
-import { startScheduler } from './scheduler/scheduler-controller';
-import { startServiceAccountController } from './serviceaccount/serviceaccount-controller';
 
 export {
   ANNOTATION_PREFIX,
@@ -107,9 +100,7 @@ export async function startControllers(
   const clock = options.clock ?? systemClock;
   const clients = makeClients(kubeConfig);
   const informers = new InformerSet(clients, logger);
-
-  const pods = informers.pods;
-  pods.store.addIndex('node', (pod) => (pod.spec?.nodeName ? [pod.spec.nodeName] : []));
+  informers.pods.store.addIndex('node', (pod) => (pod.spec?.nodeName ? [pod.spec.nodeName] : []));
   const gcKinds = garbageCollectedKinds(clients, informers);
 
   informers.startAll();
@@ -132,50 +123,50 @@ export async function startControllers(
   }
 
   const events = new EventRecorder(clients.raw, clock, logger);
-  const timings = {
+  const workers = startLoops({
+    clients,
+    informers,
+    gcKinds,
+    pool,
+    capacity: { ...DEFAULT_NODE_CAPACITY, ...options.nodeCapacity },
+    timings: kubeletTimings(options),
+    images: options.registryUrl
+      ? createRegistryChecker({ registryUrl: options.registryUrl })
+      : ALL_IMAGES_PRESENT,
+    events,
+    clock,
+    logger,
+  });
+  // Nodes register first, as kubelets do before pods can land on them.
+  try {
+    await nodesRegistered(informers, pool, syncTimeoutMs);
+  } catch (error) {
+    await stopEverything(workers, events);
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    stop: () => (stopping ??= stopEverything(workers, events)),
+  };
+}
+
+function kubeletTimings(options: ControllerOptions): KubeletTimings {
+  return {
     containerCreatingMs: options.delays.containerCreatingMs,
     startMs: options.delays.startMs,
     readyMs: options.delays.readyMs,
     backOffScale: options.backOffScale ?? 1,
     crashAfterMs: options.crashAfterMs ?? 1000,
   };
-  const images = options.registryUrl
-    ? createRegistryChecker({ registryUrl: options.registryUrl })
-    : ALL_IMAGES_PRESENT;
-  const capacity = { ...DEFAULT_NODE_CAPACITY, ...options.nodeCapacity };
-  const workers: Workers[] = [
-    startNodeController({ clients, nodes: informers.nodes, pool, capacity, clock, logger }),
-    startScheduler({ clients, pods, nodes: informers.nodes, events, clock, logger }),
-    startKubelets({ clients, pods, pool, timings, images, events, clock, logger }),
-    startReplicaSetController({ clients, replicaSets: informers.replicaSets, pods, events, clock, logger }),
-    startDeploymentController({
-      clients,
-      deployments: informers.deployments,
-      replicaSets: informers.replicaSets,
-      pods,
-      events,
-      clock,
-      logger,
-    }),
-    startEndpointsController({
-      clients,
-      services: informers.services,
-      endpoints: informers.endpoints,
-      endpointSlices: informers.endpointSlices,
-      pods,
-      logger,
-    }),
-    startGarbageCollector({ kinds: gcKinds, logger }),
-    startNamespaceController({ clients, namespaces: informers.namespaces, clock, logger }),
-    startServiceAccountController({
-      clients,
-      namespaces: informers.namespaces,
-      serviceAccounts: informers.serviceAccounts,
-      logger,
-    }),
-  ];
+}
 
-  // Nodes register first, as kubelets do before pods can land on them.
+/** Resolves once every pool node is in the node cache; fails after `timeoutMs`. */
+async function nodesRegistered(
+  informers: InformerSet,
+  pool: ValidatedPool,
+  timeoutMs: number,
+): Promise<void> {
   let waiting = true;
   const registered = async (): Promise<void> => {
     while (waiting && !pool.nodes.every((node) => informers.nodes.store.get('', node.name))) {
@@ -185,17 +176,10 @@ export async function startControllers(
   try {
     await withTimeout(
       registered(),
-      syncTimeoutMs,
+      timeoutMs,
       () => 'controllers: the pool nodes were not registered in time',
     );
-  } catch (error) {
+  } finally {
     waiting = false;
-    await stopEverything(workers, events);
-    throw error;
   }
-
-  let stopping: Promise<void> | undefined;
-  return {
-    stop: () => (stopping ??= stopEverything(workers, events)),
-  };
 }

@@ -44,22 +44,59 @@ export async function startControllerProcess(
   options: PlainControllerOptions,
   logger: ControllerLogger,
 ): Promise<RunningControllers> {
-  const message: ToChild = { kind: 'start', kubeconfig: kubeConfig.exportConfig(), options };
-  let child: ChildProcess | undefined;
-  let stopping = false;
-  let restartDelay = RESTART_MIN_MS;
-  let restartTimer: NodeJS.Timeout | undefined;
+  const child = new SupervisedChild(
+    spec,
+    { kind: 'start', kubeconfig: kubeConfig.exportConfig(), options },
+    logger,
+  );
+  const timeoutMs = spec.startTimeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      child.launch(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`controllers were not ready within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  let stopped: Promise<void> | undefined;
+  return { stop: () => (stopped ??= child.stop()) };
+}
 
-  const launch = (): Promise<void> => {
+/** The controllers' child process: launched, re-launched after it dies with capped backoff, stopped. */
+class SupervisedChild {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  private restartDelay = RESTART_MIN_MS;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly spec: ControllerProcessSpec,
+    private readonly message: ToChild,
+    private readonly logger: ControllerLogger,
+  ) {}
+
+  /** Spawns the child at the spec's niceness, sends the options, resolves when it answers "ready". */
+  launch(): Promise<void> {
     const started = Date.now();
-    const current = spawn(spec.command, spec.args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child = current;
+    const current = spawn(this.spec.command, this.spec.args, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child = current;
     try {
-      if (current.pid !== undefined) setPriority(current.pid, spec.nice);
+      if (current.pid !== undefined) setPriority(current.pid, this.spec.nice);
     } catch (error) {
-      logger.warn('controllers: could not lower the CPU priority', { error: (error as Error).message });
+      this.logger.warn('controllers: could not lower the CPU priority', { error: (error as Error).message });
     }
-    current.send(message);
+    current.send(this.message);
     const ready = new Promise<void>((resolve, reject) => {
       current.on('message', (answer: ToParent) => {
         if (answer.kind === 'ready') resolve();
@@ -71,62 +108,37 @@ export async function startControllerProcess(
       );
     });
     current.once('exit', (code, signal) => {
-      if (stopping || child !== current) return;
-      restartDelay = Date.now() - started > HEALTHY_AFTER_MS ? RESTART_MIN_MS : restartDelay;
-      logger.error('controllers: the process exited; starting it again', {
-        code,
-        signal,
-        inMs: restartDelay,
-      });
-      restartTimer = setTimeout(() => {
-        launch().catch((error: unknown) =>
-          logger.error('controllers: restart failed', { error: (error as Error).message }),
-        );
-      }, restartDelay);
-      restartDelay = Math.min(restartDelay * 2, RESTART_MAX_MS);
+      if (!this.stopping && this.child === current) this.restart(Date.now() - started, code, signal);
     });
     return ready;
-  };
+  }
 
-  const kill = async (): Promise<void> => {
-    const current = child;
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const current = this.child;
     if (!current || current.exitCode !== null || current.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
     current.kill('SIGTERM');
     const force = setTimeout(() => current.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(force);
-  };
-
-  const timeoutMs = spec.startTimeoutMs ?? 60_000;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      launch(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`controllers were not ready within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      }),
-    ]);
-  } catch (error) {
-    stopping = true;
-    await kill();
-    throw error;
-  } finally {
-    clearTimeout(timer);
   }
 
-  let stopped: Promise<void> | undefined;
-  return {
-    stop: () =>
-      (stopped ??= (async () => {
-        stopping = true;
-        clearTimeout(restartTimer);
-        await kill();
-      })()),
-  };
+  private restart(ranMs: number, code: number | null, signal: NodeJS.Signals | null): void {
+    if (ranMs > HEALTHY_AFTER_MS) this.restartDelay = RESTART_MIN_MS;
+    this.logger.error('controllers: the process exited; starting it again', {
+      code,
+      signal,
+      inMs: this.restartDelay,
+    });
+    this.restartTimer = setTimeout(() => {
+      this.launch().catch((error: unknown) =>
+        this.logger.error('controllers: restart failed', { error: (error as Error).message }),
+      );
+    }, this.restartDelay);
+    this.restartDelay = Math.min(this.restartDelay * 2, RESTART_MAX_MS);
+  }
 }
 
 /**

@@ -19,6 +19,11 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
   force?: boolean;
+  /**
+   * The caller hands the body over (freshly decoded from a request, referenced nowhere else): create may
+   * build the object in it instead of working on a deep copy. Not a query option.
+   */
+  bodyHandedOver?: boolean;
 }
 
 export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';

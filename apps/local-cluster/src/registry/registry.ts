@@ -65,7 +65,7 @@ export class Registry {
     body: unknown,
     options: WriteOptions = {},
   ): KubeObject {
-    const object = this.admitNew(definition, namespace, body);
+    const object = this.admitNew(definition, namespace, body, options.bodyHandedOver === true);
     const context = this.context();
     const meta = object.metadata;
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
@@ -178,9 +178,18 @@ export class Registry {
     return next;
   }
 
-  /** Checks body, kind and namespace of a create, and that the namespace exists and is not terminating. */
-  private admitNew(definition: ResourceDefinition, namespace: string | undefined, body: unknown): KubeObject {
-    const object = structuredClone(parseBody(body));
+  /**
+   * Checks body, kind and namespace of a create, and that the namespace exists and is not terminating. The
+   * object is a deep copy of `body` unless the caller handed the body over.
+   */
+  private admitNew(
+    definition: ResourceDefinition,
+    namespace: string | undefined,
+    body: unknown,
+    handedOver: boolean,
+  ): KubeObject {
+    const parsed = parseBody(body);
+    const object = handedOver ? parsed : structuredClone(parsed);
     checkKind(definition, object);
     object.apiVersion = apiVersionOf(definition);
     object.kind = definition.kind;

@@ -7,6 +7,13 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import {
+  createMetrics,
+  metricsEndpoint,
+  type HttpMetrics,
+  type MetricsHandler,
+  type MetricsSource,
+} from '@cite/metrics';
 import type { ClusterState } from '../cluster-state';
 import { notAcceptable, pathNotFound, unauthorized } from '../errors';
 import { apiGroup, apiVersions, groupList, resourceList, versionInfo } from './discovery';
@@ -14,6 +21,7 @@ import { openApiV2, openApiV3Document, openApiV3Root } from './openapi';
 import { parseResourcePath } from './request-info';
 import { handleResourceRequest, type HandlerSettings } from './resource-handler';
 import { writeError, writeJson } from './responses';
+import { routeTemplate, UNMATCHED } from './route-template';
 import { wantsTable } from './tables';
 
 export interface ApiServerOptions extends HandlerSettings {
@@ -23,6 +31,8 @@ export interface ApiServerOptions extends HandlerSettings {
   tls?: { key: string; cert: string };
   /** Bearer token every request must carry (401 otherwise). */
   token?: string;
+  /** Request durations are recorded here and served at `/metrics`. @defaultValue metrics of this server alone */
+  metrics?: HttpMetrics & MetricsSource;
 }
 
 export interface RunningApiServer {
@@ -53,8 +63,13 @@ export async function startApiServer(
   state: ClusterState,
   options: ApiServerOptions,
 ): Promise<RunningApiServer> {
+  const metrics = options.metrics ?? createMetrics({ processMetrics: false });
+  const serveMetrics = metricsEndpoint(metrics);
   const handler = (request: IncomingMessage, response: ServerResponse) => {
-    handle(state, options, request, response).catch((error: unknown) => writeError(response, error));
+    timeRequest(state, metrics, request, response);
+    handle(state, options, request, response, serveMetrics).catch((error: unknown) =>
+      writeError(response, error),
+    );
   };
   const server: Server = options.tls
     ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler)
@@ -86,11 +101,37 @@ export async function startApiServer(
   };
 }
 
+/** Records the request's duration when it finishes, by route template (watches and followed logs are not). */
+function timeRequest(
+  state: ClusterState,
+  metrics: HttpMetrics,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
+  const started = performance.now();
+  response.once('finish', () => {
+    let route: string | undefined;
+    try {
+      route = routeTemplate(state.catalog, request.method ?? 'GET', request.url ?? '/');
+    } catch {
+      route = UNMATCHED; // a path that does not decode (answered 400)
+    }
+    if (route === undefined) return;
+    metrics.httpRequest(
+      request.method ?? 'GET',
+      route,
+      response.statusCode,
+      (performance.now() - started) / 1000,
+    );
+  });
+}
+
 async function handle(
   state: ClusterState,
   options: ApiServerOptions,
   request: IncomingMessage,
   response: ServerResponse,
+  serveMetrics: MetricsHandler,
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://local');
   const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -100,6 +141,7 @@ async function handle(
     return;
   }
   if (!authorized(request, options.token)) throw unauthorized();
+  if (path === '/metrics') return serveMetrics(request, response);
   const method = request.method ?? 'GET';
   if (method === 'GET') {
     const served = serveStatic(state, path, request, options);

@@ -119,7 +119,11 @@ export async function handleResourceRequest(
   }
   if (method === 'POST') {
     if (name) throw methodNotAllowed();
-    const created = registry.create(definition, namespace, await decodedBody(request), writeOptions(query));
+    const body = await decodedBody(request);
+    const created = registry.create(definition, namespace, body, {
+      ...writeOptions(query),
+      bodyHandedOver: true,
+    });
     return writeObject(state, response, 201, definition, created);
   }
   if (method === 'PUT') {

@@ -35,24 +35,38 @@ export async function readBody(request: IncomingMessage): Promise<string> {
   return (await readRawBody(request)).toString('utf8');
 }
 
-export async function readRawBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      const tooLarge = new StatusError({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: 'Request entity too large: limit is 3145728',
-        reason: 'RequestEntityTooLarge',
-        code: 413,
-      });
-      throw tooLarge;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The request body as bytes. Read with plain `data`/`end` listeners: an async iterator costs a few promises
+ * per request, which shows at a thousand creates a second.
+ */
+export function readRawBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.off('data', onData);
+        request.destroy();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+}
+
+function tooLarge(): StatusError {
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'Request entity too large: limit is 3145728',
+    reason: 'RequestEntityTooLarge',
+    code: 413,
+  });
 }

@@ -3,7 +3,8 @@
  * path when many clients watch one resource, so
  * - an object's JSON is encoded once, when stored, and every watcher sends those bytes as they are;
  * - a watcher's events are queued and written together (watch-flush.ts), so the writes handled in one turn of
- *   the event loop, or one coalescing window under load, cost each watcher one write, not one per event.
+ *   the event loop, or one coalescing window under load, cost each watcher one write, not one per event;
+ * - watchers that queued the same events share the joined bytes of the batch (`joinShared`).
  * Table watches (kubectl get -w) get each object converted to a one-row Table instead.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -28,6 +29,22 @@ const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 
 const PREFIXES = new Map<string, Buffer>();
 const SUFFIX = Buffer.from('}\n');
+
+/**
+ * The last queue joined and its bytes. Watchers of one resource (without selectors) queue the very same
+ * buffers in the same order during a window, and they are flushed one after the other, so each batch is joined
+ * once and the same bytes are written to every one of them: one copy per flush, not one per watcher.
+ */
+let lastJoined: { parts: Buffer[]; data: Buffer } | undefined;
+
+function joinShared(parts: Buffer[]): Buffer {
+  const last = lastJoined;
+  if (last && last.parts.length === parts.length && last.parts.every((part, i) => part === parts[i]))
+    return last.data;
+  const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  lastJoined = { parts, data };
+  return data;
+}
 
 /** `{"type":"<type>","object":` as bytes, made once per type. */
 function prefix(type: string): Buffer {
@@ -60,7 +77,7 @@ export function serveWatch(
     flush() {
       head();
       if (queued.length === 0 || response.destroyed) return;
-      const data = queued.length === 1 ? queued[0]! : Buffer.concat(queued);
+      const data = joinShared(queued);
       queued = [];
       response.write(data);
       // A watcher that reads far slower than events come is cut off, as kube-apiserver closes watchers whose

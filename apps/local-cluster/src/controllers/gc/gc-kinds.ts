@@ -2,7 +2,7 @@
 import { type Clients, MERGE_PATCH } from '../kit/clients';
 import type { Informer, InformerSet } from '../kit/informer-set';
 import type { KubeObject } from '../kit/wire';
-import { type GcKind, OWNER_INDEX } from './gc-controller';
+import { type GcKind, OWNER_INDEX } from './gc-kind-table';
 
 type Calls = Omit<GcKind, 'kind' | 'group' | 'informer'>;
 

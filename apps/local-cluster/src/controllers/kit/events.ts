@@ -4,8 +4,8 @@
  * `count` and a new `lastTimestamp`, which kubectl describe shows as "(x3 over 2m)". Recording is best effort
  * and asynchronous, as in Kubernetes: a failure is logged, never thrown into a reconcile.
  */
+import { describeKubeError, isNotFound } from '@cite/kube';
 import { PATHS, type RawApi } from './raw-api';
-import { describeError, isNotFound } from './api-errors';
 import type { ControllerLogger } from './logger';
 import { type Clock, rfc3339 } from './time';
 import type { KubeEvent, KubeObject } from './wire';
@@ -106,7 +106,7 @@ export class EventRecorder implements EventSink {
       this.remember(key, { name: created.metadata?.name ?? '', namespace, count: 1, firstTimestamp: now });
     } catch (error) {
       if (!this.stopped)
-        this.logger.debug('event not recorded', { reason: event.reason, error: describeError(error) });
+        this.logger.debug('event not recorded', { reason: event.reason, error: describeKubeError(error) });
     }
   }
 

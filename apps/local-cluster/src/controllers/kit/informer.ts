@@ -4,8 +4,8 @@
  * either as an HTTP status or as an ERROR event carrying a Status), and reconnects after failures with a
  * capped exponential backoff. Handlers receive the object and, for updates, the previous one.
  */
+import { describeKubeError, isGone } from '@cite/kube';
 import type { Watch } from '@kubernetes/client-node';
-import { describeError, isGone } from './api-errors';
 import type { ControllerLogger } from './logger';
 import { Store } from './store';
 import { type KubeObject, keyOf, toWire } from './wire';
@@ -91,7 +91,7 @@ export class Informer<T extends KubeObject> {
         failures++;
         this.options.logger.debug('informer failure', {
           informer: this.spec.name,
-          error: describeError(error),
+          error: describeKubeError(error),
         });
       }
       if (failures > 0 && !this.stopped) await this.sleep(this.backoff(failures));
@@ -201,7 +201,7 @@ export class Informer<T extends KubeObject> {
     } catch (error) {
       this.options.logger.error('informer handler failed', {
         informer: this.spec.name,
-        error: describeError(error),
+        error: describeKubeError(error),
       });
     }
   }

@@ -3,7 +3,8 @@
  * ReplicaSet creates and deletes, bindings, Endpoints, EndpointSlices and events. client-node's typed methods run every
  * request and answer through `ObjectSerializer` and WHATWG fetch, which cost more CPU than the server spends on
  * the write. Answers come back as wire objects (timestamps as strings), the form the informer caches hold, and
- * failures carry `code` and `body` like client-node's `ApiException`, so `api-errors` reads both.
+ * failures carry `code` and `body` like client-node's `ApiException`, so `@cite/kube`'s `statusCodeOf` and
+ * `statusReasonOf` read both.
  */
 import { PATHS, type KubeHttp } from '@cite/kube';
 

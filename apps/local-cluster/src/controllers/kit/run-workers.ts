@@ -2,7 +2,7 @@
  * The work loop of every controller (Argo Rollouts' shape): take a key, reconcile it from the cache, then
  * forget it (done) or re-queue it with backoff (failed), or after the delay it asked for (a timed step).
  */
-import { describeError, isConflict } from './api-errors';
+import { describeKubeError, isConflict } from '@cite/kube';
 import type { ControllerLogger } from './logger';
 import type { WorkQueue } from './work-queue';
 
@@ -39,7 +39,7 @@ export function runWorkers(
           const meta = {
             controller: name,
             key,
-            error: describeError(error),
+            error: describeKubeError(error),
             failures: queue.numFailures(key) + 1,
           };
           // Conflicts are the normal price of optimistic concurrency; anything else is worth a line.

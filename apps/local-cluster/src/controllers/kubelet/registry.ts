@@ -4,7 +4,8 @@
  * in other registries than the configured one are taken to be present (there is no internet here to ask).
  * Answers are cached briefly so a Deployment of ten pods asks once.
  */
-import { notFoundMessage, parseImageReference } from './image-reference';
+import { resolveImageReference } from '@cite/model';
+import { notFoundMessage } from './image-reference';
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -39,9 +40,9 @@ export function createRegistryChecker(options: RegistryCheckerOptions): ImageChe
   const inFlight = new Map<string, Promise<PullCheck>>();
 
   const ask = async (image: string): Promise<PullCheck> => {
-    const ref = parseImageReference(image);
+    const ref = resolveImageReference(image);
     if (ref.host !== base.host) return null;
-    const url = new URL(`/v2/${ref.repository}/manifests/${ref.reference}`, base);
+    const url = new URL(`/v2/${ref.path}/manifests/${ref.reference}`, base);
     try {
       const response = await doFetch(url, {
         headers: { Accept: MANIFEST_TYPES },

@@ -3,7 +3,7 @@
  * through the typed clients; plus every namespaced custom resource the server's CRDs define. A resource the
  * server does not serve (404/405) counts as empty.
  */
-import { isUnsupported } from '../kit/api-errors';
+import { isUnsupported } from '@cite/kube';
 import type { Clients } from '../kit/clients';
 
 export interface NamespacedResource {

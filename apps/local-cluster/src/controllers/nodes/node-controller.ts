@@ -1,6 +1,6 @@
 /** Registers the pool's nodes, as each kubelet does for itself, and keeps their status as the pool says. */
+import { isAlreadyExists } from '@cite/kube';
 import type { ValidatedPool } from '@cite/ip-pool';
-import { isAlreadyExists } from '../kit/api-errors';
 import { type Clients, MERGE_PATCH } from '../kit/clients';
 import type { Informer } from '../kit/informer';
 import type { ControllerLogger } from '../kit/logger';

@@ -1,5 +1,5 @@
 /** Keeps a `default` ServiceAccount in every namespace: queued per namespace, on namespace and SA changes. */
-import { isAlreadyExists, statusCodeOf } from '../kit/api-errors';
+import { isAlreadyExists, statusCodeOf } from '@cite/kube';
 import type { Clients } from '../kit/clients';
 import type { Informer } from '../kit/informer';
 import type { ControllerLogger } from '../kit/logger';

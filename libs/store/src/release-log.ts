@@ -6,30 +6,11 @@
  * over a job simply keeps appending.
  */
 import { ConflictError } from '@cite/errors';
-import { TimestampSchema } from '@cite/model';
-import {
-  encodeCursor,
-  padReleaseNumber,
-  type EtcdStore,
-  type Repository,
-  type RepositoryWatch,
-} from '@cite/store';
-import { z } from 'zod';
-import { CATALOG_KEYSPACES, LOG_SEQ_WIDTH } from './keyspaces';
-
-export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
-export const MAX_LOG_MESSAGE_LENGTH = 8192;
-
-export const ReleaseLogLineSchema = z.object({
-  /** 1, 2, 3, … in the order written. */
-  seq: z.number().int().min(1),
-  time: TimestampSchema,
-  level: z.enum(LOG_LEVELS),
-  message: z.string().max(MAX_LOG_MESSAGE_LENGTH),
-  /** Who wrote it: `deployer`, `registry`, `kubernetes`, … */
-  source: z.string().max(64).optional(),
-});
-export type ReleaseLogLine = z.infer<typeof ReleaseLogLineSchema>;
+import { MAX_LOG_MESSAGE_LENGTH, ReleaseLogLineSchema, type ReleaseLogLine } from '@cite/model';
+import type { EtcdStore } from './etcd-store';
+import { encodeCursor, ids, KEYSPACES } from './keys';
+import type { Repository } from './repository';
+import type { RepositoryWatch } from './repository-watch';
 
 /** What a writer gives; `time` defaults to now, `level` to `info`; long messages are cut. */
 export interface LogEntry {
@@ -47,10 +28,15 @@ export interface LogPage {
   more: boolean;
 }
 
-const padSeq = (seq: number) => String(seq).padStart(LOG_SEQ_WIDTH, '0');
+/** Releases whose last log seq a process keeps in memory. */
+const RELEASES_REMEMBERED = 1_000;
 
 export class ReleaseLog {
   readonly records: Repository<ReleaseLogLine>;
+  /**
+   * The last seq this process wrote per release (`<service>/<release>/`), so the next line needs no read. Bounded:
+   * the releases written longest ago are forgotten (a forgotten one is read again when it gets another line).
+   */
   private readonly lastSeq = new Map<string, number>();
 
   constructor(
@@ -58,7 +44,7 @@ export class ReleaseLog {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.records = store.repository<ReleaseLogLine>({
-      keyspace: CATALOG_KEYSPACES.releaseLogs,
+      keyspace: KEYSPACES.releaseLogs,
       schema: ReleaseLogLineSchema,
       kind: 'release log line',
     });
@@ -66,63 +52,72 @@ export class ReleaseLog {
 
   /** The id of one line (relative to `releaselogs/`). */
   static lineId(service: string, release: number, seq: number): string {
-    return `${ReleaseLog.prefix(service, release)}${padSeq(seq)}`;
+    return ids.releaseLogLine(service, release, seq);
   }
 
   /** The id prefix of a release's lines: `<service>/<release, padded>/`. */
   static prefix(service: string, release: number): string {
-    if (service.length === 0 || service.includes('/')) throw new TypeError(`bad service name ${service}`);
-    return `${service}/${padReleaseNumber(release)}/`;
+    return ids.releaseLog(service, release);
   }
 
   /** Appends lines in order and returns them as stored. */
   async append(service: string, release: number, entries: LogEntry[]): Promise<ReleaseLogLine[]> {
-    const group = ReleaseLog.prefix(service, release);
     const written: ReleaseLogLine[] = [];
-    for (const entry of entries) {
-      for (let attempt = 1; ; attempt++) {
-        const seq = (this.lastSeq.get(group) ?? (await this.highestSeq(service, release))) + 1;
-        const line: ReleaseLogLine = {
-          seq,
-          time: entry.time ?? this.now().toISOString(),
-          level: entry.level ?? 'info',
-          message: entry.message.slice(0, MAX_LOG_MESSAGE_LENGTH),
-          ...(entry.source === undefined ? {} : { source: entry.source }),
-        };
-        try {
-          const stored = await this.records.create(ReleaseLog.lineId(service, release, seq), line);
-          this.lastSeq.set(group, seq);
-          written.push(stored.value);
-          break;
-        } catch (error) {
-          this.lastSeq.delete(group);
-          if (!(error instanceof ConflictError) || attempt >= 20) throw error;
-        }
-      }
-    }
+    for (const entry of entries) written.push(await this.appendOne(service, release, entry));
     return written;
   }
 
+  private rememberSeq(group: string, seq: number): void {
+    this.lastSeq.delete(group);
+    this.lastSeq.set(group, seq);
+    if (this.lastSeq.size > RELEASES_REMEMBERED) this.lastSeq.delete(this.lastSeq.keys().next().value!);
+  }
+
   /** Lines after `after` (a seq; 0 for the start), oldest first. */
-  async list(service: string, release: number, options: { after?: number; limit?: number } = {}) {
-    const prefix = ReleaseLog.prefix(service, release);
+  async list(
+    service: string,
+    release: number,
+    options: { after?: number; limit?: number } = {},
+  ): Promise<LogPage> {
     const after = options.after ?? 0;
     const page = await this.records.list({
-      prefix,
+      prefix: ReleaseLog.prefix(service, release),
       limit: options.limit ?? 1000,
       ...(after > 0 ? { cursor: encodeCursor(ReleaseLog.lineId(service, release, after)) } : {}),
     });
-    const result: LogPage = {
+    return {
       lines: page.items.map((item) => item.value),
       revision: page.revision,
       more: page.nextCursor !== undefined,
     };
-    return result;
   }
 
   /** Lines appended from `fromRevision` on. */
   watch(service: string, release: number, fromRevision?: number): Promise<RepositoryWatch<ReleaseLogLine>> {
     return this.records.watch({ prefix: ReleaseLog.prefix(service, release), fromRevision });
+  }
+
+  /** Creates the line at the next free number, reading the highest again after losing a race (20 tries). */
+  private async appendOne(service: string, release: number, entry: LogEntry): Promise<ReleaseLogLine> {
+    const group = ReleaseLog.prefix(service, release);
+    for (let attempt = 1; ; attempt++) {
+      const seq = (this.lastSeq.get(group) ?? (await this.highestSeq(service, release))) + 1;
+      const line: ReleaseLogLine = {
+        seq,
+        time: entry.time ?? this.now().toISOString(),
+        level: entry.level ?? 'info',
+        message: entry.message.slice(0, MAX_LOG_MESSAGE_LENGTH),
+        ...(entry.source === undefined ? {} : { source: entry.source }),
+      };
+      try {
+        const stored = await this.records.create(ReleaseLog.lineId(service, release, seq), line);
+        this.rememberSeq(group, seq);
+        return stored.value;
+      } catch (error) {
+        this.lastSeq.delete(group);
+        if (!(error instanceof ConflictError) || attempt >= 20) throw error;
+      }
+    }
   }
 
   private async highestSeq(service: string, release: number): Promise<number> {

@@ -4,11 +4,25 @@
  * on, then puts the job on the queue. A change is wholly accepted (and its job is never lost: what a crash or a
  * Redis outage leaves in the outbox, the deployer's `OutboxRelay` enqueues) or wholly refused.
  */
-import type { AuditEntry, Domain, OutboxEntry, Release, Service } from '@cite/model';
-import { outboxEntryId } from '@cite/model';
-import type { JobQueue } from '@cite/queue';
-import type { MetadataStore, ReleaseDraft, Versioned } from '@cite/store';
-import type { DomainClaims } from './domain-claims';
+import {
+  outboxEntryId,
+  type AuditEntry,
+  type Domain,
+  type OutboxEntry,
+  type Release,
+  type ReleaseDraft,
+  type Service,
+} from '@cite/model';
+import type { MetadataStore } from './metadata-store';
+import type { Versioned } from './repository';
+
+/** The domain records a change writes: hosts it claims and records it lets go. */
+export interface DomainClaims {
+  /** Hosts with no record yet: the service claims them (guarded: only while still unclaimed). */
+  claim: Domain[];
+  /** Hosts the service owns and no longer wants: their records go (guarded by revision). */
+  release: { host: string; modRevision: number }[];
+}
 
 export interface ServiceChange {
   name: string;
@@ -35,8 +49,20 @@ export interface CommittedChange {
 /** Puts an outbox entry's job on the queue (idempotent: the same entry is the same job id). */
 export type EnqueueJob = (entry: OutboxEntry) => Promise<void>;
 
+/**
+ * The producer calls an outbox entry becomes: `JobQueue` of `@cite/queue` has them. Stated here as a port, so
+ * that the store does not depend on the queue.
+ */
+export interface OutboxJobSink {
+  enqueueRelease(job: { service: string; release: number; requestId?: string }): Promise<void>;
+  enqueueDeletion(
+    job: { service: string; namespace: string; requestId?: string },
+    deletingSince: string,
+  ): Promise<void>;
+}
+
 /** `EnqueueJob` over the job queue. */
-export function enqueueOn(queue: Pick<JobQueue, 'enqueueRelease' | 'enqueueDeletion'>): EnqueueJob {
+export function enqueueOn(queue: OutboxJobSink): EnqueueJob {
   return (entry) => {
     const requestId = entry.requestId === undefined ? {} : { requestId: entry.requestId };
     return entry.kind === 'release'

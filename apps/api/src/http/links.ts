@@ -1,4 +1,4 @@
-/** Where a release's resources live in the API, for 202 answers. */
+/** Where a service and its releases live in the API, for 201/202 answers and `Location` headers. */
 export const API_BASE = '/api/v1';
 
 export interface ReleaseLinks {

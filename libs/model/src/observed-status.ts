@@ -1,13 +1,10 @@
 /**
- * What the cluster runs for a service, as last observed (`status/<service>`). The api never talks to the
- * cluster: the deployer writes this record while it watches a rollout, and the watcher whenever pods change.
- * One writer at a time per service is not required; the last write wins (`put`), and `observedAt` says when.
+ * What the cluster runs for a service, as last observed (`status/<service>` in etcd). The api never talks to
+ * the cluster: the deployer writes this record while it watches a rollout, and the watcher whenever pods change.
+ * One writer at a time per service is not required; the last write wins, and `observedAt` says when.
  */
-import { InputError, NotFoundError } from '@cite/errors';
-import { NamespaceSchema, ServiceNameSchema, TimestampSchema } from '@cite/model';
-import type { EtcdStore, Repository, RepositoryWatch, Versioned } from '@cite/store';
 import { z } from 'zod';
-import { CATALOG_KEYSPACES } from './keyspaces';
+import { NamespaceSchema, ServiceNameSchema, TimestampSchema } from './fields';
 
 const count = z.number().int().min(0);
 const releaseNumber = z.number().int().min(1);
@@ -68,41 +65,3 @@ export const ObservedStatusSchema = z.object({
   observedBy: z.string().max(64).optional(),
 });
 export type ObservedStatus = z.infer<typeof ObservedStatusSchema>;
-
-/** `status/<service>` records. */
-export class ObservedStatusStore {
-  readonly records: Repository<ObservedStatus>;
-
-  constructor(store: EtcdStore) {
-    this.records = store.repository<ObservedStatus>({
-      keyspace: CATALOG_KEYSPACES.observedStatus,
-      schema: ObservedStatusSchema,
-      kind: 'observed status',
-      validateId: (id) => {
-        if (id.includes('/')) throw new InputError(`service name ${id} must not contain "/"`);
-      },
-      identify: (status) => status.service,
-    });
-  }
-
-  get(service: string): Promise<Versioned<ObservedStatus> | null> {
-    return this.records.get(service);
-  }
-
-  /** Replaces what is known about the service (last write wins). */
-  put(status: ObservedStatus): Promise<Versioned<ObservedStatus>> {
-    return this.records.put(status.service, status);
-  }
-
-  /** Forgets the service (its objects are gone). Resolves whether or not there was a record. */
-  async remove(service: string): Promise<void> {
-    await this.records.delete(service).catch((error: unknown) => {
-      if (!(error instanceof NotFoundError)) throw error;
-    });
-  }
-
-  /** Changes to records whose id starts with `service`: readers keep only `event.id === service`. */
-  watch(service: string, fromRevision?: number): Promise<RepositoryWatch<ObservedStatus>> {
-    return this.records.watch({ prefix: service, fromRevision });
-  }
-}

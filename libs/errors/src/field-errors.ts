@@ -1,4 +1,5 @@
-import { ConflictError, InputError, NotFoundError } from '@cite/errors';
+/** Typed errors about one named field, with that field as their one detail. */
+import { ConflictError, InputError, NotFoundError } from './errors';
 
 /** An `InputError` about one field, its message prefixed with the path. */
 export function invalidField(path: string, message: string): InputError {
