@@ -7,9 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { descendantsOf, freePort, isRunning, startTimeOf } from '@cite/local-services';
-import { followOutput } from '@cite/test-support';
+import { bundleEntry, followOutput } from '@cite/test-support';
 
 export const root = path.resolve(import.meta.dirname, '../../..');
 const APPS = ['launcher', 'local-cluster', 'api', 'deployer'];
@@ -23,17 +22,7 @@ export function launcherBundle(): Promise<string> {
     const dir = path.join(root, '.local', 'test-build', `launcher-${process.pid}`, 'apps');
     await Promise.all(
       APPS.map((app) =>
-        build({
-          entryPoints: [path.join(root, 'apps', app, 'src', 'main.ts')],
-          outfile: path.join(dir, app, 'main.mjs'),
-          bundle: true,
-          platform: 'node',
-          format: 'esm',
-          target: 'node22',
-          packages: 'external',
-          tsconfig: path.join(root, 'tsconfig.base.json'),
-          logLevel: 'error',
-        }),
+        bundleEntry(path.join(root, 'apps', app, 'src', 'main.ts'), path.join(dir, app, 'main.mjs')),
       ),
     );
     return path.join(dir, 'launcher', 'main.mjs');
@@ -55,17 +44,7 @@ export function pushImageBundle(): Promise<string> {
       'launcher',
       'push-image.mjs',
     );
-    await build({
-      entryPoints: [path.join(root, 'apps', 'launcher', 'src', 'bin', 'push-image.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      packages: 'external',
-      tsconfig: path.join(root, 'tsconfig.base.json'),
-      logLevel: 'error',
-    });
+    await bundleEntry(path.join(root, 'apps', 'launcher', 'src', 'bin', 'push-image.ts'), outfile);
     return outfile;
   })();
   return pushBundled;

@@ -9,21 +9,29 @@ import { build } from 'esbuild';
 const root = path.resolve(import.meta.dirname, '../../..');
 const built = new Map<string, Promise<string>>();
 
+/** Bundles one TypeScript entry the way `npm run build` does (esbuild, ESM for Node 22, packages external). */
+export async function bundleEntry(entry: string, outfile: string): Promise<string> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
+    tsconfig: path.join(root, 'tsconfig.base.json'),
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
 export function buildApp(name: string): Promise<string> {
   let pending = built.get(name);
   if (!pending) {
-    const outfile = path.join(root, '.local', 'test-build', `${name}-${process.pid}`, 'main.mjs');
-    pending = build({
-      entryPoints: [path.join(root, 'apps', name, 'src', 'main.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      packages: 'external',
-      tsconfig: path.join(root, 'tsconfig.base.json'),
-      logLevel: 'error',
-    }).then(() => outfile);
+    pending = bundleEntry(
+      path.join(root, 'apps', name, 'src', 'main.ts'),
+      path.join(root, '.local', 'test-build', `${name}-${process.pid}`, 'main.mjs'),
+    );
     built.set(name, pending);
   }
   return pending;

@@ -1,5 +1,5 @@
 export * from './env';
 export { freePort, startEtcd, startRedis, waitForPort } from '@cite/local-services';
 export type { ManagedProcess, RunningEtcd, RunningRedis } from '@cite/local-services';
-export { buildApp, followOutput, runApp, type AppProcess } from './apps';
+export { buildApp, bundleEntry, followOutput, runApp, type AppProcess } from './apps';
 export { pollUntil, type PollOptions } from './poll';
