@@ -8,7 +8,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError, UnavailableError } from '@cite/errors';
-import { KubeCluster, renderService } from '@cite/kube';
+import {
+  CONTAINER_NAME,
+  FIELD_MANAGER,
+  KubeCluster,
+  KubeHttp,
+  KubeHttpError,
+  PATHS,
+  renderService,
+} from '@cite/kube';
 import { exampleRelease, exampleService } from '@cite/model/testing';
 import { freePort } from '@cite/test-support';
 import { startTestCluster, type TestCluster } from './support';
@@ -106,6 +114,61 @@ describe('KubeCluster against a real API server', () => {
     const uids = (list: typeof events) => list.map((event) => event.metadata?.uid).sort();
     expect(uids(listed)).toEqual(expect.arrayContaining(uids(events)));
     expect(listed.every((event) => event.involvedObject.name === service.name)).toBe(true);
+  });
+
+  it("forces cite's fields back over a hand edit, keeps what cite does not render, and would conflict unforced", async () => {
+    const name = service.name;
+    // Plain requests over the cluster's own connection pool (closed with the cluster).
+    const http = new KubeHttp(cluster.kubeConfig);
+    const deploymentPath = PATHS.deployments(NAMESPACE, name);
+    await cluster.apply(rendered(5).namespace);
+    await cluster.apply(rendered(5).deployment);
+    // Someone edits the image and adds an annotation by hand: an Update by another field manager.
+    await http.json(deploymentPath, {
+      method: 'PATCH',
+      query: { fieldManager: 'kubectl-edit' },
+      contentType: 'application/strategic-merge-patch+json',
+      body: {
+        metadata: { annotations: { 'example.com/edited-by': 'hand' } },
+        spec: {
+          template: {
+            spec: { containers: [{ name: CONTAINER_NAME, image: 'registry.local/kc/web:edited' }] },
+          },
+        },
+      },
+    });
+    const next = rendered(6).deployment;
+    // Without force, the API server refuses to take the edited image from its manager.
+    const unforced = await http
+      .json(deploymentPath, {
+        method: 'PATCH',
+        query: { fieldManager: FIELD_MANAGER },
+        contentType: 'application/apply-patch+yaml',
+        body: next,
+      })
+      .catch((caught: unknown) => caught);
+    expect(unforced).toBeInstanceOf(KubeHttpError);
+    const status = JSON.parse((unforced as KubeHttpError).body as string) as {
+      reason?: string;
+      details?: { causes?: { reason?: string; field?: string; message?: string }[] };
+    };
+    expect((unforced as KubeHttpError).code).toBe(409);
+    expect(status.reason).toBe('Conflict');
+    expect(status.details?.causes).toEqual([
+      {
+        reason: 'FieldManagerConflict',
+        field: `.spec.template.spec.containers[name="${CONTAINER_NAME}"].image`,
+        message: 'conflict with "kubectl-edit" using apps/v1',
+      },
+    ]);
+    // cite's apply forces: its image wins, the annotation it does not render stays with the editor.
+    const applied = await cluster.apply(next);
+    expect(applied.spec?.template.spec?.containers[0]?.image).toBe('registry.local/kc/web:6');
+    expect(applied.metadata?.annotations?.['example.com/edited-by']).toBe('hand');
+    const editor = applied.metadata?.managedFields?.find((entry) => entry.manager === 'kubectl-edit');
+    expect(editor?.fieldsV1).toEqual({
+      'f:metadata': { 'f:annotations': { 'f:example.com/edited-by': {} } },
+    });
   });
 
   it('turns a refused object into InputError naming the field', async () => {

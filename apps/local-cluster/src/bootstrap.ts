@@ -1,6 +1,8 @@
 import { podCidrFor, validatePool, type PoolSpec } from '@cite/ip-pool';
 import type { ClusterState } from './cluster-state';
 import type { KubeObject } from './api-types';
+import { PLACEHOLDER_CA_CERT } from './namespace-defaults/placeholder-ca';
+import { startNamespaceDefaults, type NamespaceDefaultsPublisher } from './namespace-defaults/publisher';
 import type { ResourceDefinition } from './registry/resource-definition';
 import { namespaces } from './resources/namespaces';
 import { leases } from './resources/leases';
@@ -81,9 +83,17 @@ export function nodeObject(name: string, address: string, podCidr: string, now: 
 /**
  * What a fresh cluster has: the four system namespaces, the `kubernetes` service at the first service IP, and
  * one node per pool node. Idempotent (create if absent), so a loaded snapshot or the controllers' kubelets may
- * have created them already.
+ * have created them already. Starts the publisher that gives every namespace, these and all later ones, its
+ * `kube-root-ca.crt` (with `rootCaCert`, the placeholder when the server has no CA) and `default`
+ * ServiceAccount; it runs until the process ends (the returned handle stops it).
  */
-export function bootstrapCluster(state: ClusterState, pool: PoolSpec, serverPort: number): void {
+export function bootstrapCluster(
+  state: ClusterState,
+  pool: PoolSpec,
+  serverPort: number,
+  rootCaCert: string = PLACEHOLDER_CA_CERT,
+): NamespaceDefaultsPublisher {
+  const publisher = startNamespaceDefaults(state, rootCaCert);
   for (const name of SYSTEM_NAMESPACES)
     createIfAbsent(state, namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   createIfAbsent(state, state.services, 'default', {
@@ -110,6 +120,8 @@ export function bootstrapCluster(state: ClusterState, pool: PoolSpec, serverPort
     );
     createIfAbsent(state, leases, 'kube-node-lease', nodeLease(state, node.name, now));
   }
+  publisher.flush();
+  return publisher;
 }
 
 /**

@@ -4,13 +4,12 @@ import { Registry, type Clock } from './registry/registry';
 import { storageKey, type ResourceDefinition } from './registry/resource-definition';
 import { ClusterIpAllocator } from './resources/cluster-ip-allocator';
 import { configMaps } from './resources/configmaps';
-import { crdResource } from './resources/crds';
-import { customResourceDefinitions } from './resources/custom-resources';
+import { CrdLifecycle } from './resources/crd-lifecycle';
 import { deployments } from './resources/deployments';
 import { endpoints } from './resources/endpoints';
 import { endpointSlices } from './resources/endpointslices';
 import { events } from './resources/events';
-import { horizontalPodAutoscalers } from './resources/horizontalpodautoscalers';
+import { horizontalPodAutoscalers, horizontalPodAutoscalersV1 } from './resources/horizontalpodautoscalers';
 import { ingresses } from './resources/ingresses';
 import { leases } from './resources/leases';
 import { namespaces } from './resources/namespaces';
@@ -19,7 +18,7 @@ import { pods } from './resources/pods';
 import { limitRanges, resourceQuotas } from './resources/quotas';
 import { replicaSets } from './resources/replicasets';
 import { secrets } from './resources/secrets';
-import { serviceAccounts } from './resources/serviceaccounts';
+import { serviceAccountAdmission, serviceAccounts } from './resources/serviceaccounts';
 import { serviceResource } from './resources/services';
 import { ObjectStore } from './storage/object-store';
 import type { Snapshot } from './storage/snapshot';
@@ -49,19 +48,11 @@ export class ClusterState {
       initialResourceVersion: options.snapshot?.resourceVersion,
     });
     this.registry = new Registry(this.store, options.clock);
+    this.registry.admission.push(serviceAccountAdmission(this.store));
     this.allocator = new ClusterIpAllocator(options.serviceCidr);
     this.services = serviceResource(this.allocator);
-    this.crds = crdResource({
-      established: (crd) => {
-        for (const definition of customResourceDefinitions(crd))
-          this.catalog.add(definition, crd.metadata.name);
-      },
-      removed: (crd, deleted) => {
-        this.catalog.removeOwned(crd.metadata.name ?? '');
-        const spec = crd.spec as { group?: string; names?: { plural?: string } } | undefined;
-        if (deleted) this.dropObjects(`${spec?.group ?? ''}/${spec?.names?.plural ?? ''}`);
-      },
-    });
+    // Serves CRDs' resources and finalizes deleted CRDs, inside the API server as apiextensions does.
+    this.crds = new CrdLifecycle(this.registry, this.catalog).definition;
     const builtins = [
       pods,
       this.services,
@@ -78,19 +69,13 @@ export class ClusterState {
       replicaSets,
       ingresses,
       horizontalPodAutoscalers,
+      horizontalPodAutoscalersV1,
       leases,
       endpointSlices,
       this.crds,
     ];
     for (const definition of builtins) this.catalog.add(definition);
     if (options.snapshot) this.restore(options.snapshot, builtins);
-  }
-
-  /** Deletes every object of a resource (a deleted CRD's), with DELETED events so watchers see them go. */
-  private dropObjects(key: string): void {
-    const bucket = this.store.bucket(key);
-    for (const stored of [...bucket.objects.values()])
-      this.store.remove(key, stored.object.metadata.namespace, stored.object.metadata.name ?? '');
   }
 
   private restore(snapshot: Snapshot, builtins: ResourceDefinition[]): void {

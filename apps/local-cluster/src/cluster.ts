@@ -108,7 +108,7 @@ export class LocalCluster {
       logIntervalMs: delays.logIntervalMs,
       metrics: options.metrics,
     });
-    bootstrapCluster(state, pool, server.port);
+    bootstrapCluster(state, pool, server.port, certificate?.caCert);
     const kubeconfigPath =
       options.kubeconfigPath ?? join(await mkdtemp(join(tmpdir(), 'local-cluster-')), 'kubeconfig');
     const kubeConfig = await writeKubeconfig(kubeconfigPath, {

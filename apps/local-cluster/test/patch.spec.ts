@@ -139,8 +139,46 @@ describe('patch', () => {
       { name: 'B', value: 'two' },
       { name: 'C', value: '3' },
     ]);
-    expect(containers[0]?.ports?.map((port) => port.containerPort)).toEqual([8080, 9090]);
+    // A port new to the list comes before the live ones: kube orders the patch's items first.
+    expect(containers[0]?.ports?.map((port) => port.containerPort)).toEqual([9090, 8080]);
     expect(patched.metadata?.generation).toBe(2);
+  });
+
+  it('orders a merged list by $setElementOrder, a live item it does not name staying before its successors', async () => {
+    const body = deployment('order');
+    const app = body.spec?.template.spec?.containers[0];
+    if (app)
+      app.env = [
+        { name: 'A', value: '1' },
+        { name: 'X', value: 'x' },
+        { name: 'B', value: '2' },
+      ];
+    await apps.createNamespacedDeployment({ namespace, body });
+    const patched = await apps.patchNamespacedDeployment(
+      {
+        name: 'order',
+        namespace,
+        body: {
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  {
+                    name: 'app',
+                    '$setElementOrder/env': [{ name: 'B' }, { name: 'C' }, { name: 'A' }],
+                    env: [{ name: 'C', value: '3' }],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+      as(PatchStrategy.StrategicMergePatch),
+    );
+    const env = patched.spec?.template.spec?.containers[0]?.env?.map((variable) => variable.name);
+    // B, C, A as the directive says; X (named nowhere) was before B in the live list, so it stays before it.
+    expect(env).toEqual(['X', 'B', 'C', 'A']);
   });
 
   it('honours $retainKeys when switching the deployment strategy', async () => {

@@ -119,6 +119,13 @@ export class KubeCluster implements Cluster {
     return this.kubeConfig.getCurrentCluster()?.server ?? '(none)';
   }
 
+  /**
+   * Server-side apply as `cite`, forced on purpose. cite owns what it renders: a release is the whole desired
+   * state of those fields, so if someone changed one of them by hand (`kubectl edit`, `kubectl set image`), the
+   * next deploy must put cite's value back rather than fail with a 409 conflict. Forcing takes only the fields
+   * cite applies; what cite does not render (an annotation added by hand, the controllers' fields) stays with
+   * its manager.
+   */
   async apply<T extends AppliedObject>(object: T): Promise<T> {
     const name = object.metadata?.name ?? '';
     const namespace = object.metadata?.namespace ?? '';

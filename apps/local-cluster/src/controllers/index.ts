@@ -87,7 +87,8 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: () => strin
 
 /**
  * Starts the controllers (deployment, replicaset, scheduler, kubelets, endpoints, garbage collector, namespace,
- * serviceaccount, node registration). They talk to the emulator only through its HTTP API, as
+ * node registration; the API server's process gives namespaces their `default` ServiceAccount and
+ * `kube-root-ca.crt`, see src/namespace-defaults). They talk to the emulator only through its HTTP API, as
  * kube-controller-manager does, and resolve once their caches are filled and the pool's nodes are registered.
  */
 export async function startControllers(

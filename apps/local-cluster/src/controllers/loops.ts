@@ -18,7 +18,6 @@ import { startNodeController } from './nodes/node-controller';
 import type { NodeCapacity } from './nodes/nodes';
 import { startReplicaSetController } from './replicaset/replicaset-controller';
 import { startScheduler } from './scheduler/scheduler-controller';
-import { startServiceAccountController } from './serviceaccount/serviceaccount-controller';
 
 export interface LoopContext {
   clients: Clients;
@@ -53,11 +52,5 @@ export function startLoops(context: LoopContext): Workers[] {
     }),
     startGarbageCollector({ kinds: context.gcKinds, logger }),
     startNamespaceController({ clients, namespaces, clock, logger }),
-    startServiceAccountController({
-      clients,
-      namespaces,
-      serviceAccounts: informers.serviceAccounts,
-      logger,
-    }),
   ];
 }

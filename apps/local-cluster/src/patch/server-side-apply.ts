@@ -1,132 +1,123 @@
-import { isJsonObject, kubeTime, type JsonObject, type KubeObject } from '../api-types';
-import { patchMetaFor } from './patch-meta';
-import { applyStrategicMergePatch } from './strategic-merge';
+import { type JsonObject, type KubeObject } from '../api-types';
+import { StatusError, type StatusCause } from '../errors';
+import { mergeApplied, pruneReleased } from './apply-merge';
+import { compareObjects, type FieldScope } from './compare';
+import { renderPath } from './field-path';
+import { KUBECTL_MANAGER, lastAppliedFields, syncLastApplied } from './last-applied';
+import { appliedFieldSet, difference, makeNode, memberPaths, union, type FieldSet } from './field-set';
+import {
+  identityOf,
+  managedEntries,
+  recordApply,
+  type FieldConflict,
+  type ManagedFieldsEntry,
+  type Writer,
+} from './managed-fields';
 
-/** A managedFields set in kube's FieldsV1 shape: `f:<field>` for fields, `k:{"name":"x"}` for keyed items. */
-export type FieldSet = { [entry: string]: FieldSet };
-
-interface ManagedFieldsEntry {
-  manager: string;
-  operation: 'Apply' | 'Update';
-  apiVersion?: string;
-  time?: string;
-  fieldsType: 'FieldsV1';
-  fieldsV1: FieldSet;
-  subresource?: string;
-}
-
-const IGNORED_META = new Set([
-  'name',
-  'namespace',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'managedFields',
-]);
-
-/** The fields an applied configuration sets, as FieldsV1. */
-export function fieldSetOf(value: JsonObject, kind: string, path: string[] = []): FieldSet {
-  const set: FieldSet = {};
-  for (const [key, child] of Object.entries(value)) {
-    if (path.length === 0 && (key === 'apiVersion' || key === 'kind')) continue;
-    if (path.length === 1 && path[0] === 'metadata' && IGNORED_META.has(key)) continue;
-    const childPath = [...path, key];
-    const entry = `f:${key}`;
-    if (isJsonObject(child)) set[entry] = fieldSetOf(child, kind, childPath);
-    else if (Array.isArray(child)) {
-      const mergeKey = patchMetaFor(kind, childPath).mergeKey;
-      if (!mergeKey) set[entry] = {};
-      else {
-        const items: FieldSet = {};
-        for (const item of child) {
-          if (!isJsonObject(item)) continue;
-          items[`k:${JSON.stringify({ [mergeKey]: item[mergeKey] })}`] = {
-            '.': {},
-            ...fieldSetOf(item, kind, childPath),
-          };
-        }
-        set[entry] = items;
-      }
-    } else set[entry] = {};
-  }
-  return set;
-}
-
-/** Removes from `live` what `before` owned and `after` no longer does (the applier dropped those fields). */
-function removeReleased(live: unknown, before: FieldSet, after: FieldSet): void {
-  for (const [entry, children] of Object.entries(before)) {
-    if (entry === '.') continue;
-    const kept = after[entry];
-    if (entry.startsWith('f:') && isJsonObject(live)) {
-      const field = entry.slice(2);
-      if (!kept) delete live[field];
-      else if (Object.keys(children).length > 0) removeReleased(live[field], children, kept);
-    } else if (entry.startsWith('k:') && Array.isArray(live)) {
-      const key = JSON.parse(entry.slice(2)) as JsonObject;
-      const matches = (item: unknown) =>
-        isJsonObject(item) && Object.entries(key).every(([k, v]) => item[k] === v);
-      const index = live.findIndex(matches);
-      if (index < 0) continue;
-      if (!kept) live.splice(index, 1);
-      else removeReleased(live[index], children, kept);
-    }
-  }
-}
-
-function managedEntries(object: KubeObject): ManagedFieldsEntry[] {
-  return (
-    Array.isArray(object.metadata.managedFields) ? object.metadata.managedFields : []
-  ) as ManagedFieldsEntry[];
-}
-
-function withEntry(entries: ManagedFieldsEntry[], entry: ManagedFieldsEntry): ManagedFieldsEntry[] {
-  const others = entries.filter(
-    (existing) =>
-      !(
-        existing.manager === entry.manager &&
-        existing.operation === 'Apply' &&
-        (existing.subresource ?? '') === (entry.subresource ?? '')
-      ),
-  );
-  return [...others, entry];
+export interface ApplyRequest {
+  /** The object as served, or undefined when the apply creates it. */
+  live: KubeObject | undefined;
+  /** The applied configuration (apiVersion, kind and metadata.name checked by the caller). */
+  applied: KubeObject;
+  writer: Writer;
+  /** `force=true`: take the conflicting fields from their managers instead of failing. */
+  force: boolean;
+  /** The top-level fields this endpoint writes (status or everything but status). */
+  scope: FieldScope;
 }
 
 /**
- * Server-side apply (application/apply-patch+yaml) without conflict detection: the applied configuration is
- * merged into the live object with strategic-merge rules, and the fields this manager applied last time but
- * left out now are removed. The manager's field set is recorded in metadata.managedFields.
+ * Server-side apply (application/apply-patch+yaml) as kube-apiserver does it: the configuration is merged into
+ * the live object, what this manager applied last time and no applier owns any more is removed, and the
+ * fields the merge changes that other managers own are conflicts — a 409 listing them unless `force`, in which
+ * case this manager takes them. The result carries the new managedFields; defaulting and validation follow in
+ * the registry.
  */
-export function serverSideApply(
-  live: KubeObject | undefined,
-  applied: KubeObject,
-  manager: string,
-  now: Date,
-  subresource?: string,
-): KubeObject {
-  const fields = fieldSetOf(applied, applied.kind ?? '');
-  const entry: ManagedFieldsEntry = {
-    manager,
-    operation: 'Apply',
-    apiVersion: applied.apiVersion,
-    time: kubeTime(now),
-    fieldsType: 'FieldsV1',
-    fieldsV1: fields,
-    ...(subresource ? { subresource } : {}),
-  };
-  if (!live) {
-    const created = structuredClone(applied);
-    created.metadata = { ...created.metadata, managedFields: [entry] };
-    return created;
-  }
-  const previous = managedEntries(live).find(
-    (existing) => existing.manager === manager && existing.operation === 'Apply',
+export function serverSideApply(request: ApplyRequest): KubeObject {
+  const { live, applied, writer, scope } = request;
+  const kind = applied.kind ?? live?.kind ?? '';
+  const config = structuredClone(applied) as JsonObject;
+  delete config.apiVersion;
+  delete config.kind;
+  const base = live ? (structuredClone(live) as JsonObject) : {};
+  const merged = mergeApplied(base, config, [], kind) as KubeObject;
+  const applying = scoped(appliedFieldSet(applied, kind), scope);
+  const entries = managedEntries(live?.metadata.managedFields);
+  const previous = entries.find(
+    (entry) => identityOf(entry) === identityOf({ ...writer, operation: 'Apply' }),
   );
-  const appliedWithoutMeta = structuredClone(applied) as JsonObject;
-  delete appliedWithoutMeta.apiVersion;
-  delete appliedWithoutMeta.kind;
-  const merged = applyStrategicMergePatch(live, appliedWithoutMeta, live.kind ?? '') as KubeObject;
-  if (previous) removeReleased(merged, previous.fieldsV1, fields);
-  merged.metadata = { ...merged.metadata, managedFields: withEntry(managedEntries(live), entry) };
+  if (previous?.fieldsV1) {
+    const stillApplied = entries
+      .filter((entry) => entry.operation === 'Apply' && entry !== previous)
+      .reduce<FieldSet | undefined>((owned, entry) => union(owned, entry.fieldsV1), applying);
+    const released = difference(previous.fieldsV1, stillApplied);
+    if (released) pruneReleased(merged, released, [], kind);
+  }
+  const changes = compareObjects(base, merged, kind, scope);
+  let outcome = recordApply(entries, changes, applying, writer, request.force);
+  if ('conflicts' in outcome && writer.manager === KUBECTL_MANAGER) {
+    // kubectl taking over from its client-side apply: what the annotation recorded is not a conflict.
+    const allowed = lastAppliedFields(live, writer.apiVersion);
+    if (allowed) {
+      const conflicts = outcome.conflicts
+        .map((conflict) => ({ ...conflict, fields: difference(conflict.fields, allowed) }))
+        .filter((conflict): conflict is FieldConflict => conflict.fields !== undefined);
+      outcome = conflicts.length > 0 ? { conflicts } : recordApply(entries, changes, applying, writer, true);
+    }
+  }
+  if ('conflicts' in outcome) throw applyConflict(outcome.conflicts);
+  merged.metadata = { ...merged.metadata, managedFields: outcome.entries };
+  if (outcome.entries.length === 0) delete merged.metadata.managedFields;
+  if (writer.manager === KUBECTL_MANAGER) syncLastApplied(merged, applied);
   return merged;
+}
+
+/** `set` without the top-level fields outside `scope` (kube's reset fields are nobody's on this endpoint). */
+function scoped(set: FieldSet | undefined, scope: FieldScope): FieldSet | undefined {
+  if (!set) return undefined;
+  const children: Record<string, FieldSet> = {};
+  for (const [element, child] of Object.entries(set))
+    if (!element.startsWith('f:') || scope(element.slice(2))) children[element] = child;
+  return makeNode(false, children);
+}
+
+/** How kube names a manager in conflicts: `"kubectl-edit" using apps/v1`, `"cite"` for an applier. */
+function printManager(entry: ManagedFieldsEntry): string {
+  let name = JSON.stringify(entry.manager ?? '');
+  if (entry.subresource) name += ` with subresource ${JSON.stringify(entry.subresource)}`;
+  return entry.operation === 'Apply' ? name : `${name} using ${entry.apiVersion ?? ''}`;
+}
+
+/** 409 Conflict with one FieldManagerConflict cause per field (k8s.io/apimachinery managedfields NewConflictError). */
+export function applyConflict(conflicts: FieldConflict[]): StatusError {
+  const listed = conflicts.flatMap(({ owner, fields }) =>
+    memberPaths(fields).map((path) => ({ owner, field: renderPath(path) })),
+  );
+  const causes: StatusCause[] = listed.map(({ owner, field }) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${printManager(owner)}`,
+    field,
+  }));
+  let message: string;
+  const first = listed[0];
+  if (listed.length === 1 && first) {
+    message = `Apply failed with 1 conflict: conflict with ${printManager(first.owner)}: ${first.field}`;
+  } else {
+    const owners = [...conflicts].sort((a, b) => (identityOf(a.owner) < identityOf(b.owner) ? -1 : 1));
+    const lines = owners.flatMap(({ owner, fields }) => [
+      `conflicts with ${printManager(owner)}:`,
+      ...memberPaths(fields).map((path) => `- ${renderPath(path)}`),
+    ]);
+    message = `Apply failed with ${listed.length} conflicts: ${lines.join('\n')}`;
+  }
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: 'Conflict',
+    details: { causes },
+    code: 409,
+  });
 }

@@ -1,6 +1,7 @@
 /**
  * Field numbers of the Kubernetes protobuf messages (k8s.io/api generated.proto) for the objects kubectl's
- * typed clients create: `kubectl create deployment|namespace|configmap|secret|service|serviceaccount|ingress`.
+ * typed clients create: `kubectl create deployment|namespace|configmap|secret|service|serviceaccount|ingress`,
+ * and `kubectl autoscale` (an autoscaling/v1 HorizontalPodAutoscaler; the messages are v1's).
  * Fields not listed are dropped when decoding.
  */
 export type Scalar = 'string' | 'int' | 'bool' | 'bytes' | 'quantity' | 'intOrString' | 'time';
@@ -171,6 +172,17 @@ export const MESSAGES: Record<string, Message> = {
   IngressBackend: { 4: m('service', 'IngressServiceBackend') },
   IngressServiceBackend: { 1: s('name'), 2: m('port', 'ServiceBackendPort') },
   ServiceBackendPort: { 1: s('name'), 2: i('number') },
+  HorizontalPodAutoscaler: {
+    1: m('metadata', 'ObjectMeta'),
+    2: m('spec', 'HorizontalPodAutoscalerSpec'),
+  },
+  HorizontalPodAutoscalerSpec: {
+    1: m('scaleTargetRef', 'CrossVersionObjectReference'),
+    2: i('minReplicas', true),
+    3: i('maxReplicas', true),
+    4: i('targetCPUUtilizationPercentage', true),
+  },
+  CrossVersionObjectReference: { 1: s('kind'), 2: s('name'), 3: s('apiVersion') },
 };
 
 /** Root message of each kind kubectl sends as protobuf. */
@@ -183,4 +195,5 @@ export const ROOT_KINDS = [
   'ServiceAccount',
   'Service',
   'Ingress',
+  'HorizontalPodAutoscaler',
 ];

@@ -46,9 +46,18 @@ export function deleteObject(
     );
   const code = options.orphanDependents === false ? 202 : 200;
   const context = registry.context();
+  // Marking an object deleted changes metadata only: kube runs no update validation there, so an object its
+  // strategy would now reject (a custom resource under a stricter schema) can still be deleted.
   const custom = definition.strategy.beforeDelete?.(structuredClone(previous), context);
   if (custom) {
-    const stored = registry.commitUpdate(definition, custom, previous, { dryRun: options.dryRun });
+    const stored = registry.commitUpdate(
+      definition,
+      custom,
+      previous,
+      { dryRun: options.dryRun },
+      false,
+      true,
+    );
     return { body: stored, deleted: false, code };
   }
 
@@ -82,8 +91,10 @@ export function deleteObject(
   if (meta.finalizers.length === 0) delete meta.finalizers;
   const now = context.now.getTime();
   const deadline = kubeTime(new Date(now + grace * 1000));
-  if (!meta.deletionTimestamp || grace < (meta.deletionGracePeriodSeconds ?? Infinity))
-    meta.deletionTimestamp = deadline;
+  // A graceful deletion may be shortened; otherwise an object already being deleted keeps its timestamp
+  // (kube's markAsDeleting: a CRD's own DELETE sets one without a grace period).
+  const shortens = meta.deletionGracePeriodSeconds !== undefined && grace < meta.deletionGracePeriodSeconds;
+  if (!meta.deletionTimestamp || shortens) meta.deletionTimestamp = deadline;
   meta.deletionGracePeriodSeconds = grace;
   const startsDeletion = !previous.metadata.deletionTimestamp;
   const stored = registry.commitUpdate(
@@ -92,6 +103,7 @@ export function deleteObject(
     previous,
     { dryRun: options.dryRun },
     startsDeletion,
+    true,
   );
   return { body: stored, deleted: false, code };
 }

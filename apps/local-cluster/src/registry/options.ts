@@ -24,6 +24,10 @@ export interface WriteOptions {
    * build the object in it instead of working on a deep copy. Not a query option.
    */
   bodyHandedOver?: boolean;
+  /** The request's User-Agent: names the manager of a write without fieldManager, as kube derives it. */
+  userAgent?: string;
+  /** Server-side apply has written the managedFields already: the registry records no Update entry. */
+  fieldsRecorded?: boolean;
 }
 
 export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';

@@ -1,13 +1,14 @@
 import { parse as parseYaml } from 'yaml';
-import { isJsonObject, type KubeObject } from '../api-types';
-import { badRequest, fieldError, invalid, StatusError, unsupportedMediaType } from '../errors';
+import { isJsonObject, kubeTime, type KubeObject } from '../api-types';
+import { badRequest, fieldError, invalid, notFound, StatusError, unsupportedMediaType } from '../errors';
+import { writeScope } from '../patch/field-manager';
 import { applyJsonPatch, JsonPatchError } from '../patch/json-patch';
 import { applyMergePatch } from '../patch/merge-patch';
 import { serverSideApply } from '../patch/server-side-apply';
 import { applyStrategicMergePatch, StrategicMergeError } from '../patch/strategic-merge';
 import type { WriteOptions } from './options';
 import { parseBody, type Registry, type WriteResult } from './registry';
-import type { ResourceDefinition } from './resource-definition';
+import { apiVersionOf, type ResourceDefinition } from './resource-definition';
 import { servedObject } from './serialize';
 
 /**
@@ -132,18 +133,28 @@ function apply(
     throw badRequest(
       `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
     );
+  const expected = apiVersionOf(definition);
+  if (applied.apiVersion !== expected)
+    throw badRequest(
+      `Incorrect version specified in apply patch. Specified patch version: ${String(applied.apiVersion)}, expected: ${expected}`,
+    );
+  if (applied.metadata.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
   applied.metadata.name = name;
   const live = registry.find(definition, namespace, name);
-  const result = serverSideApply(
-    live ? servedObject(definition, live) : undefined,
-    applied as KubeObject,
-    options.fieldManager,
-    registry.clock(),
-    subresource,
-  );
-  if (!live) {
-    if (subresource) throw badRequest('cannot apply the status of an object that does not exist');
-    return { object: registry.create(definition, namespace, result, options), created: true };
-  }
-  return registry.update(definition, namespace, name, result, options, subresource);
+  if (!live && subresource) throw notFound(definition, name);
+  const result = serverSideApply({
+    live: live ? servedObject(definition, live) : undefined,
+    applied: applied as KubeObject,
+    writer: {
+      manager: options.fieldManager,
+      apiVersion: expected,
+      subresource,
+      time: kubeTime(registry.clock()),
+    },
+    force: options.force === true,
+    scope: writeScope(definition.strategy.statusSubresource, subresource),
+  });
+  const recorded = { ...options, fieldsRecorded: true };
+  if (!live) return { object: registry.create(definition, namespace, result, recorded), created: true };
+  return registry.update(definition, namespace, name, result, recorded, subresource);
 }

@@ -10,12 +10,14 @@ import {
   notFound,
   type FieldError,
 } from '../errors';
+import { managerOf, recordUpdateWrite, writeScope } from '../patch/field-manager';
 import type { ObjectStore, StoredObject } from '../storage/object-store';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta';
 import { generateName } from './generate-name';
 import type { WriteOptions } from './options';
 import {
   apiVersionOf,
+  storageApiVersionOf,
   storageKey,
   type ResourceDefinition,
   type StrategyContext,
@@ -24,6 +26,12 @@ import {
 export const NAMESPACES_KEY = '/namespaces';
 
 export type Clock = () => Date;
+
+/**
+ * One of kube-apiserver's admission plugins, run on every create after the namespace check and before the
+ * strategy: it may change the object or refuse it by throwing a StatusError (the ServiceAccount plugin).
+ */
+export type AdmissionPlugin = (definition: ResourceDefinition, object: KubeObject) => void;
 
 /** The object a write stored (or would store, on dry run), and whether it is new. */
 export interface WriteResult {
@@ -36,6 +44,9 @@ export interface WriteResult {
  * resource's strategy (kube-apiserver's genericregistry.Store). List, watch, patch and delete build on it.
  */
 export class Registry {
+  /** The admission chain of creates, in order. */
+  readonly admission: AdmissionPlugin[] = [];
+
   constructor(
     readonly store: ObjectStore,
     readonly clock: Clock,
@@ -66,6 +77,8 @@ export class Registry {
     options: WriteOptions = {},
   ): KubeObject {
     const object = this.admitNew(definition, namespace, body, options.bodyHandedOver === true);
+    // Zero values as decoding into Go structs sees them: an explicit 0 is "unset" to the defaults.
+    definition.strategy.normalizeZeroValues?.(object);
     const context = this.context();
     const meta = object.metadata;
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
@@ -78,6 +91,8 @@ export class Registry {
     if (definition.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     definition.strategy.prepareForCreate(object, context);
+    definition.strategy.normalizeZeroValues?.(object);
+    if (!options.fieldsRecorded) this.recordFields(definition, undefined, object, options);
     this.checkValid(definition, object, [
       ...validateObjectMeta(object, definition.strategy.nameErrors, definition.namespaced),
       ...definition.strategy.validate(object, context),
@@ -99,8 +114,9 @@ export class Registry {
     options: WriteOptions = {},
     subresource?: 'status',
   ): WriteResult {
-    const incoming = parseBody(body);
-    checkKind(definition, incoming);
+    const parsed = parseBody(body);
+    checkKind(definition, parsed);
+    const incoming = inStorageVersion(definition, parsed);
     const previous = this.store.get(storageKey(definition), scope(definition, namespace), name)?.object;
     if (!previous) {
       if (definition.strategy.allowCreateOnUpdate && !subresource)
@@ -117,6 +133,10 @@ export class Registry {
       subresource === 'status'
         ? statusUpdate(incoming, previous)
         : this.mainUpdate(definition, incoming, previous);
+    // A status write's zeros go before its fields are recorded, as Go's decoding drops them (mainUpdate did so).
+    if (subresource === 'status') definition.strategy.normalizeZeroValues?.(next);
+    if (options.fieldsRecorded) next.metadata.managedFields = incoming.metadata.managedFields;
+    else this.recordFields(definition, previous, next, options, subresource);
     return { object: this.commitUpdate(definition, next, previous, options), created: false };
   }
 
@@ -130,6 +150,8 @@ export class Registry {
     skipStrategyValidation = false,
   ): KubeObject {
     const context = this.context();
+    // Before the generation and no-op checks: an explicit zero Go omits equals the stored absence.
+    definition.strategy.normalizeZeroValues?.(next);
     next.apiVersion = previous.apiVersion;
     next.kind = previous.kind;
     next.metadata.resourceVersion = previous.metadata.resourceVersion;
@@ -157,6 +179,32 @@ export class Registry {
     return stored.object;
   }
 
+  /**
+   * kube's field manager on a create or update: the writer (fieldManager, else the User-Agent's product) takes
+   * the fields it set in an Update entry of metadata.managedFields. Server-side apply records its own entry;
+   * the server's own writes, which name no manager, only keep the stored entries.
+   */
+  private recordFields(
+    definition: ResourceDefinition,
+    previous: KubeObject | undefined,
+    next: KubeObject,
+    options: WriteOptions,
+    subresource?: 'status',
+  ): void {
+    const manager = managerOf(options.fieldManager, options.userAgent);
+    if (manager === undefined) {
+      if (!next.metadata.managedFields && previous?.metadata.managedFields)
+        next.metadata.managedFields = previous.metadata.managedFields;
+      return;
+    }
+    recordUpdateWrite({
+      previous,
+      next,
+      scope: writeScope(definition.strategy.statusSubresource, subresource),
+      writer: { manager, apiVersion: apiVersionOf(definition), subresource, time: kubeTime(this.clock()) },
+    });
+  }
+
   private mainUpdate(definition: ResourceDefinition, incoming: KubeObject, previous: KubeObject): KubeObject {
     const next = structuredClone(incoming);
     const meta = next.metadata;
@@ -174,6 +222,7 @@ export class Registry {
       if (previous.status === undefined) delete next.status;
       else next.status = previous.status;
     }
+    definition.strategy.normalizeZeroValues?.(next);
     definition.strategy.prepareForUpdate(next, previous, this.context());
     return next;
   }
@@ -189,9 +238,9 @@ export class Registry {
     handedOver: boolean,
   ): KubeObject {
     const parsed = parseBody(body);
-    const object = handedOver ? parsed : structuredClone(parsed);
-    checkKind(definition, object);
-    object.apiVersion = apiVersionOf(definition);
+    checkKind(definition, parsed);
+    const object = inStorageVersion(definition, handedOver ? parsed : structuredClone(parsed));
+    object.apiVersion = storageApiVersionOf(definition);
     object.kind = definition.kind;
     if (definition.namespaced) {
       if (object.metadata.namespace && namespace && object.metadata.namespace !== namespace)
@@ -203,6 +252,7 @@ export class Registry {
     } else {
       delete object.metadata.namespace;
     }
+    for (const admit of this.admission) admit(definition, object);
     return object;
   }
 
@@ -227,6 +277,11 @@ export class Registry {
 
 export function scope(definition: ResourceDefinition, namespace: string | undefined): string | undefined {
   return definition.namespaced ? namespace : undefined;
+}
+
+/** A body written through `definition` in its storage version, as kube decodes writes into that version. */
+function inStorageVersion(definition: ResourceDefinition, object: KubeObject): KubeObject {
+  return definition.conversion ? definition.conversion.toStorage(object) : object;
 }
 
 export function parseBody(body: unknown): KubeObject {

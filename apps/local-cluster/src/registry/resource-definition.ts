@@ -54,12 +54,31 @@ export interface ResourceStrategy {
   beforeDelete?(object: KubeObject, context: StrategyContext): KubeObject | undefined;
   /** True while something besides metadata.finalizers keeps a deleted object (a namespace's spec.finalizers). */
   holdsDeletion?(object: KubeObject): boolean;
+  /**
+   * Drops the fields Go's encoding leaves out when zero (`omitempty`) and writes the untagged ones that are
+   * missing, as kube-apiserver's decode and encode do: run on a body before defaulting and on every object
+   * before it is stored, so GET, LIST and WATCH show what a real cluster sends whoever wrote it.
+   */
+  normalizeZeroValues?(object: KubeObject): void;
   /** Called after the object is stored for the first time. */
   afterCreate?(object: KubeObject): void;
   /** Called after an update is stored. */
   afterUpdate?(object: KubeObject, previous: KubeObject): void;
   /** Called after the object is removed from storage. */
   afterDelete?(object: KubeObject): void;
+}
+
+/**
+ * How a version that is not the storage version reads and writes its objects, as kube-apiserver converts
+ * between a group's versions (autoscaling/v1 HorizontalPodAutoscalers are stored as autoscaling/v2).
+ */
+export interface VersionConversion {
+  /** apiVersion of the stored objects. */
+  storageApiVersion: string;
+  /** A stored object as this version serves it. */
+  fromStorage(object: KubeObject): KubeObject;
+  /** An object written through this version, in the storage version (an object already in it passes as is). */
+  toStorage(object: KubeObject): KubeObject;
 }
 
 /** One served resource: its identity, discovery data and strategy. */
@@ -87,10 +106,22 @@ export interface ResourceDefinition {
   columns?: TableColumn[];
   /** False for custom resources: strategic merge patch is unsupported there (415), as in kube. */
   strategicMergePatch: boolean;
+  /**
+   * resourceVersion where the resource's watch history starts (a custom resource's, when its CRD began to
+   * be served, as kube starts its watch cache then): watches from older ones get 410 Expired.
+   */
+  watchHistoryFrom?: number;
+  /** Set when objects are stored in another version of the group (the strategy then sees that version). */
+  conversion?: VersionConversion;
 }
 
 export function apiVersionOf(definition: Pick<ResourceDefinition, 'group' | 'version'>): string {
   return definition.group ? `${definition.group}/${definition.version}` : definition.version;
+}
+
+/** apiVersion of a resource's stored objects: its own unless it converts to another version. */
+export function storageApiVersionOf(definition: ResourceDefinition): string {
+  return definition.conversion?.storageApiVersion ?? apiVersionOf(definition);
 }
 
 /** Key of a resource's storage; shared by all versions of a group-resource. */

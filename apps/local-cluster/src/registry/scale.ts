@@ -16,6 +16,8 @@ function access(definition: ResourceDefinition): ScaleAccess {
 export function scaleOf(definition: ResourceDefinition, object: KubeObject): KubeObject {
   const scale = access(definition);
   const meta = object.metadata;
+  const replicas = scale.specReplicas(object);
+  const selector = scale.selector(object);
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -26,8 +28,9 @@ export function scaleOf(definition: ResourceDefinition, object: KubeObject): Kub
       resourceVersion: meta.resourceVersion,
       creationTimestamp: meta.creationTimestamp,
     },
-    spec: { replicas: scale.specReplicas(object) },
-    status: { replicas: scale.statusReplicas(object), selector: scale.selector(object) },
+    // autoscaling/v1 ScaleSpec.replicas and ScaleStatus.selector are omitempty; ScaleStatus.replicas is not.
+    spec: replicas === 0 ? {} : { replicas },
+    status: { replicas: scale.statusReplicas(object), ...(selector ? { selector } : {}) },
   };
 }
 

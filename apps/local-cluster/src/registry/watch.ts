@@ -27,7 +27,8 @@ export interface RunningWatch {
 /**
  * WATCH with kube-apiserver semantics. No resourceVersion (or "0"): synthetic ADDED events for the current
  * state, then changes. A resourceVersion inside the watch cache window: the changes after it, then live ones.
- * Older: one ERROR event carrying a 410 Expired Status, then the stream ends. With selectors, an object that
+ * Older, or older than the resource itself (a custom resource's history starts when its CRD is served): one
+ * ERROR event carrying a 410 Expired Status, then the stream ends. With selectors, an object that
  * stops matching arrives as DELETED and one that starts matching as ADDED.
  */
 export function startWatch(
@@ -99,11 +100,11 @@ export function startWatch(
       bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
     const from = Number(requested);
-    const events = bucket.cache.since(from);
+    // A custom resource's history starts when its CRD was served, not with the store.
+    const oldest = Math.max(bucket.cache.oldestResourceVersion, definition.watchHistoryFrom ?? 0);
+    const events = from < oldest ? undefined : bucket.cache.since(from);
     if (!events) {
-      const status = expired(
-        `too old resource version: ${from} (${bucket.cache.oldestResourceVersion})`,
-      ).status;
+      const status = expired(`too old resource version: ${from} (${oldest})`).status;
       sink.event('ERROR', status, Buffer.from(JSON.stringify(status)));
       sink.end();
       return { stop };

@@ -4,12 +4,16 @@ import { fieldError, type FieldError } from '../errors';
 import type { ResourceDefinition } from '../registry/resource-definition';
 import { versionSchema } from '../validation/openapi-schema';
 import { column, nameColumn } from './columns';
+import { markForDeletion } from './crd-deletion';
 import { defineResource, strategy } from './define';
 
 export interface CrdHooks {
   /** The CRD was stored: serve its versions. */
   established(crd: KubeObject): void;
-  /** The CRD is gone (or is being replaced): stop serving it and, when deleted, drop its objects. */
+  /**
+   * The CRD is gone (`deleted`) or is being replaced by a new version: stop serving it. Its objects stay in
+   * storage, as in etcd: the cleanup finalizer deletes them before the CRD goes, unless someone removed it.
+   */
   removed(crd: KubeObject, deleted: boolean): void;
 }
 
@@ -91,6 +95,10 @@ function defaultCrd(crd: KubeObject, now: Date, previousStatus?: unknown): void 
   const since = (type: string) =>
     String(before.find((condition) => condition.type === type)?.lastTransitionTime ?? time);
   const stored = asArray(asObject(previousStatus).storedVersions).map(String);
+  // Conditions the API server does not set here (Terminating, written by the CRD finalizer) are kept.
+  const others = before.filter(
+    (condition) => condition.type !== 'NamesAccepted' && condition.type !== 'Established',
+  );
   crd.status = {
     conditions: [
       {
@@ -107,6 +115,7 @@ function defaultCrd(crd: KubeObject, now: Date, previousStatus?: unknown): void 
         reason: 'InitialNamesAccepted',
         message: 'the initial names have been accepted',
       },
+      ...others,
     ],
     acceptedNames: names,
     storedVersions: [...new Set([...stored, ...(storage ? [String(storage.name)] : [])])],
@@ -115,7 +124,8 @@ function defaultCrd(crd: KubeObject, now: Date, previousStatus?: unknown): void 
 
 /**
  * apiextensions.k8s.io/v1 customresourcedefinitions. Storing one serves its resources through the same generic
- * registry at once (NamesAccepted and Established are set on write); deleting one deletes its objects.
+ * registry at once (NamesAccepted and Established are set on write). Deleting one marks it Terminating with
+ * the cleanup finalizer (crd-deletion.ts); the hooks' finalizer deletes its objects, then lets it go.
  */
 export function crdResource(hooks: CrdHooks): ResourceDefinition {
   return defineResource({
@@ -144,6 +154,7 @@ export function crdResource(hooks: CrdHooks): ResourceDefinition {
           errors.push(fieldError.invalid('spec.group', asObject(crd.spec).group, 'field is immutable'));
         return errors;
       },
+      beforeDelete: (crd, context) => markForDeletion(crd, context.now),
       afterCreate: (crd) => hooks.established(crd),
       afterUpdate(crd, previous) {
         hooks.removed(previous, false);

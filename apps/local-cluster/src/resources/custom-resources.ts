@@ -4,6 +4,7 @@ import type { ResourceDefinition, ScaleAccess, TableColumn } from '../registry/r
 import { formatLabelSelector, parseLabelSelector } from '../selectors/label-selector';
 import { pruneAndDefault, validateSchema, versionSchema, type Schema } from '../validation/openapi-schema';
 import { ageColumn, column, nameColumn } from './columns';
+import { createWhileTerminating, isTerminating } from './crd-deletion';
 import { defineResource, strategy } from './define';
 
 /** Reads a simple JSONPath (`.spec.replicas`, `.status.conditions[0].type`) as printer columns and scale use. */
@@ -85,53 +86,81 @@ function schemaErrors(object: KubeObject, schema: Schema | undefined): FieldErro
   return validateSchema(body, rootSchema, '');
 }
 
+/** Options of the resources a CRD serves. */
+export interface CustomResourceOptions {
+  /** resourceVersion at which the resources' storage (and so their watch history) began. */
+  watchHistoryFrom?: number;
+}
+
 /**
  * The resources a CustomResourceDefinition serves: one definition per served version, all sharing one
  * storage (no conversion between versions: objects are served with the requested apiVersion).
  */
-export function customResourceDefinitions(crd: KubeObject): ResourceDefinition[] {
+export function customResourceDefinitions(
+  crd: KubeObject,
+  options: CustomResourceOptions = {},
+): ResourceDefinition[] {
+  return crdVersions(crd)
+    .filter((version) => version.served !== false)
+    .map((version) => versionDefinition(crd, version, options));
+}
+
+/** The definition of the storage version, served or not: what the CRD finalizer deletes instances through. */
+export function customResourceStorage(crd: KubeObject): ResourceDefinition | undefined {
+  const version = crdVersions(crd).find((candidate) => candidate.storage === true);
+  return version ? versionDefinition(crd, version, {}) : undefined;
+}
+
+function crdVersions(crd: KubeObject): JsonObject[] {
+  return asArray(asObject(crd.spec).versions).map(asObject);
+}
+
+function versionDefinition(
+  crd: KubeObject,
+  version: JsonObject,
+  options: CustomResourceOptions,
+): ResourceDefinition {
   const spec = asObject(crd.spec);
   const names = asObject(spec.names);
-  return asArray(spec.versions)
-    .map(asObject)
-    .filter((version) => version.served !== false)
-    .map((version) => {
-      const schema = versionSchema(version);
-      const subresources = asObject(version.subresources);
-      const hasStatus = isJsonObject(subresources.status);
-      const scale = isJsonObject(subresources.scale)
-        ? scaleAccess(subresources.scale as JsonObject)
-        : undefined;
-      const prepare = (object: KubeObject) => {
-        const pruned = schema ? (pruneAndDefault(object, schema, true) as KubeObject) : object;
-        for (const key of Object.keys(object)) if (!(key in pruned)) delete object[key];
-        Object.assign(object, pruned);
-      };
-      return defineResource({
-        group: String(spec.group),
-        version: String(version.name),
-        resource: String(names.plural),
-        singular: String(names.singular ?? String(names.kind).toLowerCase()),
-        kind: String(names.kind),
-        listKind: String(names.listKind ?? `${String(names.kind)}List`),
-        namespaced: spec.scope !== 'Cluster',
-        shortNames: asArray(names.shortNames).map(String),
-        categories: asArray(names.categories).map(String),
-        subresources: [...(hasStatus ? ['status'] : []), ...(scale ? ['scale'] : [])],
-        scale,
-        columns: printerColumns(version),
-        strategicMergePatch: false,
-        strategy: strategy({
-          statusSubresource: hasStatus,
-          tracksGeneration: true,
-          returnDeletedObject: true,
-          prepareForCreate(object) {
-            if (hasStatus) delete object.status;
-            prepare(object);
-          },
-          prepareForUpdate: prepare,
-          validate: (object) => schemaErrors(object, schema),
-        }),
-      });
-    });
+  const group = String(spec.group);
+  const plural = String(names.plural);
+  const schema = versionSchema(version);
+  const subresources = asObject(version.subresources);
+  const hasStatus = isJsonObject(subresources.status);
+  const scale = isJsonObject(subresources.scale) ? scaleAccess(subresources.scale as JsonObject) : undefined;
+  const terminating = isTerminating(crd);
+  const prepare = (object: KubeObject) => {
+    const pruned = schema ? (pruneAndDefault(object, schema, true) as KubeObject) : object;
+    for (const key of Object.keys(object)) if (!(key in pruned)) delete object[key];
+    Object.assign(object, pruned);
+  };
+  return defineResource({
+    group,
+    version: String(version.name),
+    resource: plural,
+    singular: String(names.singular ?? String(names.kind).toLowerCase()),
+    kind: String(names.kind),
+    listKind: String(names.listKind ?? `${String(names.kind)}List`),
+    namespaced: spec.scope !== 'Cluster',
+    shortNames: asArray(names.shortNames).map(String),
+    categories: asArray(names.categories).map(String),
+    subresources: [...(hasStatus ? ['status'] : []), ...(scale ? ['scale'] : [])],
+    scale,
+    columns: printerColumns(version),
+    strategicMergePatch: false,
+    watchHistoryFrom: options.watchHistoryFrom,
+    strategy: strategy({
+      statusSubresource: hasStatus,
+      tracksGeneration: true,
+      returnDeletedObject: true,
+      prepareForCreate(object) {
+        // Creates (and server-side applies that create) are refused from the CRD's DELETE on.
+        if (terminating) throw createWhileTerminating(group, plural);
+        if (hasStatus) delete object.status;
+        prepare(object);
+      },
+      prepareForUpdate: prepare,
+      validate: (object) => schemaErrors(object, schema),
+    }),
+  });
 }

@@ -2,6 +2,7 @@ import { asObject, type KubeObject } from '../api-types';
 import { fieldError, type FieldError } from '../errors';
 import { ageColumn, column, nameColumn } from './columns';
 import { defineResource, strategy } from './define';
+import { DEPLOYMENT_ZERO_FIELDS, zeroValueNormalizer } from './omit-zero';
 import {
   containerField,
   defaultTemplate,
@@ -119,6 +120,7 @@ export const deployments = defineResource({
   strategy: strategy({
     statusSubresource: true,
     tracksGeneration: true,
+    normalizeZeroValues: zeroValueNormalizer(DEPLOYMENT_ZERO_FIELDS),
     prepareForCreate(deployment) {
       defaultDeployment(deployment);
       deployment.status = {};

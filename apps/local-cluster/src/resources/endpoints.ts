@@ -3,6 +3,7 @@ import { fieldError, type FieldError } from '../errors';
 import type { KubeObject } from '../api-types';
 import { defineResource, strategy } from './define';
 import { ageColumn, column, nameColumn } from './columns';
+import { ENDPOINTS_ZERO_FIELDS, zeroValueNormalizer } from './omit-zero';
 
 function validateEndpoints(object: KubeObject): FieldError[] {
   const errors: FieldError[] = [];
@@ -50,6 +51,7 @@ export const endpoints = defineResource({
   columns: [nameColumn, column('Endpoints', endpointList), ageColumn],
   strategy: strategy({
     allowCreateOnUpdate: true,
+    normalizeZeroValues: zeroValueNormalizer(ENDPOINTS_ZERO_FIELDS),
     validate: validateEndpoints,
   }),
 });

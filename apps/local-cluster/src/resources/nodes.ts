@@ -1,6 +1,7 @@
 import { asArray, asObject, type KubeObject } from '../api-types';
 import { defineResource, strategy } from './define';
 import { ageColumn, column, nameColumn } from './columns';
+import { NODE_ZERO_FIELDS, zeroValueNormalizer } from './omit-zero';
 
 function nodeStatus(object: KubeObject): string {
   const ready = asArray(asObject(object.status).conditions)
@@ -55,6 +56,7 @@ export const nodes = defineResource({
   strategy: strategy({
     statusSubresource: true,
     returnDeletedObject: false,
+    normalizeZeroValues: zeroValueNormalizer(NODE_ZERO_FIELDS),
     prepareForCreate(object) {
       object.spec ??= {};
     },

@@ -2,6 +2,7 @@ import { asArray, asObject, isJsonObject, jsonEqual, type JsonObject, type KubeO
 import { fieldError } from '../errors';
 import { defaultPodSpec, validatePodSpec } from '../validation/pod-spec';
 import { defineResource, strategy } from './define';
+import { POD_ZERO_FIELDS, zeroValueNormalizer } from './omit-zero';
 import { podColumns } from './pod-table';
 
 const DEFAULT_TOLERATIONS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
@@ -76,6 +77,7 @@ export const pods = defineResource({
   strategy: strategy({
     statusSubresource: true,
     returnDeletedObject: true,
+    normalizeZeroValues: zeroValueNormalizer(POD_ZERO_FIELDS),
     prepareForCreate(pod) {
       const spec = asObject(pod.spec);
       pod.spec = spec;

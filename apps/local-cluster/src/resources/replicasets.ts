@@ -1,6 +1,7 @@
 import { asObject, type KubeObject } from '../api-types';
 import { ageColumn, column, nameColumn } from './columns';
 import { defineResource, strategy } from './define';
+import { REPLICASET_ZERO_FIELDS, zeroValueNormalizer } from './omit-zero';
 import {
   containerField,
   defaultTemplate,
@@ -41,6 +42,7 @@ export const replicaSets = defineResource({
   strategy: strategy({
     statusSubresource: true,
     tracksGeneration: true,
+    normalizeZeroValues: zeroValueNormalizer(REPLICASET_ZERO_FIELDS),
     prepareForCreate(replicaSet) {
       defaultReplicaSet(replicaSet);
       replicaSet.status = { replicas: 0 };

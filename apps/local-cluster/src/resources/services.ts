@@ -6,6 +6,7 @@ import { validateLabels } from '../validation/object-meta';
 import type { ClusterIpAllocator } from './cluster-ip-allocator';
 import { ageColumn, column, nameColumn } from './columns';
 import { defineResource, strategy } from './define';
+import { SERVICE_ZERO_FIELDS, zeroValueNormalizer } from './omit-zero';
 
 const TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
@@ -198,6 +199,7 @@ export function serviceResource(allocator: ClusterIpAllocator): ResourceDefiniti
       nameErrors: dns1035LabelErrors,
       statusSubresource: true,
       returnDeletedObject: true,
+      normalizeZeroValues: zeroValueNormalizer(SERVICE_ZERO_FIELDS),
       prepareForCreate(service) {
         const spec = asObject(service.spec);
         service.spec = spec;

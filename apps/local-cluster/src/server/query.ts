@@ -43,11 +43,12 @@ function dryRun(query: URLSearchParams, body?: Record<string, unknown>): boolean
   return all.length > 0;
 }
 
-export function writeOptions(query: URLSearchParams): WriteOptions {
+export function writeOptions(query: URLSearchParams, userAgent?: string): WriteOptions {
   return {
     dryRun: dryRun(query),
     fieldManager: query.get('fieldManager') ?? undefined,
     force: bool(query, 'force'),
+    userAgent: userAgent ?? '',
   };
 }
 

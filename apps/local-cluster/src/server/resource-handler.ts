@@ -121,7 +121,7 @@ export async function handleResourceRequest(
     if (name) throw methodNotAllowed();
     const body = await decodedBody(request);
     const created = registry.create(definition, namespace, body, {
-      ...writeOptions(query),
+      ...writeOptions(query, request.headers['user-agent']),
       bodyHandedOver: true,
     });
     return writeObject(state, response, 201, definition, created);
@@ -133,7 +133,7 @@ export async function handleResourceRequest(
       namespace,
       name,
       await decodedBody(request),
-      writeOptions(query),
+      writeOptions(query, request.headers['user-agent']),
     );
     return writeObject(state, response, result.created ? 201 : 200, definition, result.object);
   }
@@ -147,7 +147,7 @@ export async function handleResourceRequest(
       name,
       mediaType(request),
       body,
-      writeOptions(query),
+      writeOptions(query, request.headers['user-agent']),
     );
     return writeObject(state, response, result.created ? 201 : 200, definition, result.object);
   }
@@ -250,7 +250,7 @@ async function handleSubresource(
           namespace,
           name,
           await decodedBody(request),
-          writeOptions(query),
+          writeOptions(query, request.headers['user-agent']),
           'status',
         );
         return writeJson(response, 200, servedObject(definition, result.object));
@@ -264,7 +264,7 @@ async function handleSubresource(
           name,
           mediaType(request),
           body,
-          writeOptions(query),
+          writeOptions(query, request.headers['user-agent']),
           'status',
         );
         return writeJson(response, 200, servedObject(definition, result.object));
@@ -276,14 +276,29 @@ async function handleSubresource(
         return writeJson(
           response,
           200,
-          updateScale(registry, definition, namespace, name, await decodedBody(request), writeOptions(query)),
+          updateScale(
+            registry,
+            definition,
+            namespace,
+            name,
+            await decodedBody(request),
+            writeOptions(query, request.headers['user-agent']),
+          ),
         );
       if (method === 'PATCH') {
         const body = await readBody(request);
         return writeJson(
           response,
           200,
-          patchScale(registry, definition, namespace, name, mediaType(request), body, writeOptions(query)),
+          patchScale(
+            registry,
+            definition,
+            namespace,
+            name,
+            mediaType(request),
+            body,
+            writeOptions(query, request.headers['user-agent']),
+          ),
         );
       }
       break;
@@ -316,7 +331,12 @@ async function handleSubresource(
         return writeJson(
           response,
           200,
-          registry.commitUpdate(definition, next, previous, writeOptions(query)),
+          registry.commitUpdate(
+            definition,
+            next,
+            previous,
+            writeOptions(query, request.headers['user-agent']),
+          ),
         );
       }
       break;

@@ -81,12 +81,41 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A namespace of its own for a test or file (isolation on a shared real cluster), deleted at the end there. */
+/**
+ * A namespace of its own for a test or file (isolation on a shared real cluster), deleted at the end there.
+ * Resolves once its `default` ServiceAccount exists (`waitForDefaultServiceAccount`), so the file can create
+ * pods in it at once, on a real cluster as on local-cluster.
+ */
 export async function createNamespace(cluster: TestCluster, prefix = 'test'): Promise<string> {
   const name = uniqueName(prefix);
   await cluster.core.createNamespace({ body: { metadata: { name, labels: { 'cite.dev/test': 'true' } } } });
   cluster.namespaces.push(name);
+  await waitForDefaultServiceAccount(cluster, name);
   return name;
+}
+
+/**
+ * Waits until `namespace` has its `default` ServiceAccount. A real cluster's controller-manager makes it a
+ * moment after the namespace, and until then pods without serviceAccountName are refused (403, "error looking
+ * up service account"), so a client creating pods in a namespace it has just made waits for it, as tests do.
+ */
+export async function waitForDefaultServiceAccount(
+  cluster: Pick<TestCluster, 'core'>,
+  namespace: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await cluster.core.readNamespacedServiceAccount({ name: 'default', namespace });
+      return;
+    } catch (error) {
+      if (!(error instanceof ApiException) || error.code !== 404) throw error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`no default ServiceAccount in ${namespace} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export interface StatusBody {

@@ -17,7 +17,6 @@ import type {
   ReplicaSet,
   Secret,
   Service,
-  ServiceAccount,
 } from './wire';
 
 export { Informer } from './informer';
@@ -29,7 +28,6 @@ export class InformerSet {
   readonly services: Informer<Service>;
   readonly endpoints: Informer<Endpoints>;
   readonly endpointSlices: Informer<EndpointSlice>;
-  readonly serviceAccounts: Informer<ServiceAccount>;
   readonly deployments: Informer<Deployment>;
   readonly replicaSets: Informer<ReplicaSet>;
   /** Only the garbage collector reads these; the controllers do not wait for them. */
@@ -69,11 +67,6 @@ export class InformerSet {
       name: 'endpointslices',
       path: '/apis/discovery.k8s.io/v1/endpointslices',
       list: () => discovery.listEndpointSliceForAllNamespaces(),
-    });
-    this.serviceAccounts = make({
-      name: 'serviceaccounts',
-      path: '/api/v1/serviceaccounts',
-      list: () => core.listServiceAccountForAllNamespaces(),
     });
     this.deployments = make({
       name: 'deployments',

@@ -18,7 +18,8 @@ export function statusPatch(
   const to = dropZeros(Object.fromEntries(fields.map((field) => [field, desired[field]])));
   const patch = createMergePatch(from, to);
   if (!patch) return undefined;
-  // A count that drops to 0 is written as 0, which reads better than a removed field.
+  // A count that drops to 0 is sent as 0 (a merge patch's null would be refused by some strategies); the API server
+  // then drops the zero where Go's omitempty would (resources/omit-zero.ts).
   for (const [key, value] of Object.entries(patch))
     if (value === null && typeof observed?.[key] === 'number') patch[key] = 0;
   return { status: patch };

@@ -24,7 +24,6 @@ import type {
   V1ReplicaSet,
   V1Secret,
   V1Service,
-  V1ServiceAccount,
 } from '@kubernetes/client-node';
 
 export type Wire<T> = T extends Date
@@ -51,7 +50,6 @@ export type Service = Wire<V1Service>;
 export type Endpoints = Wire<V1Endpoints>;
 export type EndpointSlice = Wire<V1EndpointSlice>;
 export type Namespace = Wire<V1Namespace>;
-export type ServiceAccount = Wire<V1ServiceAccount>;
 export type ConfigMap = Wire<V1ConfigMap>;
 export type Secret = Wire<V1Secret>;
 export type KubeEvent = Wire<CoreV1Event>;
