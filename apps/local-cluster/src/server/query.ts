@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { isJsonObject } from '../api-types';
 import { badRequest } from '../errors';
 import type { DeleteOptions, PropagationPolicy, WatchOptions, WriteOptions } from '../registry/options';
@@ -43,12 +44,16 @@ function dryRun(query: URLSearchParams, body?: Record<string, unknown>): boolean
   return all.length > 0;
 }
 
-export function writeOptions(query: URLSearchParams, userAgent?: string): WriteOptions {
+export function writeOptions(
+  query: URLSearchParams,
+  request: Pick<IncomingMessage, 'headers'>,
+): WriteOptions {
   return {
     dryRun: dryRun(query),
     fieldManager: query.get('fieldManager') ?? undefined,
     force: bool(query, 'force'),
-    userAgent: userAgent ?? '',
+    // The field manager of a write that names none (kube takes the User-Agent's product).
+    userAgent: request.headers['user-agent'] ?? '',
   };
 }
 

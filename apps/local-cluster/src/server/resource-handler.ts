@@ -121,7 +121,7 @@ export async function handleResourceRequest(
     if (name) throw methodNotAllowed();
     const body = await decodedBody(request);
     const created = registry.create(definition, namespace, body, {
-      ...writeOptions(query, request.headers['user-agent']),
+      ...writeOptions(query, request),
       bodyHandedOver: true,
     });
     return writeObject(state, response, 201, definition, created);
@@ -133,7 +133,7 @@ export async function handleResourceRequest(
       namespace,
       name,
       await decodedBody(request),
-      writeOptions(query, request.headers['user-agent']),
+      writeOptions(query, request),
     );
     return writeObject(state, response, result.created ? 201 : 200, definition, result.object);
   }
@@ -147,7 +147,7 @@ export async function handleResourceRequest(
       name,
       mediaType(request),
       body,
-      writeOptions(query, request.headers['user-agent']),
+      writeOptions(query, request),
     );
     return writeObject(state, response, result.created ? 201 : 200, definition, result.object);
   }
@@ -250,7 +250,7 @@ async function handleSubresource(
           namespace,
           name,
           await decodedBody(request),
-          writeOptions(query, request.headers['user-agent']),
+          writeOptions(query, request),
           'status',
         );
         return writeJson(response, 200, servedObject(definition, result.object));
@@ -264,7 +264,7 @@ async function handleSubresource(
           name,
           mediaType(request),
           body,
-          writeOptions(query, request.headers['user-agent']),
+          writeOptions(query, request),
           'status',
         );
         return writeJson(response, 200, servedObject(definition, result.object));
@@ -282,7 +282,7 @@ async function handleSubresource(
             namespace,
             name,
             await decodedBody(request),
-            writeOptions(query, request.headers['user-agent']),
+            writeOptions(query, request),
           ),
         );
       if (method === 'PATCH') {
@@ -297,7 +297,7 @@ async function handleSubresource(
             name,
             mediaType(request),
             body,
-            writeOptions(query, request.headers['user-agent']),
+            writeOptions(query, request),
           ),
         );
       }
@@ -331,12 +331,7 @@ async function handleSubresource(
         return writeJson(
           response,
           200,
-          registry.commitUpdate(
-            definition,
-            next,
-            previous,
-            writeOptions(query, request.headers['user-agent']),
-          ),
+          registry.commitUpdate(definition, next, previous, writeOptions(query, request)),
         );
       }
       break;
