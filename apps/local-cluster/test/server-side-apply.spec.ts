@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AppsV1Api,
+  CoreV1Api,
   PatchStrategy,
   setHeaderOptions,
   type V1Deployment,
@@ -208,6 +209,25 @@ describe('managedFields of updates', () => {
     const container = fieldsAt(entry, 'f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"app"}');
     expect(container).toMatchObject({ '.': {}, 'f:image': {}, 'f:name': {}, 'f:imagePullPolicy': {} });
     expect(fieldsAt(entry, 'f:status')).toBeUndefined();
+  });
+
+  it('leaves what admission sets on a pod to nobody: service account, priority and tolerations', async () => {
+    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+    const pod = await core.createNamespacedPod({
+      namespace,
+      body: { metadata: { name: 'p1' }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
+      fieldManager: 'creator',
+    });
+    // Admission did set them...
+    expect(pod.spec?.serviceAccountName).toBe('default');
+    expect(pod.spec?.tolerations).toHaveLength(2);
+    // ...after the creator's fields were recorded, with the decoding defaults among them.
+    const spec = fieldsAt(entryOf(pod, 'creator'), 'f:spec') as Fields;
+    expect(Object.keys(spec)).toEqual(
+      expect.arrayContaining(['f:containers', 'f:dnsPolicy', 'f:enableServiceLinks', 'f:restartPolicy']),
+    );
+    for (const field of ['f:serviceAccountName', 'f:serviceAccount', 'f:priority', 'f:tolerations'])
+      expect(spec[field]).toBeUndefined();
   });
 
   it('names the manager after the User-Agent when the request names none', async () => {

@@ -1,6 +1,7 @@
 import { isJsonObject } from '../api-types';
 import type { FieldChanges } from './compare';
 import { difference, intersection, union, type FieldSet } from './field-set';
+import { internFieldSet } from './intern';
 
 /**
  * metadata.managedFields as kube-apiserver keeps it (k8s.io/apimachinery/pkg/util/managedfields): one entry per
@@ -107,7 +108,7 @@ export function recordUpdate(
     own = entry(writer, 'Update', union(own?.fieldsV1, changes.changed) as FieldSet, writer.time);
   }
   if (own) result.push(own);
-  return sortEntries(capUpdateManagers(result));
+  return internEntries(sortEntries(capUpdateManagers(result)));
 }
 
 /** A field another manager owns and an apply would change. */
@@ -148,7 +149,15 @@ export function recordApply(
     result.push(
       entry(writer, 'Apply', applied, changes.changed || changes.removed ? writer.time : previous?.time),
     );
-  return { entries: sortEntries(capUpdateManagers(result)) };
+  return { entries: internEntries(sortEntries(capUpdateManagers(result))) };
+}
+
+/** The entries with their field sets shared (intern.ts): what an object keeps for as long as it is stored. */
+function internEntries(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+  return entries.map((existing) => {
+    const shared = existing.fieldsV1 && internFieldSet(existing.fieldsV1);
+    return shared === existing.fieldsV1 ? existing : { ...existing, fieldsV1: shared };
+  });
 }
 
 function seconds(time: string | undefined): number {

@@ -93,6 +93,7 @@ export class Registry {
     definition.strategy.prepareForCreate(object, context);
     definition.strategy.normalizeZeroValues?.(object);
     if (!options.fieldsRecorded) this.recordFields(definition, undefined, object, options);
+    definition.strategy.admitCreate?.(object, context);
     this.checkValid(definition, object, [
       ...validateObjectMeta(object, definition.strategy.nameErrors, definition.namespaced),
       ...definition.strategy.validate(object, context),

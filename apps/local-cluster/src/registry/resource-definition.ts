@@ -32,6 +32,12 @@ export interface ScaleAccess {
 export interface ResourceStrategy {
   /** Defaults, clears what a client may not set on create (status of resources with a status subresource). */
   prepareForCreate(object: KubeObject, context: StrategyContext): void;
+  /**
+   * What kube's mutating admission plugins set on a create (a pod's service account, priority and default
+   * tolerations). Run after the writer's fields are recorded, as kube-apiserver does, so the writer does not
+   * own them in metadata.managedFields.
+   */
+  admitCreate?(object: KubeObject, context: StrategyContext): void;
   /** Carries over what a main-resource update may not change (status), applies update defaults. */
   prepareForUpdate(object: KubeObject, previous: KubeObject, context: StrategyContext): void;
   /** Errors for a new object; metadata is validated by the registry. */

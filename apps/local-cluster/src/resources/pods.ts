@@ -82,9 +82,13 @@ export const pods = defineResource({
       const spec = asObject(pod.spec);
       pod.spec = spec;
       defaultPodSpec(spec);
+      spec.enableServiceLinks ??= true;
+      pod.status = { phase: 'Pending', qosClass: qosClass(spec) };
+    },
+    admitCreate(pod) {
+      const spec = asObject(pod.spec);
       spec.serviceAccountName ??= spec.serviceAccount ?? 'default';
       spec.serviceAccount = spec.serviceAccountName;
-      spec.enableServiceLinks ??= true;
       spec.priority ??= 0;
       spec.preemptionPolicy ??= 'PreemptLowerPriority';
       const tolerations = asArray(spec.tolerations).map(asObject);
@@ -93,7 +97,6 @@ export const pods = defineResource({
           tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
       }
       spec.tolerations = tolerations;
-      pod.status = { phase: 'Pending', qosClass: qosClass(spec) };
     },
     prepareForUpdate(pod, previous) {
       const spec = asObject(pod.spec);
