@@ -49,6 +49,8 @@ export interface StackOptions {
   cpuProfileDir?: string;
   /** Start the api and deployer so that `heapUsedOf` can read their V8 heap. */
   heapReports?: boolean;
+  /** More environment for the api and the deployer (`CITE_GITHUB_WEBHOOK_SECRET`, …). */
+  env?: Record<string, string>;
 }
 
 async function startCluster(appOptions: AppOptions, kubeconfig: string): Promise<[App, string]> {
@@ -97,6 +99,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       CITE_API_PORT: String(apiPort),
       CITE_ADMIN_TOKEN: TOKEN,
       CITE_KUBECONFIG: kubeconfig,
+      ...options.env,
     };
     const api = startApp('api', env, { ...appOptions, reportDir });
     apps.push(api);

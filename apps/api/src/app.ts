@@ -1,4 +1,4 @@
-import { ServiceCatalog, type RegistryPolicy } from '@cite/catalog';
+import { GitHubFlow, ServiceCatalog, type RegistryPolicy } from '@cite/catalog';
 import {
   errorHandler,
   healthRoutes,
@@ -23,6 +23,7 @@ import { lockRoutes } from './routes/locks';
 import { releaseRoutes } from './routes/releases';
 import { serviceRoutes } from './routes/services';
 import { tokenRoutes } from './routes/tokens';
+import { deliveryRoutes, webhookReceiver } from './routes/webhooks';
 
 export interface ApiDeps {
   logger: Logger;
@@ -49,10 +50,32 @@ export interface ApiDeps {
   metrics?: HttpMetrics & MetricsSource;
   /** `CITE_METRICS_TOKEN`: the bearer token a scrape of `/metrics` must present. @defaultValue none: open */
   metricsToken?: string;
+  /** GitHub webhooks and previews. @defaultValue no global secret, GitHub's limits, nothing reported back */
+  github?: Partial<GitHubDeps>;
 }
 
+/** What the GitHub webhook receiver runs with (`CITE_GITHUB_*`, `CITE_PREVIEW_*`). */
+export interface GitHubDeps {
+  webhookSecret?: string;
+  maxBytes: number;
+  deliveryTtlSeconds: number;
+  previewDomain?: string;
+  previewLimit: number;
+  /** Asks GitHub for a branch head before deploying a push, when a token or App is configured. */
+  branchHead?: (repo: string, branch: string) => Promise<string | null>;
+  /** Whether releases are reported back to GitHub (a token or App is configured). */
+  reports: boolean;
+}
+
+const GITHUB_DEFAULTS: GitHubDeps = {
+  maxBytes: 25 * 1024 * 1024,
+  deliveryTtlSeconds: 72 * 3600,
+  previewLimit: 5,
+  reports: false,
+};
+
 /** Paths under /api/v1 that need no token (the GitHub webhook receiver authenticates by signature). */
-const PUBLIC_API_PATHS = [/^\/webhooks\//];
+const PUBLIC_API_PATHS = [/^\/webhooks\/github$/];
 
 /** The API's Express app: wiring only; the deciding lives in `@cite/auth` and `@cite/catalog`. */
 export function createApp(deps: ApiDeps): Express {
@@ -73,9 +96,37 @@ export function createApp(deps: ApiDeps): Express {
     { name: 'redis', check: () => deps.queue.ping() },
   ];
 
+  const github = { ...GITHUB_DEFAULTS, ...deps.github };
+  const flow = new GitHubFlow({
+    catalog,
+    store,
+    previewLimit: github.previewLimit,
+    ...(github.previewDomain ? { previewDomain: github.previewDomain } : {}),
+    ...(github.branchHead ? { branchHead: github.branchHead } : {}),
+    ...(github.reports
+      ? {
+          onRelease: (release: { service: string; number: number }) =>
+            deps.queue.enqueueReport({ service: release.service, release: release.number, stage: 'pending' }),
+        }
+      : {}),
+    now,
+  });
+
   const api = Router();
   api.use((req, res, next) =>
     PUBLIC_API_PATHS.some((path) => path.test(req.path)) ? next() : authenticate(req, res, next),
+  );
+  // Before the JSON parser: the signature is over the raw bytes.
+  api.use(
+    webhookReceiver({
+      flow,
+      store,
+      logger: deps.logger,
+      ...(github.webhookSecret ? { secret: github.webhookSecret } : {}),
+      maxBytes: github.maxBytes,
+      deliveryTtlSeconds: github.deliveryTtlSeconds,
+      now,
+    }),
   );
   api.use(jsonBody({ limit: '1mb' }));
   api.use(auditTrail({ store, now }));
@@ -84,6 +135,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(tokenRoutes({ store, now }));
   api.use(auditRoutes({ store }));
   api.use(lockRoutes({ store }));
+  api.use(deliveryRoutes({ catalog, store }));
 
   const site = Router();
   site.use(healthRoutes(dependencies, deps.shuttingDown));

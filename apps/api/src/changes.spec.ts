@@ -81,6 +81,7 @@ describe('a change whose job the queue could not take', () => {
       close: () => real.close(),
       enqueueRelease: (job) => (failing ? lost() : real.enqueueRelease(job)),
       enqueueDeletion: (job, at) => (failing ? lost() : real.enqueueDeletion(job, at)),
+      enqueueReport: (job) => real.enqueueReport(job),
     };
     h = await startHarness('atomic-outbox', { queue: flaky });
   });

@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from '@cite/config';
 import { exitOnSignals, serve } from '@cite/http';
+import { githubApiFromConfig } from '@cite/github';
 import { createLogger } from '@cite/logging';
 import { createMetrics } from '@cite/metrics';
 import { createJobQueue } from '@cite/queue';
@@ -26,6 +27,9 @@ if (config.auth.adminToken === undefined) {
   logger.warn('CITE_ADMIN_TOKEN is not set: only stored API tokens authenticate');
 }
 
+// With a token or App, a push's branch head is confirmed with GitHub before it deploys (the payload is a hint).
+const github = githubApiFromConfig(config.github);
+
 const streams = new AbortController();
 let shuttingDown = () => false;
 const app = createApp({
@@ -39,6 +43,15 @@ const app = createApp({
   streams: streams.signal,
   metrics,
   metricsToken: config.metrics.token,
+  github: {
+    ...(config.github.webhookSecret ? { webhookSecret: config.github.webhookSecret } : {}),
+    maxBytes: config.github.webhookMaxBytes,
+    deliveryTtlSeconds: config.github.deliveryTtlHours * 3600,
+    ...(config.previews.domain ? { previewDomain: config.previews.domain } : {}),
+    previewLimit: config.previews.limit,
+    ...(github ? { branchHead: (repo: string, branch: string) => github.branchHead(repo, branch) } : {}),
+    reports: github !== undefined,
+  },
 });
 
 const running = await serve(app, {

@@ -4,7 +4,17 @@
  */
 import os from 'node:os';
 import { loadConfigOrExit } from '@cite/config';
-import { createImageRegistry, DeletionRunner, OutboxRelay, ReleaseRunner } from '@cite/deploy';
+import { GitHubFlow, ServiceCatalog } from '@cite/catalog';
+import {
+  createImageRegistry,
+  DeletionRunner,
+  isReported,
+  OutboxRelay,
+  ReleaseRunner,
+  ReportRunner,
+  reportStageOf,
+} from '@cite/deploy';
+import { githubApiFromConfig } from '@cite/github';
 import { exitOnSignals } from '@cite/http';
 import { KubeCluster } from '@cite/kube';
 import { createLogger } from '@cite/logging';
@@ -39,6 +49,10 @@ const registry = config.registry.url ? createImageRegistry({ url: config.registr
 const observed = new ObservedStatusStore(store.etcd);
 const lock = { lockTtlSeconds: config.deployer.lockTtlSeconds, lockWaitMs: 30_000, owner };
 
+// Releases of commits are reported back to GitHub when a token or App is configured, by jobs of their own.
+const github = githubApiFromConfig(config.github);
+const reports = github ? new ReportRunner({ store, github, publicUrl: config.publicUrl }) : undefined;
+
 const releases = new ReleaseRunner({
   store,
   cluster,
@@ -48,8 +62,22 @@ const releases = new ReleaseRunner({
   enqueue: (job) => queue.enqueueRelease(job),
   render: { progressDeadlineSeconds: config.deployer.progressDeadlineSeconds },
   ...(registry ? { registry } : {}),
+  imageWaitMs: config.github.imageWaitSeconds * 1000,
   ...lock,
   metrics,
+  ...(reports
+    ? {
+        onRelease: async (release) => {
+          const service = await store.services.get(release.service);
+          if (!isReported(service?.value ?? null, release)) return;
+          await queue.enqueueReport({
+            service: release.service,
+            release: release.number,
+            stage: reportStageOf(release),
+          });
+        },
+      }
+    : {}),
 });
 const deletions = new DeletionRunner({ store, cluster, observed, logger, ...lock });
 
@@ -78,7 +106,32 @@ const workers = [
     },
     workerOptions,
   ),
+  ...(reports
+    ? [
+        createWorker(
+          'reports',
+          async (run) => {
+            const sent = await reports.run(run.data, run.signal);
+            logger.info('GitHub report sent', { ...run.data, jobId: run.id, attempt: run.attempt, sent });
+          },
+          workerOptions,
+        ),
+      ]
+    : []),
 ];
+
+// Previews older than their TTL go, open pull request or not (every deployer sweeps; removing twice is harmless).
+const catalog = new ServiceCatalog({ store, queue, observed, logs: new ReleaseLog(store.etcd) });
+const flow = new GitHubFlow({ catalog, store, previewLimit: config.previews.limit });
+const previewSweep = setInterval(() => {
+  flow
+    .removeExpiredPreviews(config.previews.ttlHours * 3600 * 1000)
+    .then((removed) => {
+      if (removed.length > 0) logger.info('expired previews removed', { removed });
+    })
+    .catch((error: unknown) => logger.warn('preview sweep failed', { error: String(error) }));
+}, 60_000);
+previewSweep.unref();
 
 // Jobs whose writer crashed before enqueueing them, or met Redis down, wait in etcd's outbox: deliver them.
 const relay = new OutboxRelay({ store, enqueue: enqueueOn(queue), logger });
@@ -96,6 +149,7 @@ const graceMs = config.deployer.shutdownGraceSeconds * 1000;
 exitOnSignals(
   async () => {
     // Stop taking jobs; running ones finish within the grace period or go back to the queue.
+    clearInterval(previewSweep);
     await relay.stop();
     await Promise.all(workers.map((worker) => worker.close({ graceMs })));
     await queue.close();

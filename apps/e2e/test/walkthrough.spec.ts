@@ -3,69 +3,19 @@
  * local-cluster, api and deployer built and started the way `npm start` runs them. Small simulated delays and a
  * 5 s progress deadline keep it short; every wait polls with a deadline.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { jest } from '@jest/globals';
-import { KubeCluster } from '@cite/kube';
-import { pushImage, startRegistry, type RunningRegistry } from '@cite/local-services';
-import {
-  freePort,
-  runApp,
-  startEtcd,
-  startRedis,
-  type AppProcess,
-  type RunningEtcd,
-  type RunningRedis,
-} from '@cite/test-support';
+import type { KubeCluster } from '@cite/kube';
+import { pushImage, type RunningRegistry } from '@cite/local-services';
+import { startPlatform, until, type Answer, type Platform } from './support/platform';
 
 jest.setTimeout(120_000);
 
-const TOKEN = 'e2e-admin-token-0123456789abcdefghijklmnopqrstuvwxyz';
-
-interface Answer {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  for (;;) {
-    try {
-      last = await read();
-      if (done(last)) return last;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('the README walkthrough, end to end', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cite-e2e-'));
-  const kubeconfig = path.join(dir, 'kubeconfig');
-  let etcd: RunningEtcd;
-  let redis: RunningRedis;
+  let platform: Platform;
   let registry: RunningRegistry;
-  const apps: AppProcess[] = [];
-  let base = '';
   let cluster: KubeCluster;
-
-  async function call(method: string, route: string, body?: unknown): Promise<Answer> {
-    const res = await fetch(`${base}/api/v1${route}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const call = (method: string, route: string, body?: unknown): Promise<Answer> =>
+    platform.call(method, route, body);
 
   const release = (n: number) => call('GET', `/services/web/releases/${n}`).then((a) => a.body);
   const finished = (n: number) =>
@@ -85,47 +35,11 @@ describe('the README walkthrough, end to end', () => {
     );
 
   beforeAll(async () => {
-    [etcd, redis, registry] = await Promise.all([
-      startEtcd({ dataDir: path.join(dir, 'etcd') }),
-      startRedis({ dataDir: path.join(dir, 'redis'), appendOnly: false }),
-      startRegistry({ dataDir: path.join(dir, 'registry') }),
-    ]);
-    const localCluster = await runApp('local-cluster', {
-      CITE_LOCAL_CLUSTER_PORT: '0',
-      CITE_LOCAL_CLUSTER_KUBECONFIG: kubeconfig,
-      CITE_LOCAL_CLUSTER_REGISTRY_URL: registry.url,
-      CITE_LOCAL_CLUSTER_CONTAINER_CREATING_MS: '20',
-      CITE_LOCAL_CLUSTER_START_MS: '50',
-      CITE_LOCAL_CLUSTER_READY_MS: '50',
-    });
-    apps.push(localCluster);
-    await localCluster.waitForOutput(/kubeconfig: .+\n/, 30_000);
-    cluster = KubeCluster.fromKubeconfig({ kubeconfigPath: kubeconfig });
-    const apiPort = await freePort();
-    const env = {
-      CITE_ETCD_ENDPOINTS: etcd.endpoint,
-      CITE_REDIS_URL: redis.url,
-      CITE_KUBECONFIG: kubeconfig,
-      CITE_ADMIN_TOKEN: TOKEN,
-      CITE_API_HOST: '127.0.0.1',
-      CITE_API_PORT: String(apiPort),
-      CITE_LOG_LEVEL: 'warn',
-      CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: '5',
-    };
-    apps.push(...(await Promise.all([runApp('api', env), runApp('deployer', env)])));
-    base = `http://127.0.0.1:${apiPort}`;
-    await until(
-      'the api to be ready',
-      () => fetch(`${base}/readyz`).then((r) => r.status),
-      (s) => s === 200,
-    );
+    platform = await startPlatform();
+    ({ registry, cluster } = platform);
   });
 
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop('SIGTERM');
-    await Promise.all([registry?.stop(), redis?.stop(), etcd?.stop()]);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => platform?.stop());
 
   it('creates, deploys, fails and rolls back, rolls back by hand, scales, configures and deletes', async () => {
     // Images :1 and :2 exist in the registry; :missing does not.

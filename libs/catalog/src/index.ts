@@ -65,3 +65,5 @@ export {
   type ServiceListQuery,
 } from './service-catalog';
 export { ServiceStatusViewSchema, type ServiceStatusView } from './status-view';
+export { GitHubFlow, type FlowOutcome, type GitHubFlowOptions } from './github-flow';
+export { claimedBranch } from './repo-claims';

@@ -31,6 +31,7 @@ import {
   type CommittedChange,
   type DomainClaims,
   type MetadataStore,
+  type RepoClaims,
   type ObservedStatusStore,
   type Page,
   type ReleaseLog,
@@ -41,6 +42,7 @@ import { auditEntryOf, deletionJobOf, releaseChange, type CallContext } from './
 import { resolveDeployImage } from './deploy-image';
 import { hostsToRead, planDomainClaims } from './domain-claims';
 import { ANY_REGISTRY, assertRegistryAllowed, type RegistryPolicy } from './registry-policy';
+import { claimedBranch, planRepoClaims } from './repo-claims';
 import { listServices } from './service-listing';
 import { statusView, type ServiceStatusView } from './status-view';
 import type { StreamEvent } from './release-events';
@@ -138,7 +140,7 @@ export class ServiceCatalog {
         name: create.name,
         current: existing,
         next: plan.service,
-        claims: await this.claimsFor([], plan.service),
+        ...(await this.claimsFor(null, plan.service)),
         audit: auditEntryOf(ctx, this.now(), 201),
       });
       return committed && this.landed(ctx, committed).service;
@@ -218,6 +220,55 @@ export class ServiceCatalog {
       return { service, draft: (stored) => deployDraft(stored, image, request.gitSha, this.context(ctx)) };
     });
     return result.release!;
+  }
+
+  /**
+   * A release decided by the caller from the service and its newest release as read in the change's own
+   * transaction (GitHub's pushes: a commit deploys only if it is still the newest). `null` from `decide`
+   * leaves everything as it is.
+   */
+  async releaseIf(
+    ctx: CallContext,
+    name: string,
+    decide: (service: Service, latest: Release | null) => ReleaseDraft | null,
+  ): Promise<Release | null> {
+    const result = await this.change(ctx, name, async (service, latest) => {
+      const draft = decide(service, latest);
+      return { service, draft: draft && (() => draft) };
+    });
+    return result.release;
+  }
+
+  /**
+   * A service made by cite itself (a pull request's preview) with its first release, in one transaction; null
+   * when a record of that name exists.
+   */
+  async createWithRelease(
+    ctx: CallContext,
+    service: Service,
+    draft: ReleaseDraft,
+  ): Promise<ChangeResult | null> {
+    this.require(ctx, { kind: 'team', team: service.team }, 'team');
+    await this.enqueue(() => this.queue.ping());
+    const landed = await this.untilLanded(service.name, async () => {
+      const existing = await this.store.services.get(service.name);
+      // A preview leaves no record behind when it goes, so any record here is another service's name.
+      if (existing) return { made: null };
+      assertSpecSize(service);
+      const change: ServiceChange = {
+        name: service.name,
+        current: existing,
+        next: service,
+        ...(await this.claimsFor(null, service)),
+        ...releaseChange(ctx, service.name, { number: 1, draft }, this.now()),
+      };
+      const committed = await this.writer.commit(change);
+      if (!committed) return null;
+      this.landed(ctx, committed);
+      if (change.job) await this.writer.deliver(change.job);
+      return { made: committed };
+    });
+    return landed.made;
   }
 
   /** `{ to? }` → a release of cause `rollback`: the target's image, env, port and health check (see `rolledBackService`). */
@@ -345,7 +396,7 @@ export class ServiceCatalog {
       const change: ServiceChange = {
         name,
         current,
-        ...(next ? { next, claims: await this.claimsFor(current.value.domains, next) } : {}),
+        ...(next ? { next, ...(await this.claimsFor(current.value, next)) } : {}),
         ...releaseChange(ctx, name, release, this.now()),
       };
       const committed = await this.writer.commit(change);
@@ -371,10 +422,28 @@ export class ServiceCatalog {
     });
   }
 
-  /** The domain claims that take a service from `before` (its stored hosts) to `service.domains`. */
-  private async claimsFor(before: readonly string[], service: Service): Promise<DomainClaims> {
-    const records = await this.writer.domainRecords(hostsToRead(before, service.domains));
-    return planDomainClaims(service, before, records, this.now());
+  /** The domain and repository claims that take a service from `before` (as stored; null on create) to `service`. */
+  private async claimsFor(
+    before: Service | null,
+    service: Service,
+  ): Promise<{ claims: DomainClaims; repoClaims: RepoClaims }> {
+    const hosts = before?.domains ?? [];
+    const wanted = claimedBranch(service);
+    const previous = before && claimedBranch(before);
+    const [records, wantedClaim, previousClaim] = await Promise.all([
+      this.writer.domainRecords(hostsToRead(hosts, service.domains)),
+      wanted ? this.writer.repoClaim(wanted.repo, wanted.branch) : null,
+      previous ? this.writer.repoClaim(previous.repo, previous.branch) : null,
+    ]);
+    return {
+      claims: planDomainClaims(service, hosts, records, this.now()),
+      repoClaims: planRepoClaims(
+        service,
+        before,
+        { wanted: wantedClaim, previous: previousClaim },
+        this.now(),
+      ),
+    };
   }
 
   /** The draft for a config or scale change, or null when the release config is unchanged or nothing was released yet. */

@@ -38,7 +38,36 @@ describe('loadConfig', () => {
       },
       metrics: {},
       local: { anyPorts: false },
+      publicUrl: 'http://localhost:8080',
+      github: {
+        apiUrl: 'https://api.github.com',
+        imageWaitSeconds: 600,
+        webhookMaxBytes: 26214400,
+        deliveryTtlHours: 72,
+      },
+      previews: { limit: 5, ttlHours: 168 },
     });
+  });
+
+  it('reads the GitHub keys, and wants both halves of a GitHub App', () => {
+    const config = loadConfig({
+      env: {
+        CITE_GITHUB_WEBHOOK_SECRET: 'a-webhook-secret-of-some-good-length',
+        CITE_GITHUB_API_URL: 'https://ghe.example.com/api/v3/',
+        CITE_GITHUB_APP_ID: '12345',
+        CITE_GITHUB_APP_PRIVATE_KEY_FILE: '/etc/cite/app.pem',
+        CITE_PREVIEW_DOMAIN: 'preview.example.com',
+      },
+    });
+    expect(config.github).toMatchObject({
+      webhookSecret: 'a-webhook-secret-of-some-good-length',
+      apiUrl: 'https://ghe.example.com/api/v3',
+      app: { appId: '12345', privateKeyFile: '/etc/cite/app.pem' },
+    });
+    expect(config.previews.domain).toBe('preview.example.com');
+    expect(errorOf(() => loadConfig({ env: { CITE_GITHUB_APP_ID: '1' } })).message).toMatch(
+      /CITE_GITHUB_APP_PRIVATE_KEY_FILE/,
+    );
   });
 
   it('reads the local platform keys, from the environment or the file, and the launcher defaults', () => {

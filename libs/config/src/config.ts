@@ -32,6 +32,18 @@ export interface CiteConfig {
   metrics: { token?: string };
   /** The local platform (`npm start`, `npm run push-image`); `dir` and `registryUrl` only when set. */
   local: { dir?: string; anyPorts: boolean; registryUrl?: string };
+  publicUrl: string;
+  /** GitHub: what signs webhooks, how to reach the API (token or App), and the previews' rules. */
+  github: {
+    webhookSecret?: string;
+    apiUrl: string;
+    token?: string;
+    app?: { appId: string; privateKeyFile: string };
+    imageWaitSeconds: number;
+    webhookMaxBytes: number;
+    deliveryTtlHours: number;
+  };
+  previews: { domain?: string; limit: number; ttlHours: number };
 }
 
 export interface ConfigSources {
@@ -290,6 +302,40 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
       anyPorts: BOOLEANS[get('CITE_LAUNCHER_ANY_PORTS')!]!,
       ...(localRegistryUrl === undefined ? {} : { registryUrl: localRegistryUrl.replace(/\/+$/, '') }),
     },
+    publicUrl: get('CITE_PUBLIC_URL')!.replace(/\/+$/, ''),
+    github: githubConfig(get, integer),
+    previews: {
+      ...optional('domain', get('CITE_PREVIEW_DOMAIN')),
+      limit: integer('CITE_PREVIEW_LIMIT'),
+      ttlHours: integer('CITE_PREVIEW_TTL_HOURS'),
+    },
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+function githubConfig(
+  get: (env: string) => string | undefined,
+  integer: (env: string) => number,
+): CiteConfig['github'] {
+  const appId = get('CITE_GITHUB_APP_ID');
+  const keyFile = get('CITE_GITHUB_APP_PRIVATE_KEY_FILE');
+  if ((appId === undefined) !== (keyFile === undefined)) {
+    throw new ConfigError(
+      appId === undefined ? 'CITE_GITHUB_APP_ID' : 'CITE_GITHUB_APP_PRIVATE_KEY_FILE',
+      'a GitHub App needs both CITE_GITHUB_APP_ID and CITE_GITHUB_APP_PRIVATE_KEY_FILE',
+    );
+  }
+  return {
+    ...optional('webhookSecret', get('CITE_GITHUB_WEBHOOK_SECRET')),
+    apiUrl: get('CITE_GITHUB_API_URL')!.replace(/\/+$/, ''),
+    ...optional('token', get('CITE_GITHUB_TOKEN')),
+    ...(appId !== undefined && keyFile !== undefined ? { app: { appId, privateKeyFile: keyFile } } : {}),
+    imageWaitSeconds: integer('CITE_GITHUB_IMAGE_WAIT_SECONDS'),
+    webhookMaxBytes: integer('CITE_GITHUB_WEBHOOK_MAX_BYTES'),
+    deliveryTtlHours: integer('CITE_GITHUB_DELIVERY_TTL_HOURS'),
   };
 }
 

@@ -217,4 +217,99 @@ export const CONFIG_KEYS = [
     description:
       '`npm run push-image`: the Docker Registry v2 to push to. Unset: the one `npm start` runs (its URL is in `<CITE_LOCAL_DIR>/registry/url`).',
   },
+  {
+    env: 'CITE_PUBLIC_URL',
+    file: 'publicUrl',
+    kind: 'url',
+    default: 'http://localhost:8080',
+    description:
+      "cite's address as people and GitHub reach it: the links to releases that go back to GitHub in commit and deployment statuses.",
+  },
+  {
+    env: 'CITE_GITHUB_WEBHOOK_SECRET',
+    file: 'github.webhookSecret',
+    kind: 'secret',
+    description:
+      "The secret GitHub signs webhook deliveries with (`X-Hub-Signature-256`), for every repository; a service's own `deployPolicy.webhookSecret` is accepted for its repository too. Without either, deliveries are refused with 401.",
+  },
+  {
+    env: 'CITE_GITHUB_API_URL',
+    file: 'github.apiUrl',
+    kind: 'url',
+    default: 'https://api.github.com',
+    description: "GitHub's REST API; GitHub Enterprise Server's is `https://<host>/api/v3`.",
+  },
+  {
+    env: 'CITE_GITHUB_TOKEN',
+    file: 'github.token',
+    kind: 'secret',
+    description:
+      'A token for the GitHub API (commit and deployment statuses, PR comments, confirming branch heads). Unset, and no GitHub App: cite deploys from webhooks but reports nothing back.',
+  },
+  {
+    env: 'CITE_GITHUB_APP_ID',
+    file: 'github.appId',
+    kind: 'string',
+    description:
+      'GitHub App id, with `CITE_GITHUB_APP_PRIVATE_KEY_FILE`: installation tokens instead of `CITE_GITHUB_TOKEN`.',
+  },
+  {
+    env: 'CITE_GITHUB_APP_PRIVATE_KEY_FILE',
+    file: 'github.appPrivateKeyFile',
+    kind: 'path',
+    description: "The GitHub App's private key (PEM).",
+  },
+  {
+    env: 'CITE_GITHUB_IMAGE_WAIT_SECONDS',
+    file: 'github.imageWaitSeconds',
+    kind: 'integer',
+    min: 0,
+    max: 7200,
+    default: '600',
+    description:
+      "How long the deployer waits for CI to push a pushed commit's image tag to the registry (`CITE_REGISTRY_URL`) before failing the release with `image not found`.",
+  },
+  {
+    env: 'CITE_GITHUB_WEBHOOK_MAX_BYTES',
+    file: 'github.webhookMaxBytes',
+    kind: 'integer',
+    min: 1024,
+    max: 26214400,
+    default: '26214400',
+    description: "Largest webhook body accepted (GitHub's own cap is 25 MB); larger ones get 413.",
+  },
+  {
+    env: 'CITE_GITHUB_DELIVERY_TTL_HOURS',
+    file: 'github.deliveryTtlHours',
+    kind: 'integer',
+    min: 1,
+    max: 2160,
+    default: '72',
+    description: 'How long each webhook delivery is kept (listed, and recognised when GitHub redelivers it).',
+  },
+  {
+    env: 'CITE_PREVIEW_DOMAIN',
+    file: 'previews.domain',
+    kind: 'host',
+    description:
+      'Preview services get the host `<service>-pr-<n>.<domain>`. Unset: previews have no Ingress host.',
+  },
+  {
+    env: 'CITE_PREVIEW_LIMIT',
+    file: 'previews.limit',
+    kind: 'integer',
+    min: 0,
+    max: 1000,
+    default: '5',
+    description: 'Pull-request previews one service may have at once; beyond it a pull request gets none.',
+  },
+  {
+    env: 'CITE_PREVIEW_TTL_HOURS',
+    file: 'previews.ttlHours',
+    kind: 'integer',
+    min: 1,
+    max: 8760,
+    default: '168',
+    description: 'Previews older than this are removed, even while their pull request stays open.',
+  },
 ] as const satisfies readonly ConfigKey[];

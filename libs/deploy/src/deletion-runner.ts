@@ -7,7 +7,7 @@
 import { ConflictError } from '@cite/errors';
 import type { Logger } from '@cite/logging';
 import type { DeletionJob } from '@cite/queue';
-import { ChangeWriter, type MetadataStore, type ObservedStatusStore } from '@cite/store';
+import { ChangeWriter, ids, type MetadataStore, type ObservedStatusStore } from '@cite/store';
 import type { Cluster, ObjectKind } from '@cite/kube';
 import { releasedByDeletion } from './decide';
 import { serviceLockName } from './release-runner';
@@ -63,12 +63,37 @@ export class DeletionRunner {
         const current = await store.services.get(job.service);
         if (!current || current.value.state !== 'deleting') break;
         const now = (this.options.clock ?? (() => new Date()))().toISOString();
+        if (current.value.preview) {
+          // A preview leaves nothing behind: its pull request closed, and a new one is a new preview.
+          if (await store.purgeService(job.service, current.modRevision)) {
+            logger.info('preview purged', { service: job.service, namespace: job.namespace, deleted });
+            return { deleted, serviceState: 'gone' };
+          }
+          if (attempt >= 5)
+            throw new ConflictError(`preview ${job.service} kept changing while being purged`);
+          continue;
+        }
         const records = await writer.domainRecords(current.value.domains);
+        const branch = current.value.repo
+          ? await writer.repoClaim(current.value.repo, current.value.deployPolicy.branch)
+          : null;
         const committed = await writer.commit({
           name: job.service,
           current,
           next: { ...current.value, state: 'deleted', deletedAt: now, updatedAt: now },
           claims: releasedByDeletion(job.service, records),
+          repoClaims: {
+            claim: [],
+            release:
+              branch && branch.value.service === job.service
+                ? [
+                    {
+                      id: ids.repoClaim(branch.value.repo, branch.value.branch),
+                      modRevision: branch.modRevision,
+                    },
+                  ]
+                : [],
+          },
         });
         if (committed) break;
         if (attempt >= 5) throw new ConflictError(`service ${job.service} kept changing while being deleted`);

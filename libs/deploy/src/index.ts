@@ -30,3 +30,10 @@ export {
 } from './release-runner';
 export { DeletionRunner, type DeletionOutcome, type DeletionRunnerOptions } from './deletion-runner';
 export { isDue, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export {
+  etcdReportStore,
+  isReported,
+  ReportRunner,
+  reportStageOf,
+  type ReportRunnerOptions,
+} from './github-reports';

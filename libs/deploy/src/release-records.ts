@@ -26,6 +26,11 @@ export interface ReleaseRecordsOptions {
   observed?: ObservedStatusStore;
   logger: Logger;
   clock: () => Date;
+  /**
+   * Told when a release starts and when its verdict is written (GitHub reports are enqueued from here). Never
+   * awaited by the release: a failure is logged and the release goes on.
+   */
+  onRelease?: (release: Release) => Promise<void>;
   /** Where each verdict written here is counted (outcome, cause, durations). @defaultValue none */
   metrics?: ReleaseMetrics;
 }
@@ -53,12 +58,25 @@ export class ReleaseRecords {
       try {
         const done = await this.options.store.releases.update(next, current.modRevision);
         this.options.metrics?.releaseFinished(releaseVerdictOf(done.value));
+        this.changed(done.value);
         return done;
       } catch (error) {
         if (!(error instanceof ConflictError) || attempt >= 5) throw error;
         current = await this.options.store.releases.require(current.value.service, current.value.number);
       }
     }
+  }
+
+  /** Tells `onRelease` that `release` moved on; never fails or delays the release. */
+  changed(release: Release): void {
+    const told = this.options.onRelease?.(release);
+    told?.catch((error: unknown) =>
+      this.options.logger.warn('release change not reported', {
+        service: release.service,
+        release: release.number,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
   }
 
   /** One line of the release's deploy log (and of the process log). */

@@ -3,13 +3,14 @@
  * the `Cluster` port, follows the rollout to a verdict and records it once (compare-and-swap), then its follow-ups.
  * A failed attempt either fails the release or goes back to the queue to be retried.
  */
+import { setTimeout } from 'node:timers/promises';
 import type { Cluster, RenderOptions, RolloutState } from '@cite/kube';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS, renderService, trackRollout } from '@cite/kube';
 import { teamNamespace, type Release, type ReleaseStatus, type Service } from '@cite/model';
 import type { MetadataStore, Versioned } from '@cite/store';
 import { failureOfAttempt, type ReleaseFacts } from './decide';
 import type { DeployLogLine } from './deploy-log';
-import type { ImageRegistry } from './image-registry';
+import type { ImageCheck, ImageRegistry } from './image-registry';
 import { ObjectApplier } from './object-applier';
 import type { ReleaseFollowUps } from './release-follow-ups';
 import type { Final, ReleaseRecords } from './release-records';
@@ -23,6 +24,11 @@ export interface RolloutOptions {
   /** Checked before applying when set. */
   registry?: ImageRegistry;
   render?: RenderOptions;
+  /**
+   * How long a release of a pushed commit (one with a `gitSha`) waits for its image to appear on the registry
+   * before it fails with "image not found": CI builds and pushes it while cite already deploys. @defaultValue 0
+   */
+  imageWaitMs?: number;
   /** How long past the progress deadline the tracker waits for Kubernetes' verdict. @defaultValue 60000 */
   trackMarginMs?: number;
   /**
@@ -86,7 +92,7 @@ export class ReleaseRollout {
     let verdict: RolloutState;
     let digest = release.digest;
     try {
-      const image = await this.checkImage(release, started);
+      const image = await this.checkImage(release, started, context.signal);
       if ('failure' in image) return await this.fail(versioned, image.failure, context.unlock);
       digest ??= image.digest;
       verdict = await this.applyAndTrack(service, release, context.signal, started);
@@ -114,10 +120,12 @@ export class ReleaseRollout {
   private async markInProgress(current: Versioned<Release>): Promise<Versioned<Release>> {
     const release = current.value;
     if (release.status !== 'pending') return current;
-    return this.options.store.releases.update(
+    const started = await this.options.store.releases.update(
       { ...release, status: 'in_progress', startedAt: this.clock().toISOString(), message: 'applying' },
       current.modRevision,
     );
+    this.records.changed(started.value);
+    return started;
   }
 
   /**
@@ -127,11 +135,15 @@ export class ReleaseRollout {
   private async checkImage(
     release: Release,
     started: Promise<void>,
+    signal: AbortSignal,
   ): Promise<{ failure: Final } | { digest?: string }> {
     const { registry } = this.options;
     if (!registry) return {};
-    const check = await registry.check(release.image);
+    let check = await registry.check(release.image);
     await started;
+    // A pushed commit's image is built by CI at the same time: wait for its tag (bounded) before giving up.
+    const waitMs = release.gitSha ? (this.options.imageWaitMs ?? 0) : 0;
+    if (!check.found && waitMs > 0) check = await this.waitForImage(release, signal, waitMs);
     if (!check.found) {
       return {
         failure: {
@@ -155,6 +167,26 @@ export class ReleaseRollout {
       message: `image ${release.image} found${check.digest ? ` (${check.digest})` : ''}`,
     });
     return check.digest === undefined ? {} : { digest: check.digest };
+  }
+
+  /** Polls the registry for the release's image every 2–10 s until it is there or `waitMs` passed. */
+  private async waitForImage(release: Release, signal: AbortSignal, waitMs: number): Promise<ImageCheck> {
+    const registry = this.options.registry!;
+    await this.records.line(release, {
+      level: 'info',
+      step: 'image',
+      message: `waiting up to ${Math.round(waitMs / 1000)} s for CI to push ${release.image}`,
+    });
+    const deadline = Date.now() + waitMs;
+    let pause = 2_000;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) return registry.check(release.image);
+      await setTimeout(Math.min(pause, left), undefined, { signal });
+      const check = await registry.check(release.image);
+      if (check.found) return check;
+      pause = Math.min(pause * 2, 10_000);
+    }
   }
 
   /**

@@ -43,6 +43,8 @@ export interface ReleaseRunnerOptions extends RolloutOptions {
   clock?: () => Date;
   /** Counts each release's verdict where it is written. @defaultValue none */
   metrics?: ReleaseMetrics;
+  /** Told when a release starts and when its verdict is written; never awaited by the release. */
+  onRelease?: (release: Release) => Promise<void>;
 }
 
 /** A release as read, with the facts about it. */

@@ -16,7 +16,7 @@ export interface LoggerOptions {
 
 /** Field names whose values never reach a log line, at any depth. */
 const SECRET_FIELDS =
-  /^(authorization|cookie|set-cookie|password|secret|token|adminToken|apiKey|x-hub-signature(-256)?)$/i;
+  /^(authorization|cookie|set-cookie|password|secret|webhookSecret|token|adminToken|apiKey|x-hub-signature(-256)?)$/i;
 const REDACTED = '[redacted]';
 
 function redact(value: unknown, depth = 0): unknown {

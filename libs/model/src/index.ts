@@ -49,6 +49,19 @@ export {
   type ResolvedImage,
 } from './image';
 export { branchNameErrors, githubRepoErrors, isBranchName, isGitHubRepo, isGitSha } from './git';
+export { branchForTag, DEFAULT_TAG_TEMPLATE, renderTag, tagTemplateErrors } from './tag-template';
+export { environmentOf, previewName } from './preview';
+export {
+  DeliveryOutcome,
+  GitHubCommentSchema,
+  GitHubReportSchema,
+  RepoClaimSchema,
+  WebhookDeliverySchema,
+  type GitHubComment,
+  type GitHubReport,
+  type RepoClaim,
+  type WebhookDelivery,
+} from './github-records';
 
 // Field schemas and parsing.
 export {
@@ -98,8 +111,10 @@ export {
   SERVICE_DEFAULTS,
   ServiceCreateSchema,
   ServicePatchSchema,
+  PreviewSchema,
   ServiceSchema,
   ServiceState,
+  type Preview,
   type Service,
   type ServiceCreate,
   type ServiceCreateInput,

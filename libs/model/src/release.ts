@@ -84,6 +84,10 @@ export const ReleaseSchema = z
     gitSha: checkedString((value) =>
       isGitSha(value) ? [] : ['must be 7-40 lowercase hex digits'],
     ).optional(),
+    /** The branch the commit was pushed to, when a push or a pull request made the release. */
+    gitRef: z.string().min(1).max(255).optional(),
+    /** The commit's time as GitHub reported it: a delayed delivery of an older commit does not roll back. */
+    gitCommittedAt: TimestampSchema.optional(),
     config: ReleaseConfigSchema,
     cause: ReleaseCause,
     actor: ActorSchema,

@@ -116,7 +116,7 @@ describe('ServiceCreateSchema', () => {
         failureThreshold: 3,
       },
       domains: [],
-      deployPolicy: { branch: 'main', autoDeploy: true, previews: false },
+      deployPolicy: { branch: 'main', autoDeploy: true, previews: false, tagTemplate: '{sha}' },
       autoRollback: true,
       labels: {},
     });
@@ -135,7 +135,12 @@ describe('ServiceCreateSchema', () => {
       timeoutSeconds: 1,
       failureThreshold: 3,
     });
-    expect(created.deployPolicy).toEqual({ branch: 'main', autoDeploy: true, previews: true });
+    expect(created.deployPolicy).toEqual({
+      branch: 'main',
+      autoDeploy: true,
+      previews: true,
+      tagTemplate: '{sha}',
+    });
     const first = ServiceCreateSchema.parse(minimal);
     first.env.push({ name: 'X', value: '1' });
     first.resources.cpu.limit = '9';

@@ -36,6 +36,15 @@ import {
 } from './spec';
 
 export const ServiceState = z.enum(['active', 'deleting', 'deleted']);
+
+/** What links a preview service to its parent and its pull request. */
+export const PreviewSchema = z.object({
+  parent: ServiceNameSchema,
+  pullRequest: z.number().int().min(1),
+  /** The pull request's head branch. */
+  branch: z.string().min(1).max(255),
+});
+export type Preview = z.infer<typeof PreviewSchema>;
 export type ServiceState = z.infer<typeof ServiceState>;
 
 /**
@@ -74,6 +83,8 @@ export const ServiceSchema = z
     deletedAt: TimestampSchema.optional(),
     /** The release now running (the last one that succeeded). */
     currentRelease: SequenceNumberSchema.optional(),
+    /** Set on a pull request's preview service (`<parent>-pr-<n>`), which cite makes and removes itself. */
+    preview: PreviewSchema.optional(),
   })
   .superRefine((service, ctx) => {
     if (service.state === 'deleted' && service.deletedAt === undefined) {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { branchNameErrors } from './git';
+import { DEFAULT_TAG_TEMPLATE, tagTemplateErrors } from './tag-template';
 import { checkedString, countSchema, hostnameSchema, resourceAmountSchema } from './fields';
 import { envVarNameErrors, labelKeyErrors, labelValueErrors } from './names';
 import { compareQuantities, isQuantity } from './quantity';
@@ -207,7 +208,18 @@ export const DomainsSchema = z.array(hostnameSchema()).superRefine((hosts, ctx) 
 
 // ---------------------------------------------------------------- deploy policy
 
-export const DEFAULT_DEPLOY_POLICY = { branch: 'main', autoDeploy: true, previews: false } as const;
+export const DEFAULT_DEPLOY_POLICY = {
+  branch: 'main',
+  autoDeploy: true,
+  previews: false,
+  tagTemplate: DEFAULT_TAG_TEMPLATE,
+} as const;
+
+/** A webhook secret of the service's own (GitHub allows any string; cite asks for some length). */
+const WebhookSecretSchema = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .max(256, 'must be no more than 256 characters');
 
 const deployPolicyShape = {
   /** Pushes to this branch deploy when `autoDeploy` is on. */
@@ -215,15 +227,28 @@ const deployPolicyShape = {
   autoDeploy: z.boolean(),
   /** Pull requests get a preview service `<service>-pr-<n>`. */
   previews: z.boolean(),
+  /** The image tag a pushed commit deploys (`{sha}`, `{sha7}`, `{branch}`; see `tag-template.ts`). */
+  tagTemplate: checkedString(tagTemplateErrors),
+  /**
+   * The secret GitHub signs this service's webhook deliveries with, when not the platform's global one.
+   * Write-only: the API shows whether it is set, never its value.
+   */
+  webhookSecret: WebhookSecretSchema.optional(),
 };
 
-export const DeployPolicySchema = z.object(deployPolicyShape);
+/** Stored policies from before tag templates read with the default. */
+export const DeployPolicySchema = z.object({
+  ...deployPolicyShape,
+  tagTemplate: deployPolicyShape.tagTemplate.default(DEFAULT_TAG_TEMPLATE),
+});
 export type DeployPolicy = z.infer<typeof DeployPolicySchema>;
 
 export const DeployPolicyInputSchema = z.strictObject({
   branch: deployPolicyShape.branch.default(DEFAULT_DEPLOY_POLICY.branch),
   autoDeploy: deployPolicyShape.autoDeploy.default(DEFAULT_DEPLOY_POLICY.autoDeploy),
   previews: deployPolicyShape.previews.default(DEFAULT_DEPLOY_POLICY.previews),
+  tagTemplate: deployPolicyShape.tagTemplate.default(DEFAULT_DEPLOY_POLICY.tagTemplate),
+  webhookSecret: deployPolicyShape.webhookSecret,
 });
 export const DeployPolicyPatchSchema = z.strictObject(deployPolicyShape).partial();
 

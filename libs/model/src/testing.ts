@@ -30,7 +30,7 @@ export function exampleService(overrides: Partial<Service> = {}): Service {
       failureThreshold: 3,
     },
     domains: ['payments.example.com'],
-    deployPolicy: { branch: 'main', autoDeploy: true, previews: true },
+    deployPolicy: { branch: 'main', autoDeploy: true, previews: true, tagTemplate: '{sha}' },
     autoRollback: true,
     labels: { 'example.com/cost-center': 'cc-42' },
     state: 'active',

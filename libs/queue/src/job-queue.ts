@@ -6,7 +6,9 @@ import {
   deletionJobId,
   QUEUES,
   releaseJobId,
+  reportJobId,
   type DeletionJob,
+  type ReportJob,
   type JobPayloads,
   type JobQueue,
   type QueueName,
@@ -44,6 +46,9 @@ export interface JobQueueOptions {
   metrics?: RedisMetrics;
 }
 
+/** Runs of a GitHub report job: with the capped backoff, about two hours. */
+export const REPORT_ATTEMPTS = 240;
+
 /** The states `depths()` counts: jobs not yet done, and those that failed for good. */
 export const DEPTH_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
@@ -75,6 +80,7 @@ export class BullJobQueue implements JobQueue {
     this.queues = {
       releases: new Queue(QUEUES.releases, { connection: redis, prefix: options.prefix ?? QUEUE_PREFIX }),
       deletions: new Queue(QUEUES.deletions, { connection: redis, prefix: options.prefix ?? QUEUE_PREFIX }),
+      reports: new Queue(QUEUES.reports, { connection: redis, prefix: options.prefix ?? QUEUE_PREFIX }),
     };
   }
 
@@ -92,6 +98,12 @@ export class BullJobQueue implements JobQueue {
       namespace: job.namespace,
       ...rid(job),
     });
+  }
+
+  async enqueueReport(job: ReportJob): Promise<void> {
+    const { service, release, stage } = job;
+    // Capped backoff reaches 30 s after a few runs: 240 runs outlast about two hours of GitHub being down.
+    await this.add('reports', reportJobId(job), { service, release, stage }, { attempts: REPORT_ATTEMPTS });
   }
 
   /** Where a job is now (for tests and operators); `unknown` once it was removed or never existed. */
@@ -122,7 +134,12 @@ export class BullJobQueue implements JobQueue {
     else this.redis.disconnect();
   }
 
-  private async add<Q extends QueueName>(queue: Q, jobId: string, data: JobPayloads[Q]): Promise<void> {
+  private async add<Q extends QueueName>(
+    queue: Q,
+    jobId: string,
+    data: JobPayloads[Q],
+    extra: JobsOptions = {},
+  ): Promise<void> {
     // While connecting the command waits (bounded below); while Redis is known to be down, fail at once.
     if (this.redis.status === 'reconnecting' || this.redis.status === 'end') {
       throw new UnavailableError('redis', `cannot enqueue ${jobId}: redis is ${this.redis.status}`);
@@ -131,7 +148,11 @@ export class BullJobQueue implements JobQueue {
     try {
       await Promise.race([
         // BullMQ's generic add signature does not narrow per queue; the payload type is checked by `add`'s own.
-        (this.queues[queue] as Queue<JobPayloads[QueueName]>).add(queue, data, { ...this.jobOptions, jobId }),
+        (this.queues[queue] as Queue<JobPayloads[QueueName]>).add(queue, data, {
+          ...this.jobOptions,
+          ...extra,
+          jobId,
+        }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer in ${this.timeoutMs} ms`)), this.timeoutMs);
         }),

@@ -9,6 +9,8 @@ export const QUEUES = {
   releases: 'releases',
   /** Removing a service's cluster objects. */
   deletions: 'deletions',
+  /** Telling GitHub how a release goes (commit and deployment statuses, preview comments). */
+  reports: 'reports',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -28,9 +30,18 @@ export interface DeletionJob {
   requestId?: string;
 }
 
+/** Tell GitHub what it has not been told yet about release `release` of `service`, up to `stage`. */
+export interface ReportJob {
+  service: string;
+  release: number;
+  /** The stage that triggered it; the report sends every stage the release has reached, in order. */
+  stage: 'pending' | 'in_progress' | 'final';
+}
+
 export interface JobPayloads {
   releases: ReleaseJob;
   deletions: DeletionJob;
+  reports: ReportJob;
 }
 
 /** BullMQ refuses ":" in custom ids; service names are DNS labels, so "." separates safely. Deterministic job ids make enqueueing idempotent: enqueueing the same release twice yields one job. */
@@ -42,10 +53,16 @@ export function deletionJobId(job: Pick<DeletionJob, 'service'>, deletedAt: stri
   return `delete.${job.service}.${deletedAt.replace(/[^0-9A-Za-z]/g, '')}`;
 }
 
+export function reportJobId(job: ReportJob): string {
+  return `report.${job.service}.${job.release}.${job.stage}`;
+}
+
 /** The producer side, as the api sees it. Implemented over BullMQ; tests of pure logic may use an in-memory fake. */
 export interface JobQueue {
   enqueueRelease(job: ReleaseJob): Promise<void>;
   enqueueDeletion(job: DeletionJob, deletedAt: string): Promise<void>;
+  /** A GitHub report, retried for about two hours of GitHub being unreachable. */
+  enqueueReport(job: ReportJob): Promise<void>;
   /** Redis reachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

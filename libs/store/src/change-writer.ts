@@ -10,9 +10,11 @@ import {
   type Domain,
   type OutboxEntry,
   type Release,
+  type RepoClaim,
   type ReleaseDraft,
   type Service,
 } from '@cite/model';
+import { ids } from './keys';
 import type { MetadataStore } from './metadata-store';
 import type { Versioned } from './repository';
 
@@ -22,6 +24,14 @@ export interface DomainClaims {
   claim: Domain[];
   /** Hosts the service owns and no longer wants: their records go (guarded by revision). */
   release: { host: string; modRevision: number }[];
+}
+
+/** The repository claims a change writes: the branch it now deploys, and the claim it lets go. */
+export interface RepoClaims {
+  /** Guarded: only while nobody claims the branch. */
+  claim: RepoClaim[];
+  /** Claims the service owns and no longer wants (guarded by revision); ids from `ids.repoClaim`. */
+  release: { id: string; modRevision: number }[];
 }
 
 export interface ServiceChange {
@@ -36,6 +46,7 @@ export interface ServiceChange {
   /** The release the change makes: the service's next number (read with the service) and its draft. */
   release?: { number: number; draft: ReleaseDraft };
   claims?: DomainClaims;
+  repoClaims?: RepoClaims;
   audit?: AuditEntry;
   /** The job the change needs. */
   job?: OutboxEntry;
@@ -99,6 +110,10 @@ export class ChangeWriter {
     for (const domain of change.claims?.claim ?? []) batch.create(store.domains, domain.host, domain);
     for (const { host, modRevision } of change.claims?.release ?? [])
       batch.delete(store.domains, host, modRevision);
+    for (const claim of change.repoClaims?.claim ?? [])
+      batch.create(store.repoClaims, ids.repoClaim(claim.repo, claim.branch), claim);
+    for (const { id, modRevision } of change.repoClaims?.release ?? [])
+      batch.delete(store.repoClaims, id, modRevision);
     if (change.audit) store.audit.appendTo(batch, change.audit);
     if (change.job) batch.put(store.outbox, outboxEntryId(change.job), change.job);
     const committed = await batch.commit(`change service ${name}`);
@@ -122,6 +137,11 @@ export class ChangeWriter {
     // Not awaited: the job is on the queue; an entry left behind is only enqueued again (the same job id).
     void this.store.outbox.delete(outboxEntryId(entry)).catch(() => undefined);
     return true;
+  }
+
+  /** The claim on `repo`'s `branch`, if any. */
+  repoClaim(repo: string, branch: string): Promise<Versioned<RepoClaim> | null> {
+    return this.store.repoClaims.get(ids.repoClaim(repo, branch));
   }
 
   /** Reads the domain records of `hosts` in one round trip. */

@@ -61,6 +61,7 @@ export {
   enqueueOn,
   type CommittedChange,
   type DomainClaims,
+  type RepoClaims,
   type EnqueueJob,
   type OutboxJobSink,
   type ServiceChange,

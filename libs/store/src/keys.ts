@@ -31,6 +31,12 @@ export const KEYSPACES = {
   observedStatus: 'status/',
   /** A request's `Idempotency-Key` record, scoped per caller, on a 24 h lease. */
   idempotency: 'idempotency/',
+  /** `repos/<owner>/<name>/<branch, URI-encoded>`: the one service that deploys a repository's branch. */
+  repoClaims: 'repos/',
+  /** `github/reports/<service>/<release>`: how far a release's report to GitHub got. */
+  githubReports: 'github/reports/',
+  /** `github/comments/<service>`: the pull-request comment a preview keeps editing. */
+  githubComments: 'github/comments/',
 } as const;
 
 // Control characters (including NUL) never belong in a key.
@@ -98,6 +104,10 @@ export const ids = {
   releaseLog: (service: string, release: number): string => `${ids.release(service, release)}/`,
   releaseLogLine: (service: string, release: number, seq: number): string =>
     ids.releaseLog(service, release) + padLogSeq(seq),
+  /** A repository's claims: `<owner>/<name>/`, lowercased. */
+  repoClaims: (repo: string): string => `${repo.toLowerCase()}/`,
+  /** `<owner>/<name>/<branch>`: the branch URI-encoded, so its own `/` stay inside one segment. */
+  repoClaim: (repo: string, branch: string): string => ids.repoClaims(repo) + encodeURIComponent(branch),
 };
 
 /** Full relative keys, for tools and documentation. */
@@ -117,6 +127,11 @@ export const keys = {
     KEYSPACES.releaseLogs + ids.releaseLogLine(service, release, seq),
   observedStatus: (service: string): string => KEYSPACES.observedStatus + service,
   idempotency: (id: string): string => KEYSPACES.idempotency + id,
+  repoClaim: (repo: string, branch: string): string => KEYSPACES.repoClaims + ids.repoClaim(repo, branch),
+  webhookDelivery: (id: string): string => KEYSPACES.webhookDeliveries + id,
+  githubReport: (service: string, number: number): string =>
+    KEYSPACES.githubReports + ids.release(service, number),
+  githubComment: (service: string): string => KEYSPACES.githubComments + service,
 };
 
 /** An opaque list cursor: the id of the last item of the page, base64url-encoded. */

@@ -1,5 +1,13 @@
 import {
   DomainSchema,
+  GitHubCommentSchema,
+  GitHubReportSchema,
+  RepoClaimSchema,
+  WebhookDeliverySchema,
+  type GitHubComment,
+  type GitHubReport,
+  type RepoClaim,
+  type WebhookDelivery,
   IpPoolSchema,
   LbEndpointsSchema,
   OutboxEntrySchema,
@@ -66,6 +74,14 @@ export class MetadataStore {
   readonly audit: AuditLog;
   /** `outbox/<id>`: jobs written with their change, until they are on the queue. */
   readonly outbox: Repository<OutboxEntry>;
+  /** `repos/<owner>/<name>/<branch>`: which service deploys a repository's branch; ids from `ids.repoClaim`. */
+  readonly repoClaims: Repository<RepoClaim>;
+  /** `webhooks/deliveries/<id>`: each webhook delivery and its outcome, on a lease. */
+  readonly deliveries: Repository<WebhookDelivery>;
+  /** `github/reports/<service>/<release>`: how far a release's report to GitHub got. */
+  readonly githubReports: Repository<GitHubReport>;
+  /** `github/comments/<service>`: a preview's pull-request comment. */
+  readonly githubComments: Repository<GitHubComment>;
 
   constructor(
     /** The underlying store: locks, elections, readiness. */
@@ -111,6 +127,50 @@ export class MetadataStore {
       validateId: oneSegment('outbox entry id'),
       identify: outboxEntryId,
     });
+    this.repoClaims = etcd.repository<RepoClaim>({
+      keyspace: KEYSPACES.repoClaims,
+      schema: RepoClaimSchema,
+      kind: 'repository claim',
+      identify: (claim) => ids.repoClaim(claim.repo, claim.branch),
+    });
+    this.deliveries = etcd.repository<WebhookDelivery>({
+      keyspace: KEYSPACES.webhookDeliveries,
+      schema: WebhookDeliverySchema,
+      kind: 'webhook delivery',
+      validateId: oneSegment('delivery id'),
+      identify: (delivery) => delivery.id,
+    });
+    this.githubReports = etcd.repository<GitHubReport>({
+      keyspace: KEYSPACES.githubReports,
+      schema: GitHubReportSchema,
+      kind: 'GitHub report',
+    });
+    this.githubComments = etcd.repository<GitHubComment>({
+      keyspace: KEYSPACES.githubComments,
+      schema: GitHubCommentSchema,
+      kind: 'GitHub comment',
+      validateId: oneSegment('service name'),
+    });
+  }
+
+  /**
+   * Every record of a preview service, gone in one transaction while the service is still at `modRevision`:
+   * its spec, releases, deploy logs, observed status and GitHub reports. Audit entries stay. False when the
+   * service moved (read again).
+   */
+  async purgeService(name: string, modRevision: number): Promise<boolean> {
+    assertSegment(name, 'service name');
+    const batch = this.etcd.batch();
+    batch.delete(this.services, name, modRevision);
+    for (const prefix of [
+      `${KEYSPACES.releases}${name}/`,
+      `${KEYSPACES.releaseLogs}${name}/`,
+      `${KEYSPACES.githubReports}${name}/`,
+    ])
+      batch.deletePrefix(this.etcd.key(prefix));
+    batch.deleteKey(this.etcd.key(KEYSPACES.observedStatus + name));
+    batch.deleteKey(this.etcd.key(KEYSPACES.githubComments + name));
+    return (await batch.commit(`purge service ${name}`)) !== null;
   }
 
   /** Connects to etcd (see `EtcdStore.create`) and builds the metadata store on it. */

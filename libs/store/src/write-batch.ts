@@ -70,6 +70,20 @@ export class WriteBatch {
     return this;
   }
 
+  /** Deletes every key under `prefix` (a full key, from `EtcdStore.key`). */
+  deletePrefix(prefix: string): this {
+    this.claim(prefix);
+    this.ops.push(this.conn.client.delete().prefix(prefix));
+    return this;
+  }
+
+  /** Deletes one key (a full key), whatever is there. */
+  deleteKey(key: string): this {
+    this.claim(key);
+    this.ops.push(this.conn.client.delete().key(key));
+    return this;
+  }
+
   /**
    * Writes everything, or nothing when a guard no longer holds (null: read again and decide again).
    * `UnavailableError` when etcd cannot be reached; then the batch may or may not have landed.

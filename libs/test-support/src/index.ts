@@ -3,3 +3,5 @@ export { freePort, startEtcd, startRedis, waitForPort } from '@cite/local-servic
 export type { ManagedProcess, RunningEtcd, RunningRedis } from '@cite/local-services';
 export { buildApp, bundleEntry, followOutput, runApp, type AppProcess } from './apps';
 export { pollUntil, type PollOptions } from './poll';
+export { startFakeGitHub, type FailureOptions, type FakeGitHub, type RecordedRequest } from './fake-github';
+export * from './github-deliveries';

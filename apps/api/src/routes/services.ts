@@ -5,6 +5,7 @@ import { ServiceState, type Service } from '@cite/model';
 import { Router, type Request, type Response } from 'express';
 import { audited } from '../http/audit';
 import { releaseLinks, serviceLinks } from '../http/links';
+import { publicService } from '../http/public-service';
 import { auditDetails, callContext } from '../http/locals';
 import { etagOf, ifMatchRevision, pageQuery, pathParam, queryString, queryStrings } from '../http/params';
 import type { RequestHandler } from 'express';
@@ -36,7 +37,7 @@ function sendChange(res: Response, result: ChangeResult): void {
   res.set('etag', etagOf(result.service.modRevision));
   if (result.release) auditDetails(res, { release: result.release.number, cause: result.release.cause });
   res.status(result.release ? 202 : 200).json({
-    service: result.service.value,
+    service: publicService(result.service.value),
     release: result.release,
     links: {
       ...serviceLinks(result.service.value.name),
@@ -59,7 +60,7 @@ export function serviceRoutes(deps: { catalog: ServiceCatalog; idempotent: Reque
         .status(201)
         .set('etag', etagOf(created.modRevision))
         .location(serviceLinks(created.value.name).self)
-        .json(created.value);
+        .json(publicService(created.value));
     },
   );
 
@@ -73,12 +74,12 @@ export function serviceRoutes(deps: { catalog: ServiceCatalog; idempotent: Reque
       ...(states === undefined ? {} : { states }),
       labels,
     });
-    res.json(page);
+    res.json({ ...page, items: page.items.map(publicService) });
   });
 
   router.get('/services/:name', async (req, res) => {
     const service = await catalog.get(callContext(req, res), pathParam(req, 'name'));
-    res.set('etag', etagOf(service.modRevision)).json(service.value);
+    res.set('etag', etagOf(service.modRevision)).json(publicService(service.value));
   });
 
   router.patch('/services/:name', audited('service.update', serviceTarget), async (req, res) => {
@@ -97,7 +98,7 @@ export function serviceRoutes(deps: { catalog: ServiceCatalog; idempotent: Reque
 
   router.delete('/services/:name', audited('service.delete', serviceTarget), async (req, res) => {
     const service = await catalog.remove(callContext(req, res), pathParam(req, 'name'));
-    res.status(202).json({ service: service.value, links: serviceLinks(service.value.name) });
+    res.status(202).json({ service: publicService(service.value), links: serviceLinks(service.value.name) });
   });
 
   router.get('/services/:name/status', async (req, res) => {

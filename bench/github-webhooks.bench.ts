@@ -1,0 +1,95 @@
+/**
+ * GitHub webhooks (issue 13, "Speed"): etcd, Redis, local-cluster (zero simulated delays), api and deployer as
+ * their own processes, loopback only; deliveries are GitHub's example push payload, re-signed.
+ * - webhook answer: 50 services claiming a repository each; 300 signed pushes (6 commits per service, newer each
+ *   time), 50 in flight, each answered with its release while the deployer rolls the releases out on the same
+ *   two cores. Aim: p99 < 50 ms.
+ * - push → release running: one push at a time to a warm service, from sending the delivery to the release's
+ *   `succeeded` verdict on its event stream (the new pods Running and ready in local-cluster).
+ */
+import { commitSha, pushPayload, signedDelivery } from '../libs/test-support/src/github-deliveries';
+import { beside } from './support/aims';
+import { pool } from './support/pool';
+import { startStack, type Stack } from './support/stack';
+import { summary, percentile } from './support/stats';
+
+const SECRET = 'bench-webhook-secret-0123456789abcdefghij';
+const SERVICES = 50;
+const COMMITS_PER_SERVICE = 6;
+const IN_FLIGHT = 50;
+const SEQUENTIAL_PUSHES = 20;
+const AIM = { answerP99: 50 };
+
+const repoOf = (service: string) => `bench-org/${service}`;
+
+/** One signed push delivery; answers its latency (ms) and its release number (0 when none was made). */
+async function push(stack: Stack, service: string, seq: number): Promise<{ ms: number; release: number }> {
+  const sha = commitSha(`${service}-${seq}`);
+  const time = new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString();
+  const delivery = signedDelivery('push', pushPayload(repoOf(service), 'main', sha, time), SECRET);
+  const started = performance.now();
+  const res = await fetch(`${stack.base}/api/v1/webhooks/github`, {
+    method: 'POST',
+    headers: delivery.headers,
+    body: delivery.body,
+  });
+  const body = (await res.json()) as { releases?: { number: number }[] };
+  const ms = performance.now() - started;
+  if (res.status !== 202) throw new Error(`delivery answered ${res.status}: ${JSON.stringify(body)}`);
+  return { ms, release: body.releases?.[0]?.number ?? 0 };
+}
+
+async function main() {
+  const stack = await startStack({ name: 'github', env: { CITE_GITHUB_WEBHOOK_SECRET: SECRET } });
+  try {
+    const names = Array.from({ length: SERVICES }, (_, i) => `gh-${i}`);
+    await pool(names, 16, async (name) => {
+      const res = await stack.call('POST', '/api/v1/services', {
+        name,
+        team: 'bench',
+        image: `registry.local/bench/${name}`,
+        port: 8080,
+        repo: repoOf(name),
+      });
+      if (res.status !== 201) throw new Error(`service ${name}: ${res.status}`);
+    });
+    // Warm-up: one push per service (first deploys create the Deployments), not measured.
+    await pool(names, IN_FLIGHT, async (name) => void (await push(stack, name, 0)));
+
+    const work = names.flatMap((name) =>
+      Array.from({ length: COMMITS_PER_SERVICE }, (_, i) => ({ name, seq: i + 1 })),
+    );
+    // Each service's commits in order (a newer commit after an older one), services interleaved.
+    work.sort((a, b) => a.seq - b.seq);
+    const answers: number[] = [];
+    let released = 0;
+    const started = performance.now();
+    await pool(work, IN_FLIGHT, async ({ name, seq }) => {
+      const { ms, release } = await push(stack, name, seq);
+      answers.push(ms);
+      if (release > 0) released++;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `webhook answer, ${work.length} signed pushes, ${IN_FLIGHT} in flight (${(work.length / seconds).toFixed(0)}/s, ${released} releases made): ${summary(answers)}`,
+    );
+    console.log(`  ${beside('p99', percentile(answers, 99), AIM.answerP99)}`);
+
+    // Push → release running, one at a time, on a warm service (its rollouts from above settle first).
+    const service = names[0]!;
+    const rollouts: number[] = [];
+    for (let i = 0; i < SEQUENTIAL_PUSHES; i++) {
+      const t = performance.now();
+      const { release } = await push(stack, service, 100 + i);
+      const verdict = await stack.verdictOf(service, release);
+      if (verdict.status !== 'succeeded')
+        throw new Error(`release ${release}: ${verdict.status} ${verdict.message}`);
+      rollouts.push(performance.now() - t);
+    }
+    console.log(`push → release running in local-cluster, one at a time: ${summary(rollouts)}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+await main();
