@@ -20,6 +20,7 @@ import {
   type PushIntent,
 } from '@cite/github';
 import type { Principal } from '@cite/auth';
+import { ConflictError, NotFoundError } from '@cite/errors';
 import {
   previewName,
   releaseConfigOf,
@@ -72,6 +73,10 @@ function headOf(release: Release | null): GitHead | null {
     ...(release.gitSha ? { gitSha: release.gitSha } : {}),
     ...(release.gitCommittedAt ? { gitCommittedAt: release.gitCommittedAt } : {}),
   };
+}
+
+function decideIgnored(intent: PushIntent): string {
+  return intent.kind === 'ignore' ? intent.reason : 'nothing to deploy';
 }
 
 const ignored = (reason: string, services: string[] = []): FlowOutcome => ({
@@ -152,24 +157,38 @@ export class GitHubFlow {
     const { store } = this.options;
     const branch = branchOfRef(event.ref);
     const claim = branch ? await store.repoClaims.get(ids.repoClaim(event.repo, branch)) : null;
-    const service = claim ? ((await store.services.get(claim.value.service))?.value ?? null) : null;
-    const latest = service ? ((await store.releases.latest(service.name))?.value ?? null) : null;
-    const intent = decidePush(event, service && claiming(service), headOf(latest));
-    if (intent.kind === 'ignore') return ignored(intent.reason, service ? [service.name] : []);
-    const stale = await this.staleHead(event.repo, intent.branch, intent.sha);
-    if (stale) return ignored(stale, [intent.service]);
+    if (!claim) return ignored(decideIgnored(decidePush(event, null, null)));
+    const name = claim.value.service;
+    if (this.options.branchHead) {
+      // Asking GitHub costs a round trip to it: only for a push that would deploy as things stand.
+      const service = (await store.services.get(name))?.value ?? null;
+      const latest = service ? ((await store.releases.latest(name))?.value ?? null) : null;
+      const intent = decidePush(event, service && claiming(service), headOf(latest));
+      if (intent.kind === 'ignore') return ignored(intent.reason, [name]);
+      const stale = await this.staleHead(event.repo, intent.branch, intent.sha);
+      if (stale) return ignored(stale, [name]);
+    }
     const ctx = githubContext(event.pusher, delivery);
-    const release = await this.options.catalog.releaseIf(ctx, intent.service, (current, newest) => {
-      // Decided again on what the transaction reads: a delivery that lost a race to a newer one deploys nothing.
-      const again: PushIntent = decidePush(event, claiming(current), headOf(newest));
-      return again.kind === 'deploy' ? this.draft(current, again, 'deploy', ctx) : null;
-    });
-    if (!release) return ignored(`${intent.sha.slice(0, 7)} was released meanwhile`, [intent.service]);
+    let decided: PushIntent = { kind: 'ignore', reason: `${name} is not active` };
+    // Decided on what the change's own transaction reads: of two deliveries racing, the older commit loses.
+    const release = await this.options.catalog
+      .releaseIf(ctx, name, (current, newest) => {
+        decided = decidePush(event, claiming(current), headOf(newest));
+        return decided.kind === 'deploy' ? this.draft(current, decided, 'deploy', ctx) : null;
+      })
+      .catch((error: unknown) => {
+        // Deleting (409) or gone (404) since the claim was read: nothing to deploy to.
+        if (error instanceof ConflictError || error instanceof NotFoundError) return null;
+        throw error;
+      });
+    const intent = decided as PushIntent;
+    if (!release || intent.kind !== 'deploy')
+      return ignored(intent.kind === 'ignore' ? intent.reason : `${name} changed meanwhile`, [name]);
     return {
       outcome: 'accepted',
-      reason: `release ${release.number} of ${intent.service} deploys ${intent.image}`,
-      services: [intent.service],
-      releases: [{ service: intent.service, number: release.number }],
+      reason: `release ${release.number} of ${name} deploys ${intent.image}`,
+      services: [name],
+      releases: [{ service: name, number: release.number }],
     };
   }
 

@@ -42,6 +42,29 @@ describe('expiring records', () => {
   }, 10_000);
 });
 
+describe('records on a shared lease', () => {
+  it('share one lease within its window, are created once, and expire with it', async () => {
+    const notes = store.repository({ keyspace: 'shared/', kind: 'note', schema: Note });
+    await notes.createSharedExpiring('a', { text: 'a' }, 1);
+    await notes.createSharedExpiring('b', { text: 'b' }, 1);
+    await expect(notes.createSharedExpiring('a', { text: 'again' }, 1)).rejects.toBeInstanceOf(ConflictError);
+    const leaseOf = async (id: string) => (await raw.get(store.key(`shared/${id}`)).exec()).kvs[0]!.lease;
+    expect(await leaseOf('a')).not.toBe('0');
+    expect(await leaseOf('b')).toBe(await leaseOf('a'));
+
+    // A lease etcd no longer has is replaced, once.
+    await raw.leaseClient.leaseRevoke({ ID: await leaseOf('a') });
+    await notes.createSharedExpiring('c', { text: 'c' }, 1);
+    expect(await notes.get('c')).not.toBeNull();
+
+    const deadline = Date.now() + 8_000;
+    while ((await notes.get('c')) !== null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(await notes.get('c')).toBeNull();
+  }, 12_000);
+});
+
 describe('release allocation guarded by the service revision', () => {
   it('allocates while the service is unchanged and refuses, writing nothing, once it changed', async () => {
     const metadata = new MetadataStore(store);

@@ -65,10 +65,14 @@ function header(req: Request, name: string): string | undefined {
 export function webhookReceiver(deps: WebhookReceiverDeps): Router {
   const router = Router();
 
-  /** True when `signature` verifies with one of the secrets that may sign for the payload's repository. */
+  /**
+   * True when `signature` verifies with one of the secrets that may sign for the payload's repository: the
+   * global one first (no etcd read), then those of the services that claim the repository.
+   */
   const verified = async (raw: string, repo: string | undefined, signature: string): Promise<boolean> => {
-    const secrets = [...(deps.secret ? [deps.secret] : []), ...(await deps.flow.serviceSecrets(repo))];
-    for (const secret of secrets) if (await verifierOf(secret).verify(raw, signature)) return true;
+    if (deps.secret && (await verifierOf(deps.secret).verify(raw, signature))) return true;
+    for (const secret of await deps.flow.serviceSecrets(repo))
+      if (await verifierOf(secret).verify(raw, signature)) return true;
     return false;
   };
 
@@ -109,7 +113,7 @@ export function webhookReceiver(deps: WebhookReceiverDeps): Router {
       const { record, refusal } = await handleDelivery(deps, { id, event, payload, repo: repoOf(payload) });
       record.durationMs = Math.round(performance.now() - started);
       await deps.store.deliveries
-        .createExpiring(id, record, deps.deliveryTtlSeconds)
+        .createSharedExpiring(id, record, deps.deliveryTtlSeconds)
         .catch((error: unknown) => {
           // Recorded meanwhile by a concurrent copy of this delivery, or etcd failed after the work was done:
           // the work is idempotent (one release per commit), so the answer stands.
