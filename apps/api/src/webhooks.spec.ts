@@ -11,7 +11,9 @@ import {
   startFakeGitHub,
   type FakeGitHub,
 } from '@cite/test-support';
+import { GitHubFlow, ServiceCatalog } from '@cite/catalog';
 import { createGitHubApi } from '@cite/github';
+import { ObservedStatusStore, ReleaseLog } from '@cite/store';
 import request from 'supertest';
 import { startHarness, type Harness } from './testing/harness';
 
@@ -339,5 +341,68 @@ describe('a push payload is a hint: the branch head is confirmed with GitHub', (
     } finally {
       github.setDown(false);
     }
+  });
+});
+
+describe('GitHub deployments and preview lifetimes', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('webhooks-deployments', {
+      github: { webhookSecret: SECRET, previewDomain: 'preview.test', previewLimit: 5 },
+    });
+    await h.service('site', {
+      repo: REPO,
+      image: 'registry.test/shop/site',
+      deployPolicy: { branch: 'main', previews: true },
+    });
+  });
+  afterAll(() => h.close());
+
+  const deploymentPayload = (environment: string, sha: string, task = 'deploy') => {
+    const payload = examplePayload('deployment');
+    payload.repository.full_name = REPO;
+    Object.assign(payload.deployment, { environment, sha, ref: 'main', task });
+    return payload;
+  };
+
+  it('deploys the sha a GitHub deployment asks for, and ignores the deployments cite made to report', async () => {
+    const sha = commitSha('deployment-1');
+    const res = await deliver(h, 'deployment', deploymentPayload('production', sha));
+    expect(res.status).toBe(202);
+    expect(res.body.releases).toEqual([{ service: 'site', number: 1 }]);
+    expect((await h.store.releases.require('site', 1)).value).toMatchObject({
+      gitSha: sha,
+      image: `registry.test/shop/site:${sha}`,
+    });
+    const own = await deliver(
+      h,
+      'deployment',
+      deploymentPayload('production', commitSha('own'), 'cite:report'),
+    );
+    expect(own.body).toMatchObject({ outcome: 'ignored', releases: [] });
+    const noPreview = await deliver(h, 'deployment', deploymentPayload('pr-3', commitSha('p3')));
+    expect(noPreview.body).toMatchObject({ outcome: 'ignored', releases: [] });
+  });
+
+  it('removes previews older than their TTL, and only those', async () => {
+    await deliver(h, 'pull_request', pullRequestPayload('opened', REPO, 21, 'main', 'a', commitSha('ttl-a')));
+    const catalog = new ServiceCatalog({
+      store: h.store,
+      queue: h.queue,
+      observed: new ObservedStatusStore(h.store.etcd),
+      logs: new ReleaseLog(h.store.etcd),
+    });
+    const week = 7 * 24 * 3600 * 1000;
+    const today = new GitHubFlow({ catalog, store: h.store, previewLimit: 5 });
+    expect(await today.removeExpiredPreviews(week)).toEqual([]);
+    const later = new GitHubFlow({
+      catalog,
+      store: h.store,
+      previewLimit: 5,
+      now: () => new Date(Date.now() + week + 60_000),
+    });
+    expect(await later.removeExpiredPreviews(week)).toEqual(['site-pr-21']);
+    expect((await h.store.services.require('site-pr-21')).value.state).toBe('deleting');
+    expect((await h.store.services.require('site')).value.state).toBe('active');
   });
 });

@@ -78,11 +78,14 @@ describe('GitHub Flow, end to end', () => {
       throw error;
     }
   };
-  const statesFor = (sha: string) => ({
+  /** The states GitHub was sent for `sha`, in order, from request number `from` on. */
+  const statesFor = (sha: string, from = 0) => ({
     commit: github.requests
+      .slice(from)
       .filter((r) => r.method === 'POST' && r.path === `/repos/${REPO}/statuses/${sha}`)
       .map((r) => (r.body as { state: string }).state),
     deployment: github.requests
+      .slice(from)
       .filter((r) => r.method === 'POST' && /\/deployments\/\d+\/statuses$/.test(r.path))
       .map((r) => (r.body as { state: string }).state),
   });
@@ -141,6 +144,33 @@ describe('GitHub Flow, end to end', () => {
 
     const log = await platform.call('GET', '/webhooks/deliveries?service=shop');
     expect(log.body.items[0]).toMatchObject({ id: first.id, outcome: 'accepted', status: 202 });
+  });
+
+  it('loses no status while GitHub is down: the reports go out once it is back', async () => {
+    const sha = commitSha('e2e-down');
+    await pushImage(platform.registry.url, 'octo/shop', sha);
+    github.setDown(true);
+    let back = 0;
+    try {
+      // GitHub cannot confirm the branch head either: the payload is deployed as it is.
+      const res = await deliver('push', pushPayload(REPO, 'main', sha, '2026-06-01T11:00:00Z'));
+      expect(res.body.releases).toEqual([{ service: 'shop', number: 2 }]);
+      expect(await finished('shop', 2)).toMatchObject({ status: 'succeeded' });
+    } finally {
+      back = github.requests.length;
+      github.setDown(false);
+    }
+    // Every call so far was answered 503; the retries send what GitHub has not heard, in order, once.
+    await until(
+      'the reports after GitHub came back',
+      async () => statesFor(sha, back).commit,
+      (states) => states.includes('success'),
+      60_000,
+    );
+    expect(statesFor(sha, back)).toEqual({
+      commit: ['pending', 'success'],
+      deployment: ['pending', 'in_progress', 'success'],
+    });
   });
 
   it('runs a preview for a pull request under its own host, and removes it when the pull request closes', async () => {

@@ -30,8 +30,6 @@ if (process.argv[2] === CONTROLLERS_ROLE) {
     // Request durations and the process metrics at /metrics (behind the token, when one is set).
     metrics: createMetrics(),
   });
-  process.stdout.write(`local-cluster listening on ${cluster.url}\nkubeconfig: ${cluster.kubeconfigPath}\n`);
-
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -49,4 +47,7 @@ if (process.argv[2] === CONTROLLERS_ROLE) {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Announced only once the signals are handled: whoever waits for this line may stop the process at once
+  // (before, a SIGTERM right after it could meet Node's default action and kill the process mid-start).
+  process.stdout.write(`local-cluster listening on ${cluster.url}\nkubeconfig: ${cluster.kubeconfigPath}\n`);
 }

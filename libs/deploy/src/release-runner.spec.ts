@@ -40,7 +40,7 @@ describe('ReleaseRunner (fake cluster, real etcd)', () => {
     enqueued = [];
   });
 
-  function runner(registry?: ImageRegistry): ReleaseRunner {
+  function runner(registry?: ImageRegistry, imageWaitMs?: number): ReleaseRunner {
     return new ReleaseRunner({
       store,
       cluster,
@@ -55,6 +55,7 @@ describe('ReleaseRunner (fake cluster, real etcd)', () => {
       trackMarginMs: 2_000,
       render: { progressDeadlineSeconds: 5 },
       ...(registry ? { registry } : {}),
+      ...(imageWaitMs === undefined ? {} : { imageWaitMs }),
     });
   }
 
@@ -266,6 +267,39 @@ describe('ReleaseRunner (fake cluster, real etcd)', () => {
     expect((await read(service.name, release.number)).message).toMatch(/^image not found: /);
     expect(cluster.applied).toEqual([]);
     expect(enqueued).toEqual([]);
+  });
+
+  it("waits for a pushed commit's image that CI has not pushed yet, then deploys it", async () => {
+    const service = await newService();
+    const release = await allocate(service, { gitSha: 'a'.repeat(40) });
+    let checks = 0;
+    const registry: ImageRegistry = {
+      url: 'http://registry.test',
+      check: async () => (++checks < 3 ? { found: false, status: 404 } : { found: true }),
+    };
+    const outcome = await runner(registry, 60_000).run(
+      { service: service.name, release: release.number },
+      context(),
+    );
+    expect(outcome.status).toBe('succeeded');
+    expect(checks).toBe(3);
+    const lines = (await log.list(service.name, release.number)).lines.map((line) => line.message);
+    expect(lines.some((line) => /waiting up to 60 s for CI to push/.test(line))).toBe(true);
+  }, 15_000);
+
+  it('fails with "image not found" once the wait for a pushed commit\'s image is over', async () => {
+    const service = await newService();
+    const release = await allocate(service, { gitSha: 'b'.repeat(40) });
+    const registry: ImageRegistry = {
+      url: 'http://registry.test',
+      check: async () => ({ found: false, status: 404 }),
+    };
+    const outcome = await runner(registry, 300).run(
+      { service: service.name, release: release.number },
+      context(),
+    );
+    expect(outcome).toEqual({ status: 'failed', reason: 'ImageNotFound' });
+    expect(cluster.applied).toEqual([]);
   });
 
   it('records the digest the registry resolved', async () => {
