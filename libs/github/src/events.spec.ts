@@ -158,7 +158,7 @@ describe('deployment events', () => {
     });
   });
 
-  it("keep the task, so cite knows the deployments it made itself", () => {
+  it('keep the task, so cite knows the deployments it made itself', () => {
     const payload = example('deployment');
     (payload.deployment as { task: unknown }).task = 'cite:report';
     expect(parseGitHubEvent('deployment', payload)).toMatchObject({ task: 'cite:report' });
