@@ -8,6 +8,7 @@
  *   `succeeded` verdict on its event stream (the new pods Running and ready in local-cluster).
  */
 import { commitSha, pushPayload, signedDelivery } from '../libs/test-support/src/github-deliveries';
+import { Etcd3 } from 'etcd3';
 import { beside } from './support/aims';
 import { pool } from './support/pool';
 import { startStack, type Stack } from './support/stack';
@@ -93,10 +94,12 @@ async function main() {
     const answers: number[] = [];
     let released = 0;
     const started = performance.now();
+    const last = new Map<string, number>();
     await pool(work, IN_FLIGHT, async ({ name, seq }) => {
       const { ms, release } = await push(stack, name, seq);
       answers.push(ms);
       if (release > 0) released++;
+      last.set(name, Math.max(release, last.get(name) ?? 0));
     });
     const seconds = (performance.now() - started) / 1000;
     console.log(
@@ -104,7 +107,8 @@ async function main() {
     );
     console.log(`  ${beside('p99', percentile(answers, 99), AIM.answerP99)}`);
 
-    // Push → release running, one at a time, on a warm service (its rollouts from above settle first).
+    // Push → release running, one at a time, on a warm service, once every rollout from above has its verdict.
+    await pool([...last], 10, async ([name, release]) => void (await stack.verdictOf(name, release)));
     const service = names[0]!;
     const rollouts: number[] = [];
     for (let i = 0; i < SEQUENTIAL_PUSHES; i++) {
@@ -116,6 +120,25 @@ async function main() {
       rollouts.push(performance.now() - t);
     }
     console.log(`push → release running in local-cluster, one at a time: ${summary(rollouts)}`);
+
+    // The floor under the answer: one etcd read, 50 in flight, from one client, on the same cores. Every
+    // delivery needs at least that (its de-duplication read) and a write.
+    const etcd = new Etcd3({ hosts: stack.etcd.endpoint });
+    try {
+      const reads: number[] = [];
+      await pool(
+        Array.from({ length: 2000 }, (_, i) => i),
+        IN_FLIGHT,
+        async (i) => {
+          const t = performance.now();
+          await etcd.get(`/bench-floor/${i}`).string();
+          reads.push(performance.now() - t);
+        },
+      );
+      console.log(`the floor: a bare etcd read, ${IN_FLIGHT} in flight (2,000 reads): ${summary(reads)}`);
+    } finally {
+      etcd.close();
+    }
   } finally {
     await stack.stop();
   }
