@@ -130,7 +130,7 @@ export function createApp(deps: ApiDeps): Express {
   );
   api.use(jsonBody({ limit: '1mb' }));
   api.use(auditTrail({ store, now }));
-  api.use(serviceRoutes({ catalog, idempotent: idempotency }));
+  api.use(serviceRoutes({ catalog, flow, idempotent: idempotency }));
   api.use(releaseRoutes({ catalog, idempotent: idempotency, streams: deps.streams }));
   api.use(tokenRoutes({ store, now }));
   api.use(auditRoutes({ store }));

@@ -265,6 +265,9 @@ describe('pull-request previews', () => {
     );
     expect(pushed.body.releases).toEqual([{ service: 'web-pr-7', number: 2 }]);
 
+    const listed = await request(h.app).get('/api/v1/services/web/previews').set('authorization', h.admin);
+    expect(listed.body.items.map((s: { name: string }) => s.name)).toEqual(['web-pr-7']);
+
     const limited = await deliver(
       h,
       'pull_request',

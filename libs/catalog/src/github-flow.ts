@@ -290,12 +290,19 @@ export class GitHubFlow {
     return made?.release ?? null;
   }
 
-  /** Active previews of `parent` (`<parent>-pr-*` whose record names it). */
+  /**
+   * The previews of `parent` that are not gone, by pull request: the services named `<parent>-pr-<n>` (the
+   * parent's name cut to fit, so the first 50 characters are always there) whose record names it.
+   */
+  async previewsOf(parent: string): Promise<Service[]> {
+    const previews: Service[] = [];
+    for await (const item of this.options.store.services.all({ prefix: parent.slice(0, 50) }))
+      if (item.value.preview?.parent === parent && item.value.state !== 'deleted') previews.push(item.value);
+    return previews.sort((a, b) => a.preview!.pullRequest - b.preview!.pullRequest);
+  }
+
   private async previewCount(parent: string): Promise<number> {
-    let count = 0;
-    for await (const item of this.options.store.services.all({ prefix: `${parent.slice(0, 50)}` }))
-      if (item.value.preview?.parent === parent && item.value.state !== 'deleted') count++;
-    return count;
+    return (await this.previewsOf(parent)).length;
   }
 
   private async deployment(

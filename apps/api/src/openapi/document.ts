@@ -399,6 +399,14 @@ function registerGitHub(registry: OpenAPIRegistry): void {
   });
   route(registry, {
     method: 'get',
+    path: '/api/v1/services/{name}/previews',
+    tags: ['github'],
+    summary: "A service's pull-request previews (`<name>-pr-<n>`), by pull request",
+    request: { params: z.object({ name: z.string() }) },
+    responses: { 200: json(z.object({ items: z.array(Service) }), 'Previews'), ...notFound },
+  });
+  route(registry, {
+    method: 'get',
     path: '/api/v1/webhooks/deliveries',
     tags: ['github'],
     summary: "Webhook deliveries, newest first: a service's (members of its team), or all (admins)",

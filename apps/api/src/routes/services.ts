@@ -1,5 +1,5 @@
 /** `/api/v1/services`: create, list, read, change, scale, delete; a service's observed status. */
-import { parseLabelSelector, type ChangeResult, type ServiceCatalog } from '@cite/catalog';
+import { parseLabelSelector, type ChangeResult, type GitHubFlow, type ServiceCatalog } from '@cite/catalog';
 import { invalidField } from '@cite/errors';
 import { ServiceState, type Service } from '@cite/model';
 import { Router, type Request, type Response } from 'express';
@@ -46,7 +46,11 @@ function sendChange(res: Response, result: ChangeResult): void {
   });
 }
 
-export function serviceRoutes(deps: { catalog: ServiceCatalog; idempotent: RequestHandler }): Router {
+export function serviceRoutes(deps: {
+  catalog: ServiceCatalog;
+  flow: GitHubFlow;
+  idempotent: RequestHandler;
+}): Router {
   const { catalog } = deps;
   const router = Router();
 
@@ -99,6 +103,13 @@ export function serviceRoutes(deps: { catalog: ServiceCatalog; idempotent: Reque
   router.delete('/services/:name', audited('service.delete', serviceTarget), async (req, res) => {
     const service = await catalog.remove(callContext(req, res), pathParam(req, 'name'));
     res.status(202).json({ service: publicService(service.value), links: serviceLinks(service.value.name) });
+  });
+
+  // A service's pull-request previews (`<name>-pr-<n>`), which cite makes and removes itself.
+  router.get('/services/:name/previews', async (req, res) => {
+    const name = pathParam(req, 'name');
+    await catalog.get(callContext(req, res), name);
+    res.json({ items: (await deps.flow.previewsOf(name)).map(publicService) });
   });
 
   router.get('/services/:name/status', async (req, res) => {
