@@ -1,4 +1,4 @@
-import { GitHubFlow, ServiceCatalog, type RegistryPolicy } from '@cite/catalog';
+import { DeliveryRunner, GitHubFlow, ServiceCatalog, type RegistryPolicy } from '@cite/catalog';
 import {
   errorHandler,
   healthRoutes,
@@ -77,29 +77,23 @@ const GITHUB_DEFAULTS: GitHubDeps = {
 /** Paths under /api/v1 that need no token (the GitHub webhook receiver authenticates by signature). */
 const PUBLIC_API_PATHS = [/^\/webhooks\/github$/];
 
-/** The API's Express app: wiring only; the deciding lives in `@cite/auth` and `@cite/catalog`. */
-export function createApp(deps: ApiDeps): Express {
+function catalogOf(deps: ApiDeps): ServiceCatalog {
   const now = deps.now ?? (() => new Date());
-  const { store } = deps;
-  const catalog = new ServiceCatalog({
-    store,
+  return new ServiceCatalog({
+    store: deps.store,
     queue: deps.queue,
-    observed: new ObservedStatusStore(store.etcd),
-    logs: new ReleaseLog(store.etcd, now),
+    observed: new ObservedStatusStore(deps.store.etcd),
+    logs: new ReleaseLog(deps.store.etcd, now),
     ...(deps.registries ? { registries: deps.registries } : {}),
     now,
   });
-  const idempotency = idempotent({ store: new IdempotencyStore(store.etcd), now });
-  const authenticate = authenticated({ store, adminToken: deps.adminToken, now });
-  const dependencies = deps.dependencies ?? [
-    { name: 'etcd', check: () => store.ping() },
-    { name: 'redis', check: () => deps.queue.ping() },
-  ];
+}
 
+function githubFlowOf(deps: ApiDeps, catalog: ServiceCatalog): GitHubFlow {
   const github = { ...GITHUB_DEFAULTS, ...deps.github };
-  const flow = new GitHubFlow({
+  return new GitHubFlow({
     catalog,
-    store,
+    store: deps.store,
     previewLimit: github.previewLimit,
     ...(github.previewDomain ? { previewDomain: github.previewDomain } : {}),
     ...(github.branchHead ? { branchHead: github.branchHead } : {}),
@@ -109,8 +103,37 @@ export function createApp(deps: ApiDeps): Express {
             deps.queue.enqueueReport({ service: release.service, release: release.number, stage: 'pending' }),
         }
       : {}),
-    now,
+    ...(deps.now ? { now: deps.now } : {}),
   });
+}
+
+/**
+ * What the `deliveries` queue's workers run: GitHub deliveries the receiver verified, acted on with the same
+ * rules as the app's (run it where the app runs: `main.ts`, and the tests' harness).
+ */
+export function deliveryRunnerOf(deps: ApiDeps): DeliveryRunner {
+  const github = { ...GITHUB_DEFAULTS, ...deps.github };
+  return new DeliveryRunner({
+    flow: githubFlowOf(deps, catalogOf(deps)),
+    store: deps.store,
+    ttlSeconds: github.deliveryTtlSeconds,
+  });
+}
+
+/** The API's Express app: wiring only; the deciding lives in `@cite/auth` and `@cite/catalog`. */
+export function createApp(deps: ApiDeps): Express {
+  const now = deps.now ?? (() => new Date());
+  const { store } = deps;
+  const catalog = catalogOf(deps);
+  const idempotency = idempotent({ store: new IdempotencyStore(store.etcd), now });
+  const authenticate = authenticated({ store, adminToken: deps.adminToken, now });
+  const dependencies = deps.dependencies ?? [
+    { name: 'etcd', check: () => store.ping() },
+    { name: 'redis', check: () => deps.queue.ping() },
+  ];
+
+  const github = { ...GITHUB_DEFAULTS, ...deps.github };
+  const flow = githubFlowOf(deps, catalog);
 
   const api = Router();
   api.use((req, res, next) =>
@@ -120,6 +143,8 @@ export function createApp(deps: ApiDeps): Express {
   api.use(
     webhookReceiver({
       flow,
+      runner: new DeliveryRunner({ flow, store, ttlSeconds: github.deliveryTtlSeconds }),
+      queue: deps.queue,
       store,
       logger: deps.logger,
       ...(github.webhookSecret ? { secret: github.webhookSecret } : {}),

@@ -82,6 +82,7 @@ describe('a change whose job the queue could not take', () => {
       enqueueRelease: (job) => (failing ? lost() : real.enqueueRelease(job)),
       enqueueDeletion: (job, at) => (failing ? lost() : real.enqueueDeletion(job, at)),
       enqueueReport: (job) => real.enqueueReport(job),
+      enqueueDelivery: (job) => real.enqueueDelivery(job),
     };
     h = await startHarness('atomic-outbox', { queue: flaky });
   });

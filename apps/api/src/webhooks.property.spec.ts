@@ -1,6 +1,6 @@
 /**
- * Property, against the real etcd and Redis through the API: any sequence of push deliveries of a branch's
- * history — redelivered (the same delivery id), delivered again (a new id), out of order, some concurrently —
+ * Property, against the real etcd and Redis through the API and its delivery workers: any sequence of push
+ * deliveries of a branch's history — redelivered (the same delivery id), delivered again (a new id), out of order, some concurrently —
  * leaves the service on the newest commit delivered, with one release per distinct commit at most and never a
  * release of an older commit after a newer one.
  */
@@ -54,6 +54,8 @@ it('ends on the newest commit delivered, with one release per commit, whatever t
         }
       }
       await Promise.all(batch);
+      // The workers act on the queued deliveries: wait until every one has its outcome.
+      await Promise.all(sent.map((s) => h.delivery(s.id)));
 
       const releases = (await h.store.releases.list(name, { order: 'asc' })).items.map((r) => r.value);
       const newest = Math.max(...sent.map((s) => s.commit));

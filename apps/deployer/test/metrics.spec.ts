@@ -96,7 +96,7 @@ describe('deployer /metrics', () => {
     expect(sumOf(families, 'cite_redis_command_duration_seconds_count', { outcome: 'ok' })).toBeGreaterThan(
       0,
     );
-    expect(families.get('cite_queue_jobs')?.samples.length).toBe(12);
+    expect(families.get('cite_queue_jobs')?.samples.length).toBe(16);
     const labels = [...families.values()]
       .filter((family) => family.name.startsWith('cite_'))
       .flatMap((family) => family.samples.map((sample) => JSON.stringify(sample.labels)));

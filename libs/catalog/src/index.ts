@@ -66,4 +66,5 @@ export {
 } from './service-catalog';
 export { ServiceStatusViewSchema, type ServiceStatusView } from './status-view';
 export { GitHubFlow, type FlowOutcome, type GitHubFlowOptions } from './github-flow';
+export { deliveryRecord, DeliveryRunner, refusalOf, type DeliveryRunnerOptions } from './delivery-runner';
 export { claimedBranch } from './repo-claims';

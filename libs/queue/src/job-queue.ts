@@ -7,7 +7,9 @@ import {
   QUEUES,
   releaseJobId,
   reportJobId,
+  deliveryJobId,
   type DeletionJob,
+  type DeliveryJob,
   type ReportJob,
   type JobPayloads,
   type JobQueue,
@@ -81,6 +83,7 @@ export class BullJobQueue implements JobQueue {
       releases: new Queue(QUEUES.releases, { connection: redis, prefix: options.prefix ?? QUEUE_PREFIX }),
       deletions: new Queue(QUEUES.deletions, { connection: redis, prefix: options.prefix ?? QUEUE_PREFIX }),
       reports: new Queue(QUEUES.reports, { connection: redis, prefix: options.prefix ?? QUEUE_PREFIX }),
+      deliveries: new Queue(QUEUES.deliveries, { connection: redis, prefix: options.prefix ?? QUEUE_PREFIX }),
     };
   }
 
@@ -104,6 +107,10 @@ export class BullJobQueue implements JobQueue {
     const { service, release, stage } = job;
     // Capped backoff reaches 30 s after a few runs: 240 runs outlast about two hours of GitHub being down.
     await this.add('reports', reportJobId(job), { service, release, stage }, { attempts: REPORT_ATTEMPTS });
+  }
+
+  async enqueueDelivery(job: DeliveryJob): Promise<void> {
+    await this.add('deliveries', deliveryJobId(job), job);
   }
 
   /** Where a job is now (for tests and operators); `unknown` once it was removed or never existed. */

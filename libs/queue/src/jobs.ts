@@ -11,6 +11,8 @@ export const QUEUES = {
   deletions: 'deletions',
   /** Telling GitHub how a release goes (commit and deployment statuses, preview comments). */
   reports: 'reports',
+  /** GitHub webhook deliveries, verified and parsed by the api's receiver, waiting to be acted on. */
+  deliveries: 'deliveries',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -38,10 +40,24 @@ export interface ReportJob {
   stage: 'pending' | 'in_progress' | 'final';
 }
 
+/**
+ * A verified GitHub delivery: its id (`X-GitHub-Delivery`), event name and parsed payload (the parts cite
+ * reads, as `@cite/github`'s `parseGitHubEvent` made them; plain JSON).
+ */
+export interface DeliveryJob {
+  id: string;
+  event: string;
+  payload: unknown;
+  repo?: string;
+  action?: string;
+  receivedAt: string;
+}
+
 export interface JobPayloads {
   releases: ReleaseJob;
   deletions: DeletionJob;
   reports: ReportJob;
+  deliveries: DeliveryJob;
 }
 
 /** BullMQ refuses ":" in custom ids; service names are DNS labels, so "." separates safely. Deterministic job ids make enqueueing idempotent: enqueueing the same release twice yields one job. */
@@ -51,6 +67,11 @@ export function releaseJobId(job: Pick<ReleaseJob, 'service' | 'release'>): stri
 
 export function deletionJobId(job: Pick<DeletionJob, 'service'>, deletedAt: string): string {
   return `delete.${job.service}.${deletedAt.replace(/[^0-9A-Za-z]/g, '')}`;
+}
+
+/** BullMQ refuses ":" in ids; a delivery GUID has none. The same delivery is one job while it is kept. */
+export function deliveryJobId(job: Pick<DeliveryJob, 'id'>): string {
+  return `delivery.${job.id}`;
 }
 
 export function reportJobId(job: ReportJob): string {
@@ -63,6 +84,8 @@ export interface JobQueue {
   enqueueDeletion(job: DeletionJob, deletedAt: string): Promise<void>;
   /** A GitHub report, retried for about two hours of GitHub being unreachable. */
   enqueueReport(job: ReportJob): Promise<void>;
+  /** A verified webhook delivery, acted on by a worker. */
+  enqueueDelivery(job: DeliveryJob): Promise<void>;
   /** Redis reachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -42,7 +42,7 @@ describe('queue metrics', () => {
       let f = await scraped(metrics);
       expect(sumOf(f, 'cite_queue_jobs', { queue: 'releases', state: 'waiting' })).toBe(2);
       expect(sumOf(f, 'cite_queue_jobs', { queue: 'deletions', state: 'waiting' })).toBe(0);
-      expect(f.get('cite_queue_jobs')?.samples).toHaveLength(12);
+      expect(f.get('cite_queue_jobs')?.samples).toHaveLength(16);
 
       let ran!: () => void;
       const runs = new Promise<void>((resolve) => (ran = resolve));

@@ -18,9 +18,9 @@ import {
   ServiceCreateSchema,
   ServicePatchSchema,
   ServiceSchema,
-  WebhookDeliverySchema,
 } from '@cite/model';
 import { z } from 'zod';
+import { registerGitHub } from './github';
 
 type Schema = z.ZodType;
 
@@ -362,59 +362,6 @@ function registerAdmin(registry: OpenAPIRegistry): void {
   });
 }
 
-/** GitHub's webhook receiver (signed, no token) and its delivery log. */
-function registerGitHub(registry: OpenAPIRegistry): void {
-  const Delivery = WebhookDeliverySchema.meta({ id: 'WebhookDelivery' });
-  const answer = z
-    .object({
-      delivery: z.string(),
-      duplicate: z.boolean().optional(),
-      outcome: z.enum(['accepted', 'ignored', 'refused']),
-      reason: z.string(),
-      services: z.array(z.string()),
-      releases: z.array(z.object({ service: z.string(), number: z.number() })),
-    })
-    .meta({ id: 'WebhookAnswer' });
-  registry.registerPath({
-    method: 'post',
-    path: '/api/v1/webhooks/github',
-    tags: ['github'],
-    summary:
-      'A GitHub webhook delivery (push, pull_request, deployment, ping), authenticated by X-Hub-Signature-256',
-    request: {
-      headers: z.object({
-        'x-github-event': z.string(),
-        'x-github-delivery': z.string(),
-        'x-hub-signature-256': z.string(),
-      }),
-      body: { content: { 'application/json': { schema: z.object({}).passthrough() } } },
-    },
-    responses: {
-      200: json(answer, 'A ping, or a delivery already handled (duplicate: true): nothing changed'),
-      202: json(answer, 'Recorded: what it did (releases) or why it did nothing'),
-      400: json(ErrorSchema, 'A malformed payload, at the bad field'),
-      401: json(ErrorSchema, 'Signature missing or wrong: nothing recorded'),
-      413: json(ErrorSchema, 'Body over CITE_GITHUB_WEBHOOK_MAX_BYTES'),
-    },
-  });
-  route(registry, {
-    method: 'get',
-    path: '/api/v1/services/{name}/previews',
-    tags: ['github'],
-    summary: "A service's pull-request previews (`<name>-pr-<n>`), by pull request",
-    request: { params: z.object({ name: z.string() }) },
-    responses: { 200: json(z.object({ items: z.array(Service) }), 'Previews'), ...notFound },
-  });
-  route(registry, {
-    method: 'get',
-    path: '/api/v1/webhooks/deliveries',
-    tags: ['github'],
-    summary: "Webhook deliveries, newest first: a service's (members of its team), or all (admins)",
-    request: { query: z.object({ service: z.string().optional(), limit: z.string().optional() }) },
-    responses: { 200: json(z.object({ items: z.array(Delivery) }), 'Deliveries'), ...notFound },
-  });
-}
-
 function build(): object {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', {
@@ -426,7 +373,7 @@ function build(): object {
   registerServiceItems(registry);
   registerReleases(registry);
   registerAdmin(registry);
-  registerGitHub(registry);
+  registerGitHub(registry, { route, json, notFound, ErrorSchema, Service });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -32,6 +32,7 @@ const ROUTES = [
   'get /api/v1/openapi.json',
   'post /api/v1/webhooks/github',
   'get /api/v1/webhooks/deliveries',
+  'get /api/v1/webhooks/deliveries/{id}',
   'get /api/v1/services/{name}/previews',
 ];
 

@@ -2,23 +2,35 @@
  * `POST /api/v1/webhooks/github`: GitHub's deliveries. Authenticated by signature, not token: the raw body's
  * HMAC (`X-Hub-Signature-256`) must verify, in constant time (`@octokit/webhooks`), with the global secret or
  * the secret of a service that claims the repository; otherwise 401 and nothing is recorded. A signed delivery
- * is handled once (`X-GitHub-Delivery`, a leased etcd record: a redelivery answers what the first one did and
- * changes nothing), decided by `GitHubFlow`, answered well inside GitHub's 10 s (it records and enqueues; the
- * deployer deploys), and recorded with its outcome for `GET /api/v1/webhooks/deliveries`.
+ * is parsed (400 at the bad field, recorded as refused), put on the `deliveries` queue and answered 202 at once
+ * — no etcd round trip on the way, so the answer stays fast however busy etcd is. A worker (`DeliveryRunner`)
+ * acts on it once (`X-GitHub-Delivery`, a leased etcd record: a redelivery changes nothing) and records the
+ * outcome for `GET /api/v1/webhooks/deliveries`. A ping is answered in place, with the services that claim the
+ * repository.
  */
-import type { GitHubFlow, ServiceCatalog } from '@cite/catalog';
-import { AuthenticationError, ForbiddenError, InputError, isCiteError, toHttpError } from '@cite/errors';
-import { parseGitHubEvent } from '@cite/github';
+import {
+  deliveryRecord,
+  refusalOf,
+  type DeliveryRunner,
+  type GitHubFlow,
+  type ServiceCatalog,
+} from '@cite/catalog';
+import { AuthenticationError, ForbiddenError, InputError, notFoundAt } from '@cite/errors';
+import { parseGitHubEvent, type GitHubEvent } from '@cite/github';
+import type { DeliveryJob, JobQueue } from '@cite/queue';
 import type { Logger } from '@cite/logging';
 import type { WebhookDelivery } from '@cite/model';
 import type { MetadataStore } from '@cite/store';
 import { Webhooks } from '@octokit/webhooks';
 import express, { Router, type Request, type Response } from 'express';
 import { callContext } from '../http/locals';
-import { pageQuery, queryString } from '../http/params';
+import { pageQuery, pathParam, queryString } from '../http/params';
 
 export interface WebhookReceiverDeps {
   flow: GitHubFlow;
+  /** Acts on a delivery (a ping, here; the rest on the `deliveries` queue's workers). */
+  runner: DeliveryRunner;
+  queue: Pick<JobQueue, 'enqueueDelivery'>;
   store: MetadataStore;
   logger: Logger;
   /** `CITE_GITHUB_WEBHOOK_SECRET`. */
@@ -105,22 +117,40 @@ export function webhookReceiver(deps: WebhookReceiverDeps): Router {
           ],
         });
       }
-      const earlier = await deps.store.deliveries.get(id);
-      if (earlier) {
-        res.status(200).json({ delivery: id, duplicate: true, ...answerOf(earlier.value) });
+      const job: DeliveryJob = {
+        id,
+        event,
+        payload: undefined,
+        ...(repoOf(payload) ? { repo: repoOf(payload) } : {}),
+        ...actionOf(payload),
+        receivedAt: deps.now().toISOString(),
+      };
+      let parsed: GitHubEvent;
+      try {
+        parsed = parseGitHubEvent(event, payload);
+      } catch (error) {
+        // A malformed payload: recorded as refused, and answered as every API error is (400 at the field).
+        const record = deliveryRecord(job, refusalOf(error), performance.now() - started);
+        await deps.store.deliveries
+          .createSharedExpiring(id, record, deps.deliveryTtlSeconds)
+          .catch(() => undefined);
+        throw error;
+      }
+      if (parsed.kind === 'ping') {
+        // Rare, and its answer names the services that claim the repository: handled here.
+        const record = await deps.runner.run({ ...job, payload: parsed });
+        res.status(200).json({ delivery: id, ...answerOf(record) });
         return;
       }
-      const { record, refusal } = await handleDelivery(deps, { id, event, payload, repo: repoOf(payload) });
-      record.durationMs = Math.round(performance.now() - started);
-      await deps.store.deliveries
-        .createSharedExpiring(id, record, deps.deliveryTtlSeconds)
-        .catch((error: unknown) => {
-          // Recorded meanwhile by a concurrent copy of this delivery, or etcd failed after the work was done:
-          // the work is idempotent (one release per commit), so the answer stands.
-          deps.logger.warn('webhook delivery not recorded', { delivery: id, error: String(error) });
-        });
-      if (refusal) throw refusal;
-      res.status(record.status).json({ delivery: id, ...answerOf(record) });
+      // Recorded on the queue and answered: a worker acts on it (once: a redelivery changes nothing), and the
+      // delivery log shows the outcome.
+      await deps.queue.enqueueDelivery({ ...job, payload: parsed });
+      res.status(202).json({
+        delivery: id,
+        outcome: 'queued',
+        reason: 'queued; its outcome is in GET /api/v1/webhooks/deliveries',
+        log: `/api/v1/webhooks/deliveries/${id}`,
+      });
     },
   );
   return router;
@@ -135,41 +165,6 @@ function answerOf(record: WebhookDelivery) {
   };
 }
 
-/**
- * Decides and does what the delivery asks. A delivery refused with a 4xx (a malformed payload: 400 at the bad
- * field) is recorded too, and its error answered as every API error is.
- */
-async function handleDelivery(
-  deps: WebhookReceiverDeps,
-  delivery: { id: string; event: string; payload: unknown; repo: string | undefined },
-): Promise<{ record: WebhookDelivery; refusal?: unknown }> {
-  const base = {
-    id: delivery.id,
-    event: delivery.event,
-    ...(delivery.repo ? { repo: delivery.repo } : {}),
-    ...actionOf(delivery.payload),
-    receivedAt: deps.now().toISOString(),
-    durationMs: 0,
-  };
-  try {
-    const parsed = parseGitHubEvent(delivery.event, delivery.payload);
-    const done = await deps.flow.handle(parsed, delivery.id);
-    const status = parsed.kind === 'ping' ? 200 : 202;
-    return { record: { ...base, status, ...done } };
-  } catch (error) {
-    if (!isCiteError(error) || toHttpError(error).status >= 500) throw error;
-    const http = toHttpError(error);
-    const detail = http.body.error.details?.[0];
-    const reason = (
-      detail ? `${http.body.error.message} (${detail.path}: ${detail.message})` : http.body.error.message
-    ).slice(0, 1024);
-    return {
-      record: { ...base, status: http.status, outcome: 'refused', reason, services: [], releases: [] },
-      refusal: error,
-    };
-  }
-}
-
 function actionOf(payload: unknown): { action?: string } {
   const action = (payload as { action?: unknown } | undefined)?.action;
   return typeof action === 'string' ? { action: action.slice(0, 100) } : {};
@@ -182,6 +177,25 @@ function actionOf(payload: unknown): { action?: string } {
  */
 export function deliveryRoutes(deps: { catalog: ServiceCatalog; store: MetadataStore }): Router {
   const router = Router();
+  router.get('/webhooks/deliveries/:id', async (req, res) => {
+    const ctx = callContext(req, res);
+    const found = await deps.store.deliveries.get(pathParam(req, 'id')).catch(() => null);
+    if (!found) throw notFoundAt('id', 'no such delivery (kept for CITE_GITHUB_DELIVERY_TTL_HOURS)');
+    if (ctx.principal.role !== 'admin') {
+      // A member sees a delivery about a service of theirs; anything else is as if it did not exist.
+      const seen = await Promise.all(
+        found.value.services.map((name) =>
+          deps.catalog.get(ctx, name).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+      if (!seen.includes(true)) throw notFoundAt('id', 'no such delivery');
+    }
+    res.set('cache-control', 'no-store').json(found.value);
+  });
+
   router.get('/webhooks/deliveries', async (req, res) => {
     const service = queryString(req, 'service');
     const ctx = callContext(req, res);

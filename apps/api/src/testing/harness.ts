@@ -8,14 +8,14 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@cite/logging';
-import type { Release, ReleaseStatus, Service } from '@cite/model';
-import { createJobQueue, type BullJobQueue } from '@cite/queue';
+import type { Release, ReleaseStatus, Service, WebhookDelivery } from '@cite/model';
+import { createJobQueue, createWorker, type BullJobQueue } from '@cite/queue';
 import { MetadataStore } from '@cite/store';
 import { createTestStore } from '@cite/store/testing';
 import { testRedisUrl } from '@cite/test-support';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createApp, type ApiDeps } from '../app';
+import { createApp, deliveryRunnerOf, type ApiDeps } from '../app';
 
 export const ADMIN_TOKEN = 'test-admin-token-that-is-long-enough-0123456789';
 
@@ -35,6 +35,8 @@ export interface Harness {
   deploy(name: string, image?: string): Promise<Release>;
   /** What the deployer does: walks a release to `status`, and records the running release on success. */
   finish(name: string, number: number, status?: ReleaseStatus, extra?: Partial<Release>): Promise<Release>;
+  /** The recorded outcome of a GitHub delivery, once its worker has run (polls; fails after 10 s). */
+  delivery(id: string): Promise<WebhookDelivery>;
   /** Listens on a loopback port for clients that need a real socket (SSE). */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -42,9 +44,8 @@ export interface Harness {
 
 export async function startHarness(label: string, overrides: Partial<ApiDeps> = {}): Promise<Harness> {
   const store = new MetadataStore(await createTestStore(`api-${label}`));
-  const queue =
-    (overrides.queue as BullJobQueue | undefined) ??
-    createJobQueue(testRedisUrl(), { prefix: `cite-test-${label}-${randomBytes(4).toString('hex')}` });
+  const prefix = `cite-test-${label}-${randomBytes(4).toString('hex')}`;
+  const queue = (overrides.queue as BullJobQueue | undefined) ?? createJobQueue(testRedisUrl(), { prefix });
   const stream = new PassThrough();
   const logs: Record<string, unknown>[] = [];
   stream.on('data', (chunk: Buffer) =>
@@ -63,6 +64,20 @@ export async function startHarness(label: string, overrides: Partial<ApiDeps> = 
     streams: streams.signal,
     ...overrides,
   });
+  // GitHub deliveries are acted on by a worker of the `deliveries` queue, as in the api process.
+  const deliveries = deliveryRunnerOf({
+    logger: createLogger({ app: 'api', stream, level: 'debug' }),
+    store,
+    queue,
+    ...overrides,
+  });
+  const deliveryWorker = overrides.queue
+    ? undefined
+    : createWorker('deliveries', async (run) => void (await deliveries.run(run.data)), {
+        redisUrl: testRedisUrl(),
+        prefix,
+        concurrency: 8,
+      });
   const admin = `Bearer ${ADMIN_TOKEN}`;
   let server: Server | undefined;
 
@@ -121,12 +136,22 @@ export async function startHarness(label: string, overrides: Partial<ApiDeps> = 
       });
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
+    async delivery(id) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const found = await store.deliveries.get(id);
+        if (found) return found.value;
+        if (Date.now() > deadline) throw new Error(`delivery ${id} not handled within 10 s`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async close() {
       streams.abort();
       if (server) {
         server.closeAllConnections();
         await new Promise((resolve) => server!.close(resolve));
       }
+      await deliveryWorker?.close({ graceMs: 2_000 });
       await queue.close();
       await store.close();
     },
