@@ -63,6 +63,24 @@ describe('BullMQ job queue', () => {
     expect(await queue.state('releases', releaseJobId({ service: 'web', release: 7 }))).toBe('waiting');
   });
 
+  it('takes a burst of deliveries in one go, one job per delivery id, and a worker gets each payload', async () => {
+    const { queue, prefix: p } = setUp();
+    const job = (i: number) => ({
+      id: `guid-${i}`,
+      event: 'push',
+      payload: { kind: 'push', n: i },
+      receivedAt: '2026-01-01T00:00:00.000Z',
+    });
+    // 40 at once, two of them the same delivery again.
+    await Promise.all(
+      [...Array.from({ length: 38 }, (_, i) => job(i)), job(3), job(7)].map((j) => queue.enqueueDelivery(j)),
+    );
+    expect((await queue.counts('deliveries'))['waiting']).toBe(38);
+    const seen = new Set<number>();
+    work('deliveries', p, async (run) => void seen.add((run.data.payload as { n: number }).n));
+    await until(async () => seen.size, 38);
+  });
+
   it('runs a job on a worker with its payload, and completes it', async () => {
     const { queue, prefix: p } = setUp();
     const runs: JobRun<'releases'>[] = [];

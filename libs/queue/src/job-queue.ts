@@ -109,8 +109,40 @@ export class BullJobQueue implements JobQueue {
     await this.add('reports', reportJobId(job), { service, release, stage }, { attempts: REPORT_ATTEMPTS });
   }
 
-  async enqueueDelivery(job: DeliveryJob): Promise<void> {
-    await this.add('deliveries', deliveryJobId(job), job);
+  /**
+   * Deliveries arrive in bursts (a webhook receiver at hundreds a second): the ones enqueued within one turn of
+   * the event loop go to Redis together, in one `addBulk`, and each caller learns whether its batch landed.
+   */
+  enqueueDelivery(job: DeliveryJob): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingDeliveries.push({ job, resolve, reject });
+      if (this.pendingDeliveries.length === 1) setImmediate(() => void this.flushDeliveries());
+    });
+  }
+
+  private pendingDeliveries: {
+    job: DeliveryJob;
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+
+  private async flushDeliveries(): Promise<void> {
+    const batch = this.pendingDeliveries;
+    this.pendingDeliveries = [];
+    try {
+      await this.bounded(`${batch.length} deliveries`, () =>
+        this.queues.deliveries.addBulk(
+          batch.map(({ job }) => ({
+            name: 'deliveries',
+            data: job,
+            opts: { ...this.jobOptions, jobId: deliveryJobId(job) },
+          })),
+        ),
+      );
+      for (const { resolve } of batch) resolve();
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
   }
 
   /** Where a job is now (for tests and operators); `unknown` once it was removed or never existed. */
@@ -147,25 +179,32 @@ export class BullJobQueue implements JobQueue {
     data: JobPayloads[Q],
     extra: JobsOptions = {},
   ): Promise<void> {
+    await this.bounded(jobId, () =>
+      // BullMQ's generic add signature does not narrow per queue; the payload type is checked by `add`'s own.
+      (this.queues[queue] as Queue<JobPayloads[QueueName]>).add(queue, data, {
+        ...this.jobOptions,
+        ...extra,
+        jobId,
+      }),
+    );
+  }
+
+  /** Runs an enqueue, bounded by `timeoutMs`; any failure is `UnavailableError` (Redis cannot take it). */
+  private async bounded(what: string, call: () => Promise<unknown>): Promise<void> {
     // While connecting the command waits (bounded below); while Redis is known to be down, fail at once.
     if (this.redis.status === 'reconnecting' || this.redis.status === 'end') {
-      throw new UnavailableError('redis', `cannot enqueue ${jobId}: redis is ${this.redis.status}`);
+      throw new UnavailableError('redis', `cannot enqueue ${what}: redis is ${this.redis.status}`);
     }
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        // BullMQ's generic add signature does not narrow per queue; the payload type is checked by `add`'s own.
-        (this.queues[queue] as Queue<JobPayloads[QueueName]>).add(queue, data, {
-          ...this.jobOptions,
-          ...extra,
-          jobId,
-        }),
+        call(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer in ${this.timeoutMs} ms`)), this.timeoutMs);
         }),
       ]);
     } catch (error) {
-      throw new UnavailableError('redis', `cannot enqueue ${jobId}: ${(error as Error).message}`, {
+      throw new UnavailableError('redis', `cannot enqueue ${what}: ${(error as Error).message}`, {
         cause: error,
       });
     } finally {
