@@ -108,8 +108,8 @@ function githubFlowOf(deps: ApiDeps, catalog: ServiceCatalog): GitHubFlow {
 }
 
 /**
- * What the `deliveries` queue's workers run: GitHub deliveries the receiver verified, acted on with the same
- * rules as the app's (run it where the app runs: `main.ts`, and the tests' harness).
+ * A runner for the `deliveries` queue with this app's GitHub settings: the deployer runs the same (its
+ * `main.ts`, from the same configuration); the api's tests run this one beside the app.
  */
 export function deliveryRunnerOf(deps: ApiDeps): DeliveryRunner {
   const github = { ...GITHUB_DEFAULTS, ...deps.github };

@@ -3,9 +3,9 @@ import { exitOnSignals, serve } from '@cite/http';
 import { githubApiFromConfig } from '@cite/github';
 import { createLogger } from '@cite/logging';
 import { createMetrics } from '@cite/metrics';
-import { createJobQueue, createWorker } from '@cite/queue';
+import { createJobQueue } from '@cite/queue';
 import { MetadataStore } from '@cite/store';
-import { createApp, deliveryRunnerOf, type ApiDeps } from './app';
+import { createApp, type ApiDeps } from './app';
 
 const config = loadConfigOrExit(process.env, 'api');
 const logger = createLogger({ app: 'api', level: config.log.level });
@@ -54,26 +54,11 @@ const deps: ApiDeps = {
   },
 };
 const app = createApp(deps);
-// GitHub deliveries the receiver verified and queued: acted on here, by every api process.
-const deliveries = deliveryRunnerOf(deps);
-const deliveryWorker = createWorker(
-  'deliveries',
-  async (run) => {
-    const record = await deliveries.run(run.data);
-    logger.info('webhook delivery handled', {
-      delivery: record.id,
-      event: record.event,
-      outcome: record.outcome,
-    });
-  },
-  { redisUrl: config.redis.url, concurrency: 16, logger, metrics },
-);
-
 const running = await serve(app, {
   host: config.api.host,
   port: config.api.port,
   logger,
-  cleanups: [() => deliveryWorker.close({ graceMs: 5_000 }), () => queue.close(), () => store.close()],
+  cleanups: [() => queue.close(), () => store.close()],
 });
 shuttingDown = running.shuttingDown;
 logger.info('api listening', { url: `http://${config.api.host}:${running.port}` });

@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import { loadConfigOrExit } from '@cite/config';
-import { GitHubFlow, ServiceCatalog } from '@cite/catalog';
+import { DeliveryRunner, GitHubFlow, ServiceCatalog } from '@cite/catalog';
 import {
   createImageRegistry,
   DeletionRunner,
@@ -81,6 +81,24 @@ const releases = new ReleaseRunner({
 });
 const deletions = new DeletionRunner({ store, cluster, observed, logger, ...lock });
 
+// GitHub Flow: the deliveries the api's receiver verified and queued are acted on here, off the api's event
+// loop (they write etcd and enqueue releases; the release workers deploy them).
+const catalog = new ServiceCatalog({ store, queue, observed, logs: new ReleaseLog(store.etcd) });
+const flow = new GitHubFlow({
+  catalog,
+  store,
+  previewLimit: config.previews.limit,
+  ...(config.previews.domain ? { previewDomain: config.previews.domain } : {}),
+  ...(github ? { branchHead: (repo: string, branch: string) => github.branchHead(repo, branch) } : {}),
+  ...(reports
+    ? {
+        onRelease: (release: { service: string; number: number }) =>
+          queue.enqueueReport({ service: release.service, release: release.number, stage: 'pending' }),
+      }
+    : {}),
+});
+const deliveries = new DeliveryRunner({ flow, store, ttlSeconds: config.github.deliveryTtlHours * 3600 });
+
 const workerOptions = {
   redisUrl: config.redis.url,
   concurrency: config.deployer.concurrency,
@@ -106,6 +124,18 @@ const workers = [
     },
     workerOptions,
   ),
+  createWorker(
+    'deliveries',
+    async (run) => {
+      const record = await deliveries.run(run.data);
+      logger.info('webhook delivery handled', {
+        delivery: record.id,
+        event: record.event,
+        outcome: record.outcome,
+      });
+    },
+    workerOptions,
+  ),
   ...(reports
     ? [
         createWorker(
@@ -121,8 +151,6 @@ const workers = [
 ];
 
 // Previews older than their TTL go, open pull request or not (every deployer sweeps; removing twice is harmless).
-const catalog = new ServiceCatalog({ store, queue, observed, logs: new ReleaseLog(store.etcd) });
-const flow = new GitHubFlow({ catalog, store, previewLimit: config.previews.limit });
 const previewSweep = setInterval(() => {
   flow
     .removeExpiredPreviews(config.previews.ttlHours * 3600 * 1000)
