@@ -29,9 +29,7 @@ import {
   enqueueOn,
   KeyedMutex,
   type CommittedChange,
-  type DomainClaims,
   type MetadataStore,
-  type RepoClaims,
   type ObservedStatusStore,
   type Page,
   type ReleaseLog,
@@ -40,9 +38,8 @@ import {
 } from '@cite/store';
 import { auditEntryOf, deletionJobOf, releaseChange, type CallContext } from './call-context';
 import { resolveDeployImage } from './deploy-image';
-import { hostsToRead, planDomainClaims } from './domain-claims';
 import { ANY_REGISTRY, assertRegistryAllowed, type RegistryPolicy } from './registry-policy';
-import { claimedBranch, planRepoClaims } from './repo-claims';
+import { claimsFor } from './claims';
 import { listServices } from './service-listing';
 import { statusView, type ServiceStatusView } from './status-view';
 import type { StreamEvent } from './release-events';
@@ -140,7 +137,7 @@ export class ServiceCatalog {
         name: create.name,
         current: existing,
         next: plan.service,
-        ...(await this.claimsFor(null, plan.service)),
+        ...(await claimsFor(this.writer, null, plan.service, this.now())),
         audit: auditEntryOf(ctx, this.now(), 201),
       });
       return committed && this.landed(ctx, committed).service;
@@ -259,7 +256,7 @@ export class ServiceCatalog {
         name: service.name,
         current: existing,
         next: service,
-        ...(await this.claimsFor(null, service)),
+        ...(await claimsFor(this.writer, null, service, this.now())),
         ...releaseChange(ctx, service.name, { number: 1, draft }, this.now()),
       };
       const committed = await this.writer.commit(change);
@@ -396,7 +393,7 @@ export class ServiceCatalog {
       const change: ServiceChange = {
         name,
         current,
-        ...(next ? { next, ...(await this.claimsFor(current.value, next)) } : {}),
+        ...(next ? { next, ...(await claimsFor(this.writer, current.value, next, this.now())) } : {}),
         ...releaseChange(ctx, name, release, this.now()),
       };
       const committed = await this.writer.commit(change);
@@ -420,30 +417,6 @@ export class ServiceCatalog {
       }
       throw conflictAt('name', `service ${name} kept changing; try again`);
     });
-  }
-
-  /** The domain and repository claims that take a service from `before` (as stored; null on create) to `service`. */
-  private async claimsFor(
-    before: Service | null,
-    service: Service,
-  ): Promise<{ claims: DomainClaims; repoClaims: RepoClaims }> {
-    const hosts = before?.domains ?? [];
-    const wanted = claimedBranch(service);
-    const previous = before && claimedBranch(before);
-    const [records, wantedClaim, previousClaim] = await Promise.all([
-      this.writer.domainRecords(hostsToRead(hosts, service.domains)),
-      wanted ? this.writer.repoClaim(wanted.repo, wanted.branch) : null,
-      previous ? this.writer.repoClaim(previous.repo, previous.branch) : null,
-    ]);
-    return {
-      claims: planDomainClaims(service, hosts, records, this.now()),
-      repoClaims: planRepoClaims(
-        service,
-        before,
-        { wanted: wantedClaim, previous: previousClaim },
-        this.now(),
-      ),
-    };
   }
 
   /** The draft for a config or scale change, or null when the release config is unchanged or nothing was released yet. */
