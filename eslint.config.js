@@ -70,7 +70,7 @@ export default [
   // Each infrastructure client belongs to exactly one place.
   ...ownedImports({
     etcd3: ['libs/store'],
-    '@kubernetes/client-node': ['libs/kube', 'apps/local-cluster'],
+    '@kubernetes/client-node': ['libs/kube', 'libs/observe', 'apps/local-cluster', 'apps/watcher'],
     bullmq: ['libs/queue'],
     'prom-client': ['libs/metrics'],
   }),

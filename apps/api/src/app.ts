@@ -20,6 +20,8 @@ import { idempotent } from './http/idempotency';
 import { auditRoutes } from './routes/audit';
 import { docsRoutes } from './routes/docs';
 import { lockRoutes } from './routes/locks';
+import { networkRoutes } from './routes/network';
+import { podEventRoutes } from './routes/pod-events';
 import { releaseRoutes } from './routes/releases';
 import { serviceRoutes } from './routes/services';
 import { tokenRoutes } from './routes/tokens';
@@ -161,6 +163,8 @@ export function createApp(deps: ApiDeps): Express {
   api.use(auditRoutes({ store }));
   api.use(lockRoutes({ store }));
   api.use(deliveryRoutes({ catalog, store }));
+  api.use(networkRoutes({ catalog, store }));
+  api.use(podEventRoutes({ catalog, observed: new ObservedStatusStore(store.etcd), streams: deps.streams }));
 
   const site = Router();
   site.use(healthRoutes(dependencies, deps.shuttingDown));

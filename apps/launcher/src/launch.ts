@@ -1,6 +1,6 @@
 /**
  * The whole local platform on loopback: etcd, Redis and the registry keep their data under the local directory,
- * cite's apps run from their bundles, and all six run under supervisors that start a process again when it dies.
+ * cite's apps run from their bundles, and all seven run under supervisors that start a process again when it dies.
  * One banner says where everything is once the api this run started answers `/readyz`. SIGINT, SIGTERM or SIGHUP
  * (and, under npm, npm going away) stops every process this one started, by PID, and exits.
  */

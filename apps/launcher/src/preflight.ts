@@ -7,7 +7,7 @@ import path from 'node:path';
 import { processesLoggingTo, stopLeftover } from '@cite/local-services';
 
 /** Everything the launcher starts and records under `<localDir>/run/`, apps first (they are stopped first). */
-export const APPS = ['local-cluster', 'api', 'deployer'] as const;
+export const APPS = ['local-cluster', 'api', 'deployer', 'watcher'] as const;
 export const SERVERS = ['etcd', 'redis', 'registry'] as const;
 
 /** Directories below the local directory that a server or app of a run writes its output into. */

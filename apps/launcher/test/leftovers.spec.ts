@@ -38,7 +38,7 @@ async function pong(port: number): Promise<boolean> {
 }
 
 const redisPort = (run: Run) => Number(/redis +redis:\/\/127\.0\.0\.1:(\d+)/.exec(run.output())![1]);
-const SERVERS_AND_APPS = ['etcd', 'redis', 'registry', 'local-cluster', 'api', 'deployer'];
+const SERVERS_AND_APPS = ['etcd', 'redis', 'registry', 'local-cluster', 'api', 'deployer', 'watcher'];
 
 describe('npm start, killed and started again', () => {
   const local = localDir();

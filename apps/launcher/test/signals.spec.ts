@@ -41,7 +41,7 @@ describe.each([
     await run.waitFor('cite is running');
     const pids = recorded(local);
     expect(Object.keys(pids).sort()).toEqual(
-      ['api', 'deployer', 'etcd', 'launcher', 'local-cluster', 'redis', 'registry'].sort(),
+      ['api', 'deployer', 'etcd', 'launcher', 'local-cluster', 'redis', 'registry', 'watcher'].sort(),
     );
     const everything = tree(run.pid);
     for (const pid of Object.values(pids)) expect(everything.has(pid)).toBe(true);

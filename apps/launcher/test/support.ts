@@ -11,7 +11,7 @@ import { descendantsOf, freePort, isRunning, startTimeOf } from '@cite/local-ser
 import { bundleEntry, followOutput } from '@cite/test-support';
 
 export const root = path.resolve(import.meta.dirname, '../../..');
-const APPS = ['launcher', 'local-cluster', 'api', 'deployer'];
+const APPS = ['launcher', 'local-cluster', 'api', 'deployer', 'watcher'];
 
 let bundled: Promise<string> | undefined;
 

@@ -15,6 +15,7 @@ import {
 import { defaultControllerLogger } from './controllers/kit/logger';
 import { startControllerProcess, type ControllerProcessSpec } from './controllers/process';
 import { writeKubeconfig } from './kubeconfig';
+import type { CloseWatchesOptions } from './registry/watch';
 import { startApiServer, type ApiServerOptions, type RunningApiServer } from './server/http-server';
 import { readSnapshot, writeSnapshot } from './storage/snapshot';
 import { generateServingCertificate } from './tls';
@@ -59,6 +60,12 @@ export interface LocalClusterOptions {
   crashAfterMs?: number;
   /** Capacity of every node. @defaultValue cpu 8, memory 32Gi, pods 110 */
   nodeCapacity?: Partial<NodeCapacity>;
+  /**
+   * What the ingress controller stand-in publishes in every Ingress's `status.loadBalancer.ingress` (`[{ ip }]`
+   * per address, in order, whatever the ingress class), as ingress-nginx publishes its Service's address.
+   * @defaultValue ['10.60.25.250'] (in the seed's node subnet, no node's)
+   */
+  ingressVips?: string[];
   /** Where the controllers log. @defaultValue a warn-level JSON logger */
   controllerLogger?: ControllerLogger;
   /**
@@ -78,6 +85,14 @@ export interface RunningLocalCluster {
   url: string;
   kubeconfigPath: string;
   kubeConfig: KubeConfig;
+  /**
+   * Ends every open watch stream cleanly, as a restart of the API server does, and answers how many it ended
+   * (the controllers' own watches included). Clients watch again from their last resourceVersion: one that
+   * comes back after more writes than `watchCacheSize` holds gets 410 Expired. With `expireHistory`, any
+   * client behind the newest write gets 410 however soon it comes back, as after a real restart (informers
+   * such as client-node's watch again at once, before a test could write anything).
+   */
+  closeWatches(options?: CloseWatchesOptions): number;
   /** Stops the controllers and the server, then saves the snapshot (when configured). */
   stop(): Promise<void>;
 }
@@ -126,6 +141,7 @@ export class LocalCluster {
           backOffScale: options.backOffScale,
           crashAfterMs: options.crashAfterMs,
           nodeCapacity: options.nodeCapacity,
+          ingressVips: options.ingressVips,
         };
         controllers = options.controllerProcess
           ? await startControllerProcess(
@@ -145,6 +161,7 @@ export class LocalCluster {
       url: server.url,
       kubeconfigPath,
       kubeConfig,
+      closeWatches: (closeOptions) => server.closeWatches(closeOptions),
       stop: () => {
         stopping ??= (async () => {
           await controllers?.stop();

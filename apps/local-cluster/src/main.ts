@@ -47,6 +47,13 @@ if (process.argv[2] === CONTROLLERS_ROLE) {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // SIGUSR2: what an API server restart does to its clients — every watch ends and every resourceVersion older
+  // than the newest write is expired, so a client that was behind gets 410 Gone and lists again. Tests of
+  // clients (the watcher) force a 410 this way.
+  process.on('SIGUSR2', () => {
+    const closed = cluster.closeWatches({ expireHistory: true });
+    process.stdout.write(`local-cluster: SIGUSR2, ended ${closed} watches and expired their history\n`);
+  });
   // Announced only once the signals are handled: whoever waits for this line may stop the process at once
   // (before, a SIGTERM right after it could meet Node's default action and kill the process mid-start).
   process.stdout.write(`local-cluster listening on ${cluster.url}\nkubeconfig: ${cluster.kubeconfigPath}\n`);

@@ -35,6 +35,25 @@ describe('parseSettings', () => {
     });
   });
 
+  it('reads the ingress VIPs in order, and leaves them to the default when unset', () => {
+    const result = parseSettings({ [SETTINGS_KEYS.ingressVips]: '10.60.25.250, 10.60.25.251' });
+    expect(result.ok && result.options.ingressVips).toEqual(['10.60.25.250', '10.60.25.251']);
+    const unset = parseSettings({});
+    expect(unset.ok && unset.options.ingressVips).toBeUndefined();
+  });
+
+  it.each([
+    ['10.60.25.300', /not a valid IPv4 address: "10\.60\.25\.300"/],
+    ['10.60.25.250,', /not a valid IPv4 address: ""/],
+    ['10.60.25.0/24', /not a valid IPv4 address/],
+    ['10.0.0.1,10.0.0.1', /10\.0\.0\.1 twice/],
+  ])('rejects %s as ingress VIPs, naming the variable', (value, message) => {
+    const result = parseSettings({ [SETTINGS_KEYS.ingressVips]: value });
+    expect(result).toMatchObject({ ok: false, key: 'CITE_LOCAL_CLUSTER_INGRESS_VIPS' });
+    expect(!result.ok && result.message).toMatch(/^must be comma-separated IPv4 addresses: /);
+    expect(!result.ok && result.message).toMatch(message);
+  });
+
   it.each([
     [SETTINGS_KEYS.port, '70000'],
     [SETTINGS_KEYS.tls, 'maybe'],

@@ -1,4 +1,5 @@
 import type { LocalClusterOptions } from './cluster';
+import { ingressVipsProblem } from './controllers/ingress/reconcile-ingress';
 
 /** The environment variables local-cluster reads (main.ts only). */
 export const SETTINGS_KEYS = {
@@ -12,6 +13,7 @@ export const SETTINGS_KEYS = {
   controllers: 'CITE_LOCAL_CLUSTER_CONTROLLERS',
   controllersNice: 'CITE_LOCAL_CLUSTER_CONTROLLERS_NICE',
   watchCacheSize: 'CITE_LOCAL_CLUSTER_WATCH_CACHE_SIZE',
+  ingressVips: 'CITE_LOCAL_CLUSTER_INGRESS_VIPS',
   containerCreatingMs: 'CITE_LOCAL_CLUSTER_CONTAINER_CREATING_MS',
   startMs: 'CITE_LOCAL_CLUSTER_START_MS',
   readyMs: 'CITE_LOCAL_CLUSTER_READY_MS',
@@ -64,6 +66,16 @@ function url(env: Record<string, string | undefined>, key: string): string | und
   }
 }
 
+/** Comma-separated IPv4 addresses (spaces around the commas allowed), in order. */
+function addresses(env: Record<string, string | undefined>, key: string): string[] | undefined {
+  const text = env[key];
+  if (text === undefined || text.trim() === '') return undefined;
+  const list = text.split(',').map((part) => part.trim());
+  const problem = ingressVipsProblem(list);
+  if (problem) throw new SettingError(key, `must be comma-separated IPv4 addresses: ${problem}`);
+  return list;
+}
+
 /** Reads and checks every setting once; the first problem names its variable. */
 export function parseSettings(env: Record<string, string | undefined>): SettingsResult {
   const keys = SETTINGS_KEYS;
@@ -90,6 +102,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
         controllers: boolean(env, keys.controllers) ?? true,
         controllersNice: integer(env, keys.controllersNice, 0, 19) ?? 10,
         watchCacheSize: integer(env, keys.watchCacheSize, 1, 10_000_000),
+        ingressVips: addresses(env, keys.ingressVips),
         delays: Object.fromEntries(Object.entries(delays).filter(([, value]) => value !== undefined)),
       },
     };

@@ -68,3 +68,35 @@ export { ServiceStatusViewSchema, type ServiceStatusView } from './status-view';
 export { GitHubFlow, type FlowOutcome, type GitHubFlowOptions } from './github-flow';
 export { deliveryRecord, DeliveryRunner, refusalOf, type DeliveryRunnerOptions } from './delivery-runner';
 export { claimedBranch } from './repo-claims';
+export {
+  EndpointsViewSchema,
+  endpointsView,
+  ipView,
+  IpViewSchema,
+  lookupAddress,
+  mayRead,
+  NetworkNodeViewSchema,
+  networkView,
+  NetworkViewSchema,
+  NetworkWarningSchema,
+  NODE_USE_WARNING_RATIO,
+  poolOf,
+  type EndpointsView,
+  type IpView,
+  type NetworkNodeView,
+  type NetworkView,
+  type NetworkWarning,
+} from './network-view';
+export {
+  followPods,
+  PodChangeSchema,
+  podChanges,
+  podEvents,
+  PodSnapshotSchema,
+  resumePlan,
+  snapshotEvent,
+  type PodChange,
+  type PodFollowOptions,
+  type PodSnapshot,
+  type PodStreamEvent,
+} from './pod-events';

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       auth: {},
       kube: {},
       registry: {},
+      watcher: { lbVips: [], electionTtlSeconds: 10, metricsHost: '127.0.0.1', metricsPort: 0 },
       images: { allowedRegistries: [], teamRegistries: {} },
       deployer: {
         concurrency: 64,
@@ -119,6 +120,15 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ env: { CITE_TEAM_REGISTRIES: 'payments' } })).toThrow(/team=registry/);
     expect(() => loadConfig({ env: { CITE_TEAM_REGISTRIES: 'payments=' } })).toThrow(/names no registry/);
+  });
+
+  it("reads the watcher's load-balancer VIPs and refuses what is not an IPv4 address, naming the key", () => {
+    expect(
+      loadConfig({ env: { CITE_WATCHER_LB_VIPS: '10.60.25.250, 10.60.25.251' } }).watcher.lbVips,
+    ).toEqual(['10.60.25.250', '10.60.25.251']);
+    expect(() => loadConfig({ env: { CITE_WATCHER_LB_VIPS: '10.60.25.250,lb.example' } })).toThrow(
+      /CITE_WATCHER_LB_VIPS.*"lb.example" is not an IPv4 address/,
+    );
   });
 
   it('reads the deployer keys: kubeconfig path, registry URL without a trailing slash, integers', () => {

@@ -28,6 +28,13 @@ export interface CiteConfig {
     metricsHost: string;
     metricsPort: number;
   };
+  watcher: {
+    /** `CITE_WATCHER_LB_VIPS`: a domain's targets while its Ingress publishes no address. */
+    lbVips: string[];
+    electionTtlSeconds: number;
+    metricsHost: string;
+    metricsPort: number;
+  };
   /** `/metrics` of the api and the deployer; a scrape must present `token` when one is set. */
   metrics: { token?: string };
   /** The local platform (`npm start`, `npm run push-image`); `dir` and `registryUrl` only when set. */
@@ -182,6 +189,17 @@ function registryList(env: string, value: string | undefined, separator = ','): 
   return registries;
 }
 
+/** A comma-separated list of IPv4 addresses (`CITE_WATCHER_LB_VIPS`). */
+function ipv4List(env: string, value: string | undefined): string[] {
+  const addresses = (value ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const bad = addresses.find((address) => isIP(address) !== 4);
+  if (bad !== undefined) throw new ConfigError(env, `"${bad}" is not an IPv4 address`);
+  return addresses;
+}
+
 /** `CITE_TEAM_REGISTRIES`: `team=registry|registry;team=registry`. */
 function teamRegistries(value: string | undefined): Record<string, string[]> {
   const teams: Record<string, string[]> = {};
@@ -295,6 +313,12 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
       shutdownGraceSeconds: integer('CITE_DEPLOYER_SHUTDOWN_GRACE_SECONDS'),
       metricsHost: get('CITE_DEPLOYER_METRICS_HOST')!,
       metricsPort: integer('CITE_DEPLOYER_METRICS_PORT'),
+    },
+    watcher: {
+      lbVips: ipv4List('CITE_WATCHER_LB_VIPS', get('CITE_WATCHER_LB_VIPS')),
+      electionTtlSeconds: integer('CITE_WATCHER_ELECTION_TTL_SECONDS'),
+      metricsHost: get('CITE_WATCHER_METRICS_HOST')!,
+      metricsPort: integer('CITE_WATCHER_METRICS_PORT'),
     },
     metrics: metricsToken === undefined ? {} : { token: metricsToken },
     local: {

@@ -196,6 +196,41 @@ export const CONFIG_KEYS = [
       "Port of the deployer's HTTP server. `0` picks a free one, printed in the `deployer ready` log line (`metrics`); set a fixed port for Prometheus to scrape.",
   },
   {
+    env: 'CITE_WATCHER_LB_VIPS',
+    file: 'watcher.lbVips',
+    kind: 'string',
+    default: '',
+    description:
+      "Comma-separated IPv4 addresses of the load balancer in front of the cluster's ingress: the `targets` of a domain record whose Ingress has no load-balancer address in its status yet. Empty: such a record has no targets until the ingress controller publishes one.",
+  },
+  {
+    env: 'CITE_WATCHER_ELECTION_TTL_SECONDS',
+    file: 'watcher.electionTtlSeconds',
+    kind: 'integer',
+    min: 2,
+    max: 300,
+    default: '10',
+    description:
+      'Lease TTL of the watcher election (`election/watcher/`): when the leading watcher dies, a standby takes over within about this long.',
+  },
+  {
+    env: 'CITE_WATCHER_METRICS_HOST',
+    file: 'watcher.metricsHost',
+    kind: 'host',
+    default: '127.0.0.1',
+    description: "Address of the watcher's own HTTP server (`/metrics`, `/healthz`).",
+  },
+  {
+    env: 'CITE_WATCHER_METRICS_PORT',
+    file: 'watcher.metricsPort',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    default: '0',
+    description:
+      "Port of the watcher's HTTP server. `0` picks a free one, printed in the `watcher ready` log line (`metrics`).",
+  },
+  {
     env: 'CITE_LOCAL_DIR',
     file: 'local.dir',
     kind: 'path',

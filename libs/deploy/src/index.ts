@@ -17,7 +17,6 @@ export {
   type ImageRegistry,
   type RegistryOptions,
 } from './image-registry';
-export { observedStatusOf } from './observed';
 export { deployLogMessage, deployStepOf, type DeployLogLine, type DeployStep } from './deploy-log';
 export { NOT_APPLIED_REASONS, ReleaseFollowUps } from './release-follow-ups';
 export { ObjectApplier } from './object-applier';

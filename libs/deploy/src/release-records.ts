@@ -5,11 +5,10 @@
 import { ConflictError } from '@cite/errors';
 import type { Logger } from '@cite/logging';
 import { releaseVerdictOf, type ReleaseMetrics } from '@cite/metrics';
-import { observeService, type Cluster, type ObserveOptions } from '@cite/kube';
+import { observedStatusOf, observeService, type Cluster, type ObserveOptions } from '@cite/kube';
 import { isTerminalReleaseStatus, teamNamespace, type Release, type Service } from '@cite/model';
 import type { MetadataStore, ObservedStatusStore, ReleaseLog, Versioned } from '@cite/store';
 import { deployLogMessage, type DeployLogLine } from './deploy-log';
-import { observedStatusOf } from './observed';
 
 /** A verdict to record. */
 export interface Final {

@@ -59,5 +59,7 @@ export {
   type EventSummary,
   type PodSummary,
 } from './pod-summary';
-export { observeService, type ObservedService, type ObserveOptions } from './service-status';
+export { observeService, serviceViewOf, type ObservedService, type ObserveOptions } from './service-status';
+export { observedStatusOf } from './observed-status';
 export { rolloutHistory, type Revision } from './rollout-history';
+export { startInformer, type Informer, type InformerHandlers, type InformerOptions } from './informer';

@@ -1,5 +1,5 @@
 /** Desired vs observed for one service, as `GET /services/:name/status` shows it. */
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from './cluster';
 import { ANNOTATIONS, LABELS, labelSelector, selectorFor } from './labels';
 import { recentEvents, summarizePod, type EventSummary, type PodSummary } from './pod-summary';
@@ -57,6 +57,25 @@ export async function observeService(
     options.events === false
       ? []
       : await cluster.listEvents(namespace, [name, ...podNames, ...replicaSetNames(pods)]);
+  return serviceViewOf(namespace, name, deployment, pods, events, {
+    now,
+    eventLimit: options.eventLimit ?? 20,
+  });
+}
+
+/**
+ * The view of a service from its objects as already read (a watch's cache or fresh reads). Pure.
+ * `events` are the events about the service's objects; the newest `eventLimit` are kept.
+ */
+export function serviceViewOf(
+  namespace: string,
+  name: string,
+  deployment: V1Deployment | null,
+  pods: readonly V1Pod[],
+  events: readonly CoreV1Event[],
+  options: { now: Date; eventLimit?: number },
+): ObservedService {
+  const now = options.now;
   const state = deployment ? rolloutState(deployment) : undefined;
   const release = numberOrUndefined(deployment?.metadata?.labels?.[LABELS.release]);
   const revision = numberOrUndefined(deployment?.metadata?.annotations?.[ANNOTATIONS.revision]);

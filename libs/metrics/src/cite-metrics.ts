@@ -60,6 +60,14 @@ export class CiteMetrics implements Metrics {
   private readonly redis = histogram(this.registry, METRICS.redisCommandDuration);
   private readonly kube = histogram(this.registry, METRICS.kubeRequestDuration);
   private readonly locks = histogram(this.registry, METRICS.lockWait);
+  private readonly watcherEvents = counter(this.registry, METRICS.watcherEvents);
+  private readonly watcherWrites = counter(this.registry, METRICS.watcherWrites);
+  private readonly watcherLag = histogram(this.registry, METRICS.watcherLag);
+  private readonly watcherLeader = new Gauge({
+    name: METRICS.watcherLeader.name,
+    help: METRICS.watcherLeader.help,
+    registers: [this.registry],
+  });
   private depthSource: (() => Promise<QueueDepths>) | undefined;
 
   constructor(options: CreateMetricsOptions = {}) {
@@ -125,6 +133,19 @@ export class CiteMetrics implements Metrics {
     this.releaseDurations.observe(labels, Math.max(0, verdict.seconds));
     if (verdict.rolloutSeconds !== undefined && verdict.outcome !== 'superseded')
       this.rolloutVerdicts.observe({ verdict: labels.outcome }, Math.max(0, verdict.rolloutSeconds));
+  }
+
+  watcherEvent(resource: string): void {
+    this.watcherEvents.inc({ resource: enumLabel(resource) });
+  }
+
+  watcherWrite(record: string, op: 'put' | 'delete', lagSeconds?: number): void {
+    this.watcherWrites.inc({ record: enumLabel(record), op });
+    if (lagSeconds !== undefined) this.watcherLag.observe(Math.max(0, lagSeconds));
+  }
+
+  watcherLeading(leading: boolean): void {
+    this.watcherLeader.set(leading ? 1 : 0);
   }
 
   /** The depths, or undefined when there is no source or it fails or is slow (the scrape still answers). */

@@ -85,6 +85,31 @@ export const METRICS = {
     labels: ['verb', 'resource', 'code'],
     buckets: CALL_BUCKETS,
   },
+  watcherEvents: {
+    name: 'cite_watcher_events_total',
+    type: 'counter',
+    help: 'Kubernetes watch events the leading watcher received, by resource (ingresses, services, endpointslices, endpoints, pods, nodes, deployments).',
+    labels: ['resource'],
+  },
+  watcherWrites: {
+    name: 'cite_watcher_writes_total',
+    type: 'counter',
+    help: 'Records the watcher wrote to etcd, by record (domain, lb, ip, node, status) and op (put, delete).',
+    labels: ['record', 'op'],
+  },
+  watcherLag: {
+    name: 'cite_watcher_lag_seconds',
+    type: 'histogram',
+    help: 'Time from a Kubernetes event reaching the watcher to the etcd write it causes.',
+    labels: [],
+    buckets: CALL_BUCKETS,
+  },
+  watcherLeader: {
+    name: 'cite_watcher_leader',
+    type: 'gauge',
+    help: '1 while this watcher process leads (writes records), 0 while it stands by.',
+    labels: [],
+  },
   lockWait: {
     name: 'cite_lock_wait_seconds',
     type: 'histogram',

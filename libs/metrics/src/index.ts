@@ -27,6 +27,7 @@ export {
   type QueueMetrics,
   type RedisMetrics,
   type ReleaseMetrics,
+  type WatcherMetrics,
   type ReleaseVerdict,
   type StoreMetrics,
 } from './recorders';

@@ -56,11 +56,25 @@ export interface ReleaseMetrics {
   releaseFinished(verdict: ReleaseVerdict): void;
 }
 
+export interface WatcherMetrics {
+  /** One watch event (or listed object) of `resource`. */
+  watcherEvent(resource: string): void;
+  /** One record written; `lagSeconds` from the event that made it dirty, when one did. */
+  watcherWrite(record: string, op: 'put' | 'delete', lagSeconds?: number): void;
+  watcherLeading(leading: boolean): void;
+}
+
 /** Jobs per state, per queue (`{ releases: { waiting: 3, active: 1, … } }`). */
 export type QueueDepths = Record<string, Record<string, number>>;
 
 /** Everything a process can record. */
-export interface Metrics extends HttpMetrics, StoreMetrics, QueueMetrics, KubeMetrics, ReleaseMetrics {}
+export interface Metrics
+  extends HttpMetrics,
+    StoreMetrics,
+    QueueMetrics,
+    KubeMetrics,
+    ReleaseMetrics,
+    WatcherMetrics {}
 
 const ignore = (): void => undefined;
 
@@ -73,6 +87,9 @@ export const NO_METRICS: Metrics = Object.freeze({
   queueWait: ignore,
   kubeRequest: ignore,
   releaseFinished: ignore,
+  watcherEvent: ignore,
+  watcherWrite: ignore,
+  watcherLeading: ignore,
 });
 
 /** Seconds since `startedAt`, a `performance.now()` reading. */

@@ -134,7 +134,8 @@ export {
   type ReleaseDraft,
 } from './release';
 export { rollbackDraft, rolledBackService, type ReleaseContext } from './rollback';
-export { DomainSchema, type Domain } from './domain';
+export { DomainSchema, IngressRefSchema, type Domain } from './domain';
+export { IpRecordSchema, NodeUsageRecordSchema, type IpRecord, type NodeUsageRecord } from './network';
 export { LbEndpointSchema, LbEndpointsSchema, type LbEndpoint, type LbEndpoints } from './lb-endpoints';
 export { IpPoolNodeSchema, IpPoolSchema, type IpPool, type IpPoolNode } from './ip-pool';
 export { TokenRole, TokenSchema, type Token } from './token';

@@ -45,6 +45,10 @@ describe('DomainSchema', () => {
     [{ namespace: 'cite_payments' }, ['namespace']],
     [{ conflict: { with: 'Billing', since: EXAMPLE_TIME } }, ['conflict.with']],
     [{ conflict: { with: 'billing' } }, ['conflict.since']],
+    [{ conflict: { with: 'shop/legacy-ingress', since: EXAMPLE_TIME } }, []],
+    [{ service: undefined, ingress: 'shop/legacy-ingress' }, []],
+    [{ service: undefined }, ['service']],
+    [{ ingress: 'Shop/x' }, ['ingress']],
   ] as [object, string[]][])('%p → %p', (overrides, paths) => {
     expect(pathsOf(DomainSchema, { ...exampleDomain(), ...overrides })).toEqual(paths);
   });

@@ -1,4 +1,5 @@
 import { InputError, UnavailableError } from '@cite/errors';
+import type { ICompare } from 'etcd3';
 import { z } from 'zod';
 import type { EtcdConnection } from './etcd-connection';
 import { HeldLease } from './held-lease';
@@ -127,6 +128,20 @@ export class Leadership {
 
   isLeader(): boolean {
     return this.state === 'leader';
+  }
+
+  /**
+   * A transaction guard that holds only while this candidate's key is the one it created: put it on every
+   * write a leader makes (`WriteBatch.guard`), and a deposed leader's late writes are refused by etcd itself
+   * instead of overwriting its successor's.
+   */
+  guard(): ICompare {
+    return {
+      key: Buffer.from(this.key),
+      target: 'Create',
+      result: 'Equal',
+      create_revision: this.createRevision,
+    };
   }
 
   /** Resolves when elected; rejects with the reason when the campaign ends first. */

@@ -74,3 +74,4 @@ export {
   type BeginResult,
   type IdempotencyClaim,
 } from './idempotency-store';
+export { Mirror, type MirrorChange } from './mirror';

@@ -17,6 +17,10 @@ export const KEYSPACES = {
   domains: 'domains/',
   lbEndpoints: 'lb/',
   network: 'network/',
+  /** `network/ips/<ip>`: the pod that holds an address, kept by the watcher. */
+  networkIps: 'network/ips/',
+  /** `network/nodes/<node>`: a node and its pod range's use, kept by the watcher. */
+  networkNodes: 'network/nodes/',
   tokens: 'tokens/',
   audit: 'audit/',
   webhookDeliveries: 'webhooks/deliveries/',
@@ -118,6 +122,8 @@ export const keys = {
   lbEndpoints: (namespace: string, service: string): string =>
     KEYSPACES.lbEndpoints + ids.lbEndpoints(namespace, service),
   networkPool: (): string => `${KEYSPACES.network}pool`,
+  networkIp: (ip: string): string => KEYSPACES.networkIps + ip,
+  networkNode: (node: string): string => KEYSPACES.networkNodes + node,
   token: (id: string): string => KEYSPACES.tokens + id,
   audit: (at: Date | string | number, id: string): string => KEYSPACES.audit + ids.audit(at, id),
   lock: (name: string): string => KEYSPACES.locks + name,

@@ -9,6 +9,8 @@ import {
   type RepoClaim,
   type WebhookDelivery,
   IpPoolSchema,
+  IpRecordSchema,
+  NodeUsageRecordSchema,
   LbEndpointsSchema,
   OutboxEntrySchema,
   outboxEntryId,
@@ -16,6 +18,8 @@ import {
   TokenSchema,
   type Domain,
   type IpPool,
+  type IpRecord,
+  type NodeUsageRecord,
   type LbEndpoints,
   type OutboxEntry,
   type Service,
@@ -68,6 +72,10 @@ export class MetadataStore {
   readonly lbEndpoints: Repository<LbEndpoints>;
   /** `network/pool` */
   readonly networkPool: NetworkPoolRecord;
+  /** `network/ips/<ip>`: the pod that holds an address (the watcher's). */
+  readonly ips: Repository<IpRecord>;
+  /** `network/nodes/<node>`: a node's pod-range use (the watcher's). */
+  readonly nodes: Repository<NodeUsageRecord>;
   /** `tokens/<id>` */
   readonly tokens: Repository<Token>;
   /** `audit/<time>-<id>` */
@@ -112,6 +120,20 @@ export class MetadataStore {
     this.networkPool = new NetworkPoolRecord(
       etcd.repository<IpPool>({ keyspace: KEYSPACES.network, schema: IpPoolSchema, kind: 'ip pool' }),
     );
+    this.ips = etcd.repository<IpRecord>({
+      keyspace: KEYSPACES.networkIps,
+      schema: IpRecordSchema,
+      kind: 'ip record',
+      validateId: oneSegment('ip'),
+      identify: (record) => record.ip,
+    });
+    this.nodes = etcd.repository<NodeUsageRecord>({
+      keyspace: KEYSPACES.networkNodes,
+      schema: NodeUsageRecordSchema,
+      kind: 'node record',
+      validateId: oneSegment('node'),
+      identify: (record) => record.node,
+    });
     this.tokens = etcd.repository<Token>({
       keyspace: KEYSPACES.tokens,
       schema: TokenSchema,

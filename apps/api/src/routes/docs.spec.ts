@@ -34,6 +34,12 @@ const ROUTES = [
   'get /api/v1/webhooks/deliveries',
   'get /api/v1/webhooks/deliveries/{id}',
   'get /api/v1/services/{name}/previews',
+  'get /api/v1/domains',
+  'get /api/v1/domains/{host}',
+  'get /api/v1/services/{name}/endpoints',
+  'get /api/v1/services/{name}/pods/events',
+  'get /api/v1/network',
+  'get /api/v1/network/ips/{ip}',
 ];
 
 interface Doc {

@@ -1,6 +1,8 @@
 import { DEFAULT_POOL, type ValidatedPool, validatePool } from '@cite/ip-pool';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { garbageCollectedKinds } from './gc/gc-kinds';
+import { startIngressController } from './ingress/ingress-controller';
+import { DEFAULT_INGRESS_VIPS, ingressVipsProblem } from './ingress/reconcile-ingress';
 import { makeClients } from './kit/clients';
 import { EventRecorder } from './kit/events';
 import { InformerSet } from './kit/informer-set';
@@ -18,6 +20,7 @@ export {
   IMAGE_PULL_ANNOTATION,
   READY_ANNOTATION,
 } from './kubelet/behaviour';
+export { DEFAULT_INGRESS_VIPS, ingressVipsProblem } from './ingress/reconcile-ingress';
 export type { ControllerLogger } from './kit/logger';
 export type { NodeCapacity } from './nodes/nodes';
 
@@ -48,6 +51,11 @@ export interface ControllerOptions {
   crashAfterMs?: number;
   /** Capacity of every node. @defaultValue cpu 8, memory 32Gi, pods 110 (fewer if the pod range is smaller) */
   nodeCapacity?: Partial<NodeCapacity>;
+  /**
+   * The addresses the ingress controller stand-in publishes in every Ingress's `status.loadBalancer.ingress`,
+   * in order, whatever the Ingress's class. @defaultValue ['10.60.25.250'] (in the seed's node subnet, no node's)
+   */
+  ingressVips?: string[];
   /** Where the controllers log; a warn-level JSON logger by default. */
   logger?: ControllerLogger;
   /** Injected time source. @defaultValue Date.now */
@@ -71,6 +79,10 @@ function checkOptions(options: ControllerOptions): void {
     throw new RangeError('backOffScale must be a non-negative number');
   if (options.crashAfterMs !== undefined && !(options.crashAfterMs >= 0))
     throw new RangeError('crashAfterMs must be a non-negative number of milliseconds');
+  if (options.ingressVips !== undefined) {
+    const problem = ingressVipsProblem(options.ingressVips);
+    if (problem) throw new RangeError(`ingressVips ${problem}`);
+  }
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
@@ -87,9 +99,10 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: () => strin
 
 /**
  * Starts the controllers (deployment, replicaset, scheduler, kubelets, endpoints, garbage collector, namespace,
- * node registration; the API server's process gives namespaces their `default` ServiceAccount and
- * `kube-root-ca.crt`, see src/namespace-defaults). They talk to the emulator only through its HTTP API, as
- * kube-controller-manager does, and resolve once their caches are filled and the pool's nodes are registered.
+ * node registration, the ingress controller stand-in; the API server's process gives namespaces their
+ * `default` ServiceAccount and `kube-root-ca.crt`, see src/namespace-defaults). They talk to the emulator only
+ * through its HTTP API, as kube-controller-manager does, and resolve once their caches are filled and the
+ * pool's nodes are registered.
  */
 export async function startControllers(
   kubeConfig: KubeConfig,
@@ -138,9 +151,20 @@ export async function startControllers(
     clock,
     logger,
   });
+  const ingress = startIngressController({
+    clients,
+    vips: options.ingressVips ?? DEFAULT_INGRESS_VIPS,
+    logger,
+  });
+  workers.push(ingress);
   // Nodes register first, as kubelets do before pods can land on them.
   try {
     await nodesRegistered(informers, pool, syncTimeoutMs);
+    await withTimeout(
+      ingress.synced,
+      syncTimeoutMs,
+      () => `controllers: no first list of ingresses within ${syncTimeoutMs}ms`,
+    );
   } catch (error) {
     await stopEverything(workers, events);
     throw error;

@@ -13,7 +13,7 @@ import type { ControllerLogger } from './kit/logger';
 /** What crosses the IPC channel: the controllers' options that are plain data. */
 export type PlainControllerOptions = Pick<
   ControllerOptions,
-  'delays' | 'registryUrl' | 'pool' | 'backOffScale' | 'crashAfterMs' | 'nodeCapacity'
+  'delays' | 'registryUrl' | 'pool' | 'backOffScale' | 'crashAfterMs' | 'nodeCapacity' | 'ingressVips'
 >;
 
 type ToChild = { kind: 'start'; kubeconfig: string; options: PlainControllerOptions };

@@ -18,17 +18,65 @@ export interface WatchSettings {
   bookmarkIntervalMs: number;
   /** How long a watch without timeoutSeconds stays open. */
   defaultTimeoutMs: number;
+  /** Where the open watches are kept, so that they can be ended together (`OpenWatches.closeAll`). */
+  openWatches?: OpenWatches;
 }
 
 export interface RunningWatch {
   stop(): void;
 }
 
+export interface CloseWatchesOptions {
+  /**
+   * Also forget the watch history up to the newest write, as the fresh watch cache of a restarted
+   * kube-apiserver has none: a client that watches again from an older resourceVersion (the newest write to
+   * any resource counts, as resourceVersions are global) gets 410 Expired and re-lists, however soon it comes
+   * back. A client that has seen the newest write resumes. @defaultValue false (history kept)
+   */
+  expireHistory?: boolean;
+}
+
+/**
+ * The watches one API server has open. `closeAll` ends every stream as a restart of the server does (the
+ * response ends cleanly, the client watches again from its last resourceVersion); with `expireHistory`, older
+ * resourceVersions are expired too, as after a restart.
+ */
+export class OpenWatches {
+  private readonly finishers = new Set<() => void>();
+  private expiredBefore = 0;
+
+  /** resourceVersions below this are too old for every resource (0: none expired this way). */
+  get oldestResourceVersion(): number {
+    return this.expiredBefore;
+  }
+
+  add(finish: () => void): void {
+    this.finishers.add(finish);
+  }
+
+  delete(finish: () => void): void {
+    this.finishers.delete(finish);
+  }
+
+  /**
+   * Ends every open watch and answers how many there were. `currentResourceVersion` (the store's newest) is
+   * where history restarts when `options.expireHistory` is set.
+   */
+  closeAll(currentResourceVersion: number, options: CloseWatchesOptions = {}): number {
+    if (options.expireHistory) this.expiredBefore = Math.max(this.expiredBefore, currentResourceVersion);
+    const open = [...this.finishers];
+    this.finishers.clear();
+    for (const finish of open) finish();
+    return open.length;
+  }
+}
+
 /**
  * WATCH with kube-apiserver semantics. No resourceVersion (or "0"): synthetic ADDED events for the current
  * state, then changes. A resourceVersion inside the watch cache window: the changes after it, then live ones.
- * Older, or older than the resource itself (a custom resource's history starts when its CRD is served): one
- * ERROR event carrying a 410 Expired Status, then the stream ends. With selectors, an object that
+ * Older, or older than the resource itself (a custom resource's history starts when its CRD is served), or
+ * than the history `OpenWatches.closeAll` expired: one ERROR event carrying a 410 Expired Status, then the
+ * stream ends. An open watch is kept in `settings.openWatches` until it ends. With selectors, an object that
  * stops matching arrives as DELETED and one that starts matching as ADDED.
  */
 export function startWatch(
@@ -54,6 +102,7 @@ export function startWatch(
   const stop = () => {
     if (stopped) return;
     stopped = true;
+    settings.openWatches?.delete(finish);
     bucket.listeners.delete(listener);
     clearTimeout(timers.timeout);
     clearTimeout(timers.bookmark);
@@ -100,8 +149,13 @@ export function startWatch(
       bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
     const from = Number(requested);
-    // A custom resource's history starts when its CRD was served, not with the store.
-    const oldest = Math.max(bucket.cache.oldestResourceVersion, definition.watchHistoryFrom ?? 0);
+    // A custom resource's history starts when its CRD was served, not with the store; closeAll may have
+    // expired the history of every resource.
+    const oldest = Math.max(
+      bucket.cache.oldestResourceVersion,
+      definition.watchHistoryFrom ?? 0,
+      settings.openWatches?.oldestResourceVersion ?? 0,
+    );
     const events = from < oldest ? undefined : bucket.cache.since(from);
     if (!events) {
       const status = expired(`too old resource version: ${from} (${oldest})`).status;
@@ -112,6 +166,7 @@ export function startWatch(
     for (const event of events) deliver(event);
   }
   bucket.listeners.add(listener);
+  settings.openWatches?.add(finish);
 
   const timeoutMs =
     options.timeoutSeconds !== undefined ? options.timeoutSeconds * 1000 : settings.defaultTimeoutMs;

@@ -16,6 +16,7 @@ import {
 } from '@cite/metrics';
 import type { ClusterState } from '../cluster-state';
 import { notAcceptable, pathNotFound, unauthorized } from '../errors';
+import { type CloseWatchesOptions, OpenWatches } from '../registry/watch';
 import { apiGroup, apiVersions, groupList, resourceList, versionInfo } from './discovery';
 import { openApiV2, openApiV3Document, openApiV3Root } from './openapi';
 import { parseResourcePath } from './request-info';
@@ -38,6 +39,11 @@ export interface ApiServerOptions extends HandlerSettings {
 export interface RunningApiServer {
   url: string;
   port: number;
+  /**
+   * Ends every open watch stream cleanly, as a restart of the server does, and answers how many it ended;
+   * `expireHistory` also expires older resourceVersions (see `CloseWatchesOptions`).
+   */
+  closeWatches(options?: CloseWatchesOptions): number;
   close(): Promise<void>;
 }
 
@@ -65,9 +71,11 @@ export async function startApiServer(
 ): Promise<RunningApiServer> {
   const metrics = options.metrics ?? createMetrics({ processMetrics: false });
   const serveMetrics = metricsEndpoint(metrics);
+  const openWatches = options.openWatches ?? new OpenWatches();
+  const settings: ApiServerOptions = { ...options, openWatches };
   const handler = (request: IncomingMessage, response: ServerResponse) => {
     timeRequest(state, metrics, request, response);
-    handle(state, options, request, response, serveMetrics).catch((error: unknown) =>
+    handle(state, settings, request, response, serveMetrics).catch((error: unknown) =>
       writeError(response, error),
     );
   };
@@ -93,6 +101,7 @@ export async function startApiServer(
   return {
     url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
+    closeWatches: (closeOptions) => openWatches.closeAll(state.registry.store.resourceVersion, closeOptions),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -3,7 +3,7 @@
  * (`ObservedStatus` from @cite/model). Pure.
  */
 import type { ObservedStatus } from '@cite/model';
-import type { ObservedService } from '@cite/kube';
+import type { ObservedService } from './service-status';
 
 const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'] as const;
 const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;

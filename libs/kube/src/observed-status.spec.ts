@@ -1,6 +1,6 @@
-import type { ObservedService } from '@cite/kube';
+import type { ObservedService } from './service-status';
 import { ObservedStatusSchema } from '@cite/model';
-import { observedStatusOf } from './observed';
+import { observedStatusOf } from './observed-status';
 
 describe('observedStatusOf', () => {
   it('turns the cluster view into a valid status/<service> record', () => {

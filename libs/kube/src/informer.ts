@@ -1,0 +1,140 @@
+/**
+ * `@kubernetes/client-node`'s informer (`ListWatch`: list, then watch from the list's resourceVersion; on 410
+ * Gone, list again and report what vanished as deletions) with what a long-running watcher needs besides:
+ * - bookmarks (`allowWatchBookmarks`), so a quiet resource's watch resumes from a recent resourceVersion;
+ * - lists as plain JSON through `KubeHttp` (no `ObjectSerializer` walk of thousands of objects), so listed and
+ *   watched objects have the same shape (timestamps as RFC 3339 strings);
+ * - a `slim` step applied to every object before it is cached (client-go's transform), so the cache holds only
+ *   the fields the watcher reads;
+ * - a restart with capped back-off after any other failure (client-node's ListWatch stops on one).
+ */
+import { ListWatch, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeHttp } from './kube-http';
+
+export interface InformerHandlers<T> {
+  add?(object: T): void;
+  update?(object: T): void;
+  delete?(object: T): void;
+  /** A list was read (`relist`: not the first one — after a 410 Gone or a failure). */
+  listed?(count: number, relist: boolean): void;
+  /** A failure the informer recovers from by itself (it lists or watches again after `retryInMs`). */
+  error?(error: unknown, retryInMs: number): void;
+}
+
+export interface InformerOptions<T> {
+  /** Collection path, e.g. `/apis/networking.k8s.io/v1/ingresses` (every namespace). */
+  path: string;
+  labelSelector?: string;
+  /** Keeps what the caller needs of an object; applied before caching. @defaultValue the object as it is */
+  slim?: (object: T) => T;
+  /** Cap of the back-off between restarts after failures. @defaultValue 10000 */
+  maxBackoffMs?: number;
+}
+
+/** A client-node `Watch` that asks for bookmarks and slims every object before the informer sees it. */
+class SlimWatch<T> extends Watch {
+  constructor(
+    http: KubeHttp,
+    private readonly slim: (object: T) => T,
+  ) {
+    super(http.kubeConfig);
+  }
+
+  override watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    return super.watch(
+      path,
+      { ...queryParams, allowWatchBookmarks: true },
+      (phase, object, raw) =>
+        callback(
+          phase,
+          phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? this.slim(object as T) : object,
+          raw,
+        ),
+      done,
+    );
+  }
+}
+
+export interface Informer<T> {
+  /** Every cached object. */
+  list(): T[];
+  get(name: string, namespace?: string): T | undefined;
+  /** Resolves once the first list is cached (and its objects were handed to `add`). */
+  synced: Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface ListAnswer<T> {
+  items?: T[];
+  metadata?: { resourceVersion?: string };
+}
+
+/** Starts an informer over `options.path`; `handlers` see every change, the first list's objects as adds. */
+export function startInformer<T extends KubernetesObject>(
+  http: KubeHttp,
+  options: InformerOptions<T>,
+  handlers: InformerHandlers<T>,
+): Informer<T> {
+  const slim = options.slim ?? ((object: T) => object);
+  const maxBackoffMs = options.maxBackoffMs ?? 10_000;
+  let listed!: () => void;
+  const synced = new Promise<void>((resolve) => (listed = resolve));
+  let lists = 0;
+  const list = async () => {
+    const answer = await http.json<ListAnswer<T>>(options.path, {
+      query: { ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}) },
+    });
+    const items = (answer.items ?? []).map(slim);
+    handlers.listed?.(items.length, lists++ > 0);
+    return {
+      items,
+      metadata: { resourceVersion: answer.metadata?.resourceVersion ?? '' },
+    };
+  };
+  const informer = new ListWatch<T>(
+    options.path,
+    new SlimWatch<T>(http, slim),
+    list as unknown as ConstructorParameters<typeof ListWatch<T>>[2],
+    false,
+    options.labelSelector,
+  );
+  if (handlers.add) informer.on('add', handlers.add);
+  if (handlers.update) informer.on('update', handlers.update);
+  if (handlers.delete) informer.on('delete', handlers.delete);
+  informer.on('connect', () => undefined);
+  let stopped = false;
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+  informer.on('error', (error: unknown) => {
+    if (stopped) return;
+    failures++;
+    const retryInMs = Math.min(maxBackoffMs, 250 * 2 ** Math.min(failures - 1, 10));
+    handlers.error?.(error, retryInMs);
+    timer = setTimeout(() => {
+      if (!stopped) void informer.start().then(onStarted, () => undefined);
+    }, retryInMs);
+  });
+  // The first successful list: `start` resolves once the watch request is under way, after the list is cached.
+  const onStarted = () => {
+    if (informer.latestResourceVersion()) {
+      failures = 0;
+      listed();
+    }
+  };
+  void informer.start().then(onStarted, () => undefined);
+  return {
+    list: () => informer.list() as T[],
+    get: (name, namespace) => informer.get(name, namespace),
+    synced,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await informer.stop();
+    },
+  };
+}

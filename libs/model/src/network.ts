@@ -1,0 +1,37 @@
+/**
+ * What the watcher records about pod addresses: `network/ips/<ip>` (whose address is this?) and
+ * `network/nodes/<node>` (how full is the node's pod range?). The pool they are read against is `network/pool`.
+ */
+import { z } from 'zod';
+import { IPv4Schema, NamespaceSchema, ObjectNameSchema, ServiceNameSchema, TimestampSchema } from './fields';
+
+/** `network/ips/<ip>`: the pod that holds an address. */
+export const IpRecordSchema = z.object({
+  ip: IPv4Schema,
+  pod: ObjectNameSchema,
+  namespace: NamespaceSchema,
+  /** The node the pod runs on. */
+  node: ObjectNameSchema.optional(),
+  /** The cite service the pod belongs to (its `app.kubernetes.io/name` label, for cite's pods). */
+  service: ServiceNameSchema.optional(),
+  updatedAt: TimestampSchema,
+});
+export type IpRecord = z.infer<typeof IpRecordSchema>;
+
+const count = z.number().int().min(0);
+
+/** `network/nodes/<node>`: a node and the use of its pod range. */
+export const NodeUsageRecordSchema = z.object({
+  node: ObjectNameSchema,
+  /** The node's InternalIP. */
+  address: IPv4Schema.optional(),
+  /** The node's pod range (`spec.podCIDR`). */
+  podCidr: z.string().max(64).optional(),
+  /** Pod addresses the range holds (network, gateway and broadcast addresses left out). */
+  capacity: count,
+  /** Pods on the node with an address in its range. */
+  used: count,
+  ready: z.boolean(),
+  updatedAt: TimestampSchema,
+});
+export type NodeUsageRecord = z.infer<typeof NodeUsageRecordSchema>;
