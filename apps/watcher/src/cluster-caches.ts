@@ -57,6 +57,8 @@ export class ClusterCaches {
   readonly podNodes = new Relation();
   /** Pod `ns/name` → `ns/service` of the cite service it belongs to. */
   readonly podServices = new Relation();
+  /** Pod `ns/name` → what its address and node records were last decided from. */
+  private readonly addressing = new Map<string, string>();
 
   constructor(
     http: KubeHttp,
@@ -154,8 +156,14 @@ export class ClusterCaches {
     const ip = gone ? null : podIpOf(pod);
     const node = gone ? undefined : pod.spec?.nodeName;
     const service = gone ? null : citeServiceOf(pod);
-    this.mark('ip', this.podIps.set(ref, ip ? [ip] : []));
-    this.mark('node', this.podNodes.set(ref, node ? [node] : []));
+    // The address and node records depend on few fields: a readiness flip (most pod events) leaves them alone.
+    const addressing = gone ? '' : `${ip} ${node} ${service} ${pod.metadata?.deletionTimestamp ? 1 : 0}`;
+    if (this.addressing.get(ref) !== addressing) {
+      if (gone) this.addressing.delete(ref);
+      else this.addressing.set(ref, addressing);
+      this.mark('ip', this.podIps.set(ref, ip ? [ip] : []));
+      this.mark('node', this.podNodes.set(ref, node ? [node] : []));
+    }
     const services = this.podServices.set(
       ref,
       service ? [`${pod.metadata?.namespace ?? ''}/${service}`] : [],

@@ -90,7 +90,16 @@ export const slimPod = (pod: V1Pod): V1Pod => ({
         status: {
           ...(pod.status.phase ? { phase: pod.status.phase } : {}),
           ...(pod.status.podIP ? { podIP: pod.status.podIP } : {}),
-          ...(pod.status.conditions ? { conditions: pod.status.conditions } : {}),
+          ...(pod.status.conditions
+            ? {
+                conditions: pod.status.conditions.map((c) => ({
+                  type: c.type,
+                  status: c.status,
+                  ...(c.reason ? { reason: c.reason } : {}),
+                  ...(c.message ? { message: c.message } : {}),
+                })),
+              }
+            : {}),
           ...(pod.status.containerStatuses
             ? {
                 containerStatuses: pod.status.containerStatuses.map((status) => ({

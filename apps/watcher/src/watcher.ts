@@ -50,6 +50,8 @@ export interface WatcherOptions {
   metrics?: WatcherMetrics;
   /** Records per etcd transaction. @defaultValue 100 */
   batchSize?: number;
+  /** Transactions in flight at once. @defaultValue 4 */
+  concurrency?: number;
   now?: () => Date;
 }
 
@@ -62,7 +64,9 @@ export class Watcher {
   private readonly serviceHosts = new Relation();
   /** Dirty record keys → when they first became dirty (`performance.now()`), in arrival order. */
   private readonly dirty = new Map<string, number>();
-  private wake: () => void = () => undefined;
+  private readonly waiters: (() => void)[] = [];
+  /** Keys a batch is writing now. */
+  private readonly inFlight = new Set<string>();
   private stopped = false;
   private loop: Promise<void> = Promise.resolve();
   private readonly reported = new Set<string>();
@@ -99,7 +103,20 @@ export class Watcher {
     const mark = (kind: RecordKind) => (change: MirrorChange<unknown>) =>
       this.markDirty([dirtyKey(kind, change.id)]);
     const [services, ...mirrors] = await Promise.all([
-      Mirror.start(this.options.store.services, (change) => this.serviceChanged(change), this.options.logger),
+      Mirror.start(
+        this.options.store.services,
+        (change) => this.serviceChanged(change),
+        this.options.logger,
+        // Only what the watcher reads of a spec: who claims which hosts, its team, whether it is deleted.
+        (service) =>
+          ({
+            name: service.name,
+            team: service.team,
+            state: service.state,
+            createdAt: service.createdAt,
+            domains: service.domains,
+          }) as Service,
+      ),
       ...RECORD_KINDS.map((kind) =>
         Mirror.start(this.repositories[kind] as Repositories['domain'], mark(kind), this.options.logger),
       ),
@@ -129,7 +146,8 @@ export class Watcher {
 
   /** Resolves when nothing is left to decide. */
   async converged(): Promise<void> {
-    while (this.dirty.size > 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 20));
+    while ((this.dirty.size > 0 || this.inFlight.size > 0) && !this.stopped)
+      await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   async stop(): Promise<void> {
@@ -152,33 +170,61 @@ export class Watcher {
     this.markDirty([...hosts.map((host) => dirtyKey('domain', host)), dirtyKey('status', change.id)]);
   }
 
+  /** `concurrency` workers, each writing one batch at a time; a key is never in two batches at once. */
   private async run(writer: RecordWriter): Promise<void> {
+    const workers = this.options.concurrency ?? 4;
+    await Promise.all(Array.from({ length: workers }, () => this.work(writer)));
+  }
+
+  private async work(writer: RecordWriter): Promise<void> {
     const batchSize = this.options.batchSize ?? 100;
     while (!this.stopped) {
-      if (this.dirty.size === 0) {
-        await new Promise<void>((resolve) => (this.wake = resolve));
+      const taken = this.take(batchSize);
+      if (taken.length === 0) {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
         continue;
-      }
-      const taken: [string, number][] = [];
-      for (const entry of this.dirty) {
-        taken.push(entry);
-        this.dirty.delete(entry[0]);
-        if (taken.length >= batchSize) break;
       }
       try {
         await this.settle(writer, taken);
       } catch (error) {
         if (error instanceof NotLeaderError) {
           this.stopped = true;
+          this.wake();
           this.failure?.(error);
           return;
         }
         // etcd unavailable or a record that fails its schema: try again shortly; nothing is lost.
         this.options.logger.warn('watcher write failed; retrying', { error: String(error) });
-        for (const [key, at] of taken) if (!this.dirty.has(key)) this.dirty.set(key, at);
+        this.requeue(taken);
         await new Promise((resolve) => setTimeout(resolve, 500));
+      } finally {
+        for (const [key] of taken) this.inFlight.delete(key);
+        if (this.dirty.size > 0) this.wake();
       }
     }
+  }
+
+  /** Up to `limit` dirty keys that no batch is writing, oldest first; they leave the dirty set. */
+  private take(limit: number): [string, number][] {
+    const taken: [string, number][] = [];
+    for (const entry of this.dirty) {
+      if (this.inFlight.has(entry[0])) continue;
+      taken.push(entry);
+      if (taken.length >= limit) break;
+    }
+    for (const [key] of taken) {
+      this.dirty.delete(key);
+      this.inFlight.add(key);
+    }
+    return taken;
+  }
+
+  private requeue(taken: readonly [string, number][]): void {
+    for (const [key, at] of taken) if (!this.dirty.has(key)) this.dirty.set(key, at);
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
   }
 
   private async settle(writer: RecordWriter, taken: readonly [string, number][]): Promise<void> {
@@ -187,7 +233,7 @@ export class Watcher {
     const changes = writer.changes([...decided.values()].map((entry) => entry.decision));
     const written = await writer.write(changes);
     if (written === null) {
-      for (const [key, at] of taken) if (!this.dirty.has(key)) this.dirty.set(key, at);
+      this.requeue(taken);
       return;
     }
     const since = new Map(taken);

@@ -255,6 +255,13 @@ describe('watcher', () => {
         namespace: A,
         body: ingress('e1', ['late.example.test']),
       });
+      // The ingress stand-in publishes e1's address first: the write below must be the newest of all, so that
+      // every informer — the Ingresses' too — is behind it and gets 410.
+      await eventually(
+        () => cluster.networking.readNamespacedIngress({ namespace: A, name: 'e1' }),
+        (found) => (found.status?.loadBalancer?.ingress?.length ?? 0) > 0,
+        5_000,
+      );
       await cluster.core.createNamespacedConfigMap({
         namespace: A,
         body: { metadata: { name: 'newest-write' } },

@@ -27,6 +27,8 @@ export interface InformerOptions<T> {
   labelSelector?: string;
   /** Keeps what the caller needs of an object; applied before caching. @defaultValue the object as it is */
   slim?: (object: T) => T;
+  /** Objects per list page. @defaultValue 500 */
+  pageSize?: number;
   /** Cap of the back-off between restarts after failures. @defaultValue 10000 */
   maxBackoffMs?: number;
 }
@@ -71,7 +73,7 @@ export interface Informer<T> {
 
 interface ListAnswer<T> {
   items?: T[];
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; continue?: string };
 }
 
 /** Starts an informer over `options.path`; `handlers` see every change, the first list's objects as adds. */
@@ -86,15 +88,25 @@ export function startInformer<T extends KubernetesObject>(
   const synced = new Promise<void>((resolve) => (listed = resolve));
   let lists = 0;
   const list = async () => {
-    const answer = await http.json<ListAnswer<T>>(options.path, {
-      query: { ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}) },
-    });
-    const items = (answer.items ?? []).map(slim);
+    // Page by page (as client-go's pager does): a list of 30,000 pods read at once is one string of tens of MB
+    // and its parse, all alive at the same moment.
+    const items: T[] = [];
+    let resourceVersion = '';
+    let token: string | undefined;
+    do {
+      const answer = await http.json<ListAnswer<T>>(options.path, {
+        query: {
+          limit: String(options.pageSize ?? 500),
+          ...(token ? { continue: token } : {}),
+          ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+        },
+      });
+      for (const item of answer.items ?? []) items.push(slim(item));
+      resourceVersion = answer.metadata?.resourceVersion ?? resourceVersion;
+      token = answer.metadata?.continue || undefined;
+    } while (token);
     handlers.listed?.(items.length, lists++ > 0);
-    return {
-      items,
-      metadata: { resourceVersion: answer.metadata?.resourceVersion ?? '' },
-    };
+    return { items, metadata: { resourceVersion } };
   };
   const informer = new ListWatch<T>(
     options.path,

@@ -26,6 +26,7 @@ export class Mirror<T> {
     private readonly repository: Repository<T>,
     private readonly onChange: (change: MirrorChange<T>) => void,
     private readonly logger?: Logger,
+    private readonly slim: (value: T) => T = (value) => value,
   ) {}
 
   /** Lists the keyspace and starts following it; resolves once the first list is held. */
@@ -33,8 +34,10 @@ export class Mirror<T> {
     repository: Repository<T>,
     onChange: (change: MirrorChange<T>) => void,
     logger?: Logger,
+    /** Keeps what the caller reads of each record (the rest is dropped before it is held). */
+    slim?: (value: T) => T,
   ): Promise<Mirror<T>> {
-    const mirror = new Mirror(repository, onChange, logger);
+    const mirror = new Mirror(repository, onChange, logger, slim);
     const revision = await mirror.relist();
     mirror.loop = mirror.follow(revision);
     return mirror;
@@ -90,8 +93,9 @@ export class Mirror<T> {
         seen.add(item.id);
         const held = this.records.get(item.id);
         if (held?.modRevision === item.modRevision) continue;
-        this.records.set(item.id, { value: item.value, modRevision: item.modRevision });
-        this.onChange({ id: item.id, value: item.value });
+        const value = this.slim(item.value);
+        this.records.set(item.id, { value, modRevision: item.modRevision });
+        this.onChange({ id: item.id, value });
       }
       cursor = page.nextCursor;
     } while (cursor);
@@ -121,8 +125,9 @@ export class Mirror<T> {
             if (!this.records.delete(event.id)) continue;
             this.onChange({ id: event.id });
           } else if (event.value !== undefined) {
-            this.records.set(event.id, { value: event.value, modRevision: event.modRevision });
-            this.onChange({ id: event.id, value: event.value });
+            const value = this.slim(event.value);
+            this.records.set(event.id, { value, modRevision: event.modRevision });
+            this.onChange({ id: event.id, value });
           }
         }
       } catch (error) {
