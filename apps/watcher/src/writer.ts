@@ -53,9 +53,11 @@ export class RecordWriter {
     if (!this.leadership.isLeader()) throw new NotLeaderError();
     const batch = this.store.etcd.batch().guard(this.leadership.guard());
     const written: Written[] = [];
+    const expected: (number | null)[] = [];
     for (const decision of changes) {
       const repository = this.repositories[decision.kind] as Repository<unknown>;
       const held = this.mirrors[decision.kind].get(decision.id);
+      expected.push(held?.modRevision ?? null);
       batch.expect(repository, decision.id, held?.modRevision ?? null);
       if (decision.record === null) {
         batch.delete(repository, decision.id);
@@ -75,18 +77,30 @@ export class RecordWriter {
         );
       return written;
     }
-    // Refused: a record moved, or the guard failed. Read each record again; when none moved, it was the guard.
+    // Refused: a record moved (the api claimed a host, the deployer wrote a status), or the leadership guard
+    // failed. Read each record again; "moved" is judged against the revisions this batch was guarded by (the
+    // mirror may already hold the newer one from its watch).
     let moved = false;
     await Promise.all(
-      changes.map(async (decision) => {
+      changes.map(async (decision, index) => {
         const current = await this.repositories[decision.kind].get(decision.id);
-        const held = this.mirrors[decision.kind].get(decision.id);
-        if ((current?.modRevision ?? null) !== (held?.modRevision ?? null)) moved = true;
+        if ((current?.modRevision ?? null) !== expected[index]) moved = true;
         (this.mirrors[decision.kind].refresh as (id: string, record: unknown) => void)(decision.id, current);
       }),
     );
-    if (!moved) throw new NotLeaderError();
-    return null;
+    if (moved) return null;
+    if (!this.leadership.isLeader()) throw new NotLeaderError();
+    // Nothing moved, yet refused: the guard no longer holds. The leadership learns it from its lease shortly;
+    // until then the batch waits and is tried again (etcd refuses it anyway).
+    throw new GuardRefusedError();
+  }
+}
+
+/** A batch refused by the leadership guard while this process still believes it leads. */
+export class GuardRefusedError extends Error {
+  constructor() {
+    super('the leadership guard refused the batch');
+    this.name = 'GuardRefusedError';
   }
 }
 

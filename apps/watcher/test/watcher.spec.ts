@@ -221,6 +221,34 @@ describe('watcher', () => {
     await eventually(lbLines, sameSet(['none']));
   });
 
+  it('keeps leading and converges while another writer keeps changing the records it writes', async () => {
+    // The api claims hosts and the deployer writes status in the same keys: the watcher's guarded batches are
+    // refused whenever one moved, and it must read again and decide again — never mistake that for lost
+    // leadership.
+    const watcher = h.watchers[0]!;
+    const host = 'claimed.example.test';
+    const wanted = `claimed.example.test shopfront ${B}/c1 -`;
+    await eventually(domainLines, (lines) => lines.includes(wanted));
+    for (let i = 0; i < 40; i++) {
+      const current = await h.store.domains.get(host);
+      await h.store.domains.put(host, {
+        ...current!.value,
+        paths: [`/moved-${i}`],
+        updatedAt: new Date().toISOString(),
+      });
+      if (i % 4 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await eventually(domainLines, (lines) => lines.includes(wanted));
+    const record = await eventually(
+      () => h.store.domains.get(host),
+      (found) => JSON.stringify(found?.value.paths) === JSON.stringify(['/']),
+    );
+    expect(record?.value.paths).toEqual(['/']);
+    expect(watcher.child.exitCode).toBeNull();
+    expect(await h.leader()).toMatch(new RegExp(`/${watcher.child.pid}$`));
+    expect(watcher.output()).not.toContain('no longer leads');
+  });
+
   it('converges from scratch after changes made while every watcher was down', async () => {
     await Promise.all(h.watchers.splice(0).map((watcher) => watcher.stop('SIGTERM')));
     await cluster.networking.deleteNamespacedIngress({ namespace: B, name: 'b1' });
