@@ -39,12 +39,25 @@ async function all<T>(repository: Repository<T>): Promise<T[]> {
   return items;
 }
 
-/** Domain records as comparable lines: host, owner, rival, targets. */
+/**
+ * Domain records as comparable lines: host, owner, rival, targets — `@lb` when the targets are exactly what the
+ * owner's Ingress publishes in its status (a real cluster's ingress controller, or local-cluster's stand-in).
+ */
 async function domainLines(): Promise<string[]> {
+  const ingresses = await cluster.networking.listIngressForAllNamespaces();
+  const published = new Map(
+    ingresses.items.map((found) => [
+      `${found.metadata?.namespace}/${found.metadata?.name}`,
+      (found.status?.loadBalancer?.ingress ?? []).map((entry) => entry.ip ?? entry.hostname).join(','),
+    ]),
+  );
   return (await all(h.store.domains))
-    .map(
-      (d) => `${d.host} ${d.service ?? d.ingress} ${d.conflict?.with ?? '-'} ${d.targets.join(',') || '-'}`,
-    )
+    .map((d) => {
+      const targets = d.targets.join(',');
+      const shown =
+        d.ingress && targets !== '' && published.get(d.ingress) === targets ? '@lb' : targets || '-';
+      return `${d.host} ${d.service ?? d.ingress} ${d.conflict?.with ?? '-'} ${shown}`;
+    })
     .sort();
 }
 
@@ -98,8 +111,12 @@ describe('watcher', () => {
     });
     await eventually(
       domainLines,
-      sameSet([`api.example.test ${A}/a1 - ${VIP}`, `shop.example.test ${A}/a1 ${B}/b1 ${VIP}`]),
+      sameSet([`api.example.test ${A}/a1 - @lb`, `shop.example.test ${A}/a1 ${B}/b1 @lb`]),
     );
+    if (!REAL_CLUSTER) {
+      const published = await cluster.networking.readNamespacedIngress({ namespace: A, name: 'a1' });
+      expect(published.status?.loadBalancer?.ingress).toEqual([{ ip: VIP }]);
+    }
     const events = await eventually(
       () => cluster.core.listNamespacedEvent({ namespace: B }),
       (list) => list.items.some((e) => e.reason === 'HostConflict' && e.involvedObject.name === 'b1'),
@@ -110,7 +127,7 @@ describe('watcher', () => {
 
     // The owner goes: its records go, and the host passes to the remaining claimant, no longer in conflict.
     await cluster.networking.deleteNamespacedIngress({ namespace: A, name: 'a1' });
-    await eventually(domainLines, sameSet([`shop.example.test ${B}/b1 - ${VIP}`]));
+    await eventually(domainLines, sameSet([`shop.example.test ${B}/b1 - @lb`]));
 
     // A cite service whose spec lists a host owns it, Ingress or not; an Ingress outside cite is the rival.
     await h.createService({ name: 'shopfront', team: TEAM, domains: ['claimed.example.test'] });
@@ -120,7 +137,7 @@ describe('watcher', () => {
     });
     await eventually(
       domainLines,
-      sameSet([`claimed.example.test shopfront ${B}/c1 -`, `shop.example.test ${B}/b1 - ${VIP}`]),
+      sameSet([`claimed.example.test shopfront ${B}/c1 -`, `shop.example.test ${B}/b1 - @lb`]),
     );
   });
 
@@ -136,7 +153,7 @@ describe('watcher', () => {
           selector: { matchLabels: { 'app.kubernetes.io/name': 'shopfront' } },
           template: {
             metadata: { labels },
-            spec: { containers: [{ name: 'app', image: 'registry.local/wt/shopfront:1' }] },
+            spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.9' }] },
           },
         },
       },
@@ -263,7 +280,7 @@ describe('watcher', () => {
     await h.startWatcher();
     await eventually(
       domainLines,
-      sameSet([`claimed.example.test shopfront ${B}/c1 -`, `new.example.test ${A}/d1 - ${VIP}`]),
+      sameSet([`claimed.example.test shopfront ${B}/c1 -`, `new.example.test ${A}/d1 - @lb`]),
     );
     await ipMapConverged();
   });
@@ -302,7 +319,7 @@ describe('watcher', () => {
     await watcher.waitForOutput(/"message":"listed again".*"resource":"ingresses"|listed again.*ingresses/);
     await eventually(
       domainLines,
-      sameSet([`claimed.example.test shopfront ${B}/c1 -`, `late.example.test ${A}/e1 - ${VIP}`]),
+      sameSet([`claimed.example.test shopfront ${B}/c1 -`, `late.example.test ${A}/e1 - @lb`]),
     );
   });
 
@@ -335,8 +352,8 @@ describe('watcher', () => {
       domainLines,
       sameSet([
         `claimed.example.test shopfront ${B}/c1 -`,
-        `late.example.test ${A}/e1 - ${VIP}`,
-        ...hosts.map((host, i) => `${host} ${ns}/k${i} - ${VIP}`),
+        `late.example.test ${A}/e1 - @lb`,
+        ...hosts.map((host, i) => `${host} ${ns}/k${i} - @lb`),
       ]),
     );
     await ipMapConverged();
