@@ -42,23 +42,48 @@ class SlimWatch<T> extends Watch {
     super(http.kubeConfig);
   }
 
-  override watch(
+  private stopped = false;
+  private readonly open = new Set<AbortController>();
+
+  /**
+   * Ends the watch under way and refuses later ones: client-node's ListWatch can still start a watch after its
+   * stop() (it does not look again after its reconnect delay, nor while a watch's response is pending).
+   */
+  stop(): void {
+    this.stopped = true;
+    for (const controller of this.open) controller.abort();
+    this.open.clear();
+  }
+
+  override async watch(
     path: string,
     queryParams: Record<string, string | number | boolean | undefined>,
     callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
     done: (err: unknown) => void,
   ): Promise<AbortController> {
-    return super.watch(
+    if (this.stopped) return new AbortController();
+    let ended = false;
+    let controller: AbortController | undefined;
+    controller = await super.watch(
       path,
       { ...queryParams, allowWatchBookmarks: true },
-      (phase, object, raw) =>
+      (phase, object, raw) => {
+        if (this.stopped) return;
         callback(
           phase,
           phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? this.slim(object as T) : object,
           raw,
-        ),
-      done,
+        );
+      },
+      (err) => {
+        ended = true;
+        if (controller) this.open.delete(controller);
+        done(err);
+      },
     );
+    if (this.stopped) controller.abort();
+    else if (!ended) this.open.add(controller);
+    return controller;
   }
 }
 
@@ -87,6 +112,7 @@ export function startInformer<T extends KubernetesObject>(
   let listed!: () => void;
   const synced = new Promise<void>((resolve) => (listed = resolve));
   let lists = 0;
+  let stopped = false;
   const list = async () => {
     // Page by page (as client-go's pager does): a list of 30,000 pods read at once is one string of tens of MB
     // and its parse, all alive at the same moment.
@@ -105,21 +131,25 @@ export function startInformer<T extends KubernetesObject>(
       resourceVersion = answer.metadata?.resourceVersion ?? resourceVersion;
       token = answer.metadata?.continue || undefined;
     } while (token);
-    handlers.listed?.(items.length, lists++ > 0);
+    if (!stopped) handlers.listed?.(items.length, lists++ > 0);
     return { items, metadata: { resourceVersion } };
   };
+  const watch = new SlimWatch<T>(http, slim);
   const informer = new ListWatch<T>(
     options.path,
-    new SlimWatch<T>(http, slim),
+    watch,
     list as unknown as ConstructorParameters<typeof ListWatch<T>>[2],
     false,
     options.labelSelector,
   );
-  if (handlers.add) informer.on('add', handlers.add);
-  if (handlers.update) informer.on('update', handlers.update);
-  if (handlers.delete) informer.on('delete', handlers.delete);
+  // Not after stop(): a list under way when it was called still ends in adds and deletes.
+  const live = (handler: ((object: T) => void) | undefined) => (object: T) => {
+    if (!stopped) handler?.(object);
+  };
+  informer.on('add', live(handlers.add));
+  informer.on('update', live(handlers.update));
+  informer.on('delete', live(handlers.delete));
   informer.on('connect', () => undefined);
-  let stopped = false;
   let failures = 0;
   let timer: NodeJS.Timeout | undefined;
   informer.on('error', (error: unknown) => {
@@ -128,17 +158,24 @@ export function startInformer<T extends KubernetesObject>(
     const retryInMs = Math.min(maxBackoffMs, 250 * 2 ** Math.min(failures - 1, 10));
     handlers.error?.(error, retryInMs);
     timer = setTimeout(() => {
-      if (!stopped) void informer.start().then(onStarted, () => undefined);
+      if (!stopped) begin();
     }, retryInMs);
   });
   // The first successful list: `start` resolves once the watch request is under way, after the list is cached.
-  const onStarted = () => {
-    if (informer.latestResourceVersion()) {
-      failures = 0;
-      listed();
-    }
+  // A failed attempt reports its error before `start` resolves: only an attempt without one ends the back-off.
+  const begin = () => {
+    const before = failures;
+    void informer.start().then(
+      () => {
+        if (failures === before && informer.latestResourceVersion()) {
+          failures = 0;
+          listed();
+        }
+      },
+      () => undefined,
+    );
   };
-  void informer.start().then(onStarted, () => undefined);
+  begin();
   return {
     list: () => informer.list() as T[],
     get: (name, namespace) => informer.get(name, namespace),
@@ -146,6 +183,7 @@ export function startInformer<T extends KubernetesObject>(
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      watch.stop();
       await informer.stop();
     },
   };

@@ -112,6 +112,10 @@ export class Mirror<T> {
     while (!this.stopped) {
       try {
         this.watch = await this.repository.watch({ fromRevision: from });
+        if (this.stopped) {
+          await this.watch.close();
+          return;
+        }
         for await (const event of this.watch) {
           from = event.modRevision + 1;
           const held = this.records.get(event.id);
