@@ -63,6 +63,9 @@ class SlimWatch<T> extends Watch {
   ): Promise<AbortController> {
     if (this.stopped) return new AbortController();
     let ended = false;
+    // Assigned after the call, read by `done`, which may run before the call returns (a refused request): a
+    // `const` would be read before its initialisation there.
+    // eslint-disable-next-line prefer-const
     let controller: AbortController | undefined;
     controller = await super.watch(
       path,
