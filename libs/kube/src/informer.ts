@@ -63,11 +63,9 @@ class SlimWatch<T> extends Watch {
   ): Promise<AbortController> {
     if (this.stopped) return new AbortController();
     let ended = false;
-    // Assigned after the call, read by `done`, which may run before the call returns (a refused request): a
-    // `const` would be read before its initialisation there.
-    // eslint-disable-next-line prefer-const
-    let controller: AbortController | undefined;
-    controller = await super.watch(
+    // Set once the call returns; `done` may run before that (a refused request) and then finds nothing to forget.
+    const handle: { controller?: AbortController } = {};
+    const controller = await super.watch(
       path,
       { ...queryParams, allowWatchBookmarks: true },
       (phase, object, raw) => {
@@ -80,10 +78,11 @@ class SlimWatch<T> extends Watch {
       },
       (err) => {
         ended = true;
-        if (controller) this.open.delete(controller);
+        if (handle.controller) this.open.delete(handle.controller);
         done(err);
       },
     );
+    handle.controller = controller;
     if (this.stopped) controller.abort();
     else if (!ended) this.open.add(controller);
     return controller;
