@@ -267,7 +267,22 @@ describe('watcher', () => {
   });
 
   it('converges from scratch after changes made while every watcher was down', async () => {
+    // A cite Service with its record, deleted below while no watcher runs.
+    const namespace = teamNs(TEAM);
+    const labels = { 'app.kubernetes.io/managed-by': 'cite', 'app.kubernetes.io/name': 'backroom' };
+    await cluster.core.createNamespacedService({
+      namespace,
+      body: {
+        metadata: { name: 'backroom', labels },
+        spec: { selector: { 'app.kubernetes.io/name': 'backroom' }, ports: [{ port: 80, targetPort: 8080 }] },
+      },
+    });
+    await eventually(
+      () => h.store.lbEndpoints.get(`${namespace}/backroom`),
+      (record) => record !== null,
+    );
     await Promise.all(h.watchers.splice(0).map((watcher) => watcher.stop('SIGTERM')));
+    await cluster.core.deleteNamespacedService({ namespace, name: 'backroom' });
     await cluster.networking.deleteNamespacedIngress({ namespace: B, name: 'b1' });
     await cluster.networking.createNamespacedIngress({
       namespace: A,
@@ -281,6 +296,10 @@ describe('watcher', () => {
     await eventually(
       domainLines,
       sameSet([`claimed.example.test shopfront ${B}/c1 -`, `new.example.test ${A}/d1 - @lb`]),
+    );
+    await eventually(
+      async () => (await all(h.store.lbEndpoints)).map((record) => `${record.namespace}/${record.service}`),
+      (ids) => !ids.includes(`${namespace}/backroom`),
     );
     await ipMapConverged();
   });

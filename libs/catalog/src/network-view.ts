@@ -3,7 +3,7 @@
  * and answer. Pure.
  *
  * - `networkView`: the pool (`network/pool`, or the seed's `DEFAULT_POOL` when none is stored) next to each
- *   node's use of its pod range (`network/nodes/<node>`), with totals and warnings: a node above 80 % use, a
+ *   node's use of its pod range (`nodes/<node>`), with totals and warnings: a node above 80 % use, a
  *   node whose reported pod range is not the one the pool gives it, a node the pool does not know.
  * - `ipView`: whose address is this? The pod that holds it, the node it belongs to, or a 404 that says which
  *   range (and node) a free address is in; 400 at `ip` for text that is not an IPv4 address or an address
@@ -53,7 +53,7 @@ export const NetworkNodeViewSchema = z.object({
   /** The pod range the node reports when it is not the pool's (see `warnings`). */
   reportedPodCidr: z.string().optional(),
   inPool: z.boolean(),
-  /** Whether the watcher has a `network/nodes/<node>` record; until then `used` and `ready` are null. */
+  /** Whether the watcher has a `nodes/<node>` record; until then `used` and `ready` are null. */
   reported: z.boolean(),
   ready: z.boolean().nullable(),
   capacity: count,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isRunning, startTimeOf, stopProcess } from './proc';
+import { descendantsOf, isRunning, startTimeOf, stopProcess } from './proc';
 
 /**
  * PID files under `.local/run/` let a new `npm start` stop what an earlier one left running (after a SIGKILL
@@ -52,7 +52,13 @@ export function recordedProcess(runDir: string, name: string): PidRecord | undef
  */
 export async function stopLeftover(runDir: string, name: string): Promise<number | undefined> {
   const record = recordedProcess(runDir, name);
-  if (record) await stopProcess(record.pid, record.startTime);
+  if (record) {
+    // Its own children (local-cluster's controllers process) go too, by PID and start time: one that outlives
+    // its parent for a moment would otherwise still hold the log directory when the next run looks.
+    const children = isRunning(record.pid, record.startTime) ? descendantsOf(record.pid) : new Map();
+    await stopProcess(record.pid, record.startTime);
+    await Promise.all([...children].map(([pid, startTime]) => stopProcess(pid, startTime, 5_000)));
+  }
   clearPid(runDir, name);
   return record?.pid;
 }

@@ -1,11 +1,11 @@
 /**
- * What the watcher records about pod addresses: `network/ips/<ip>` (whose address is this?) and
- * `network/nodes/<node>` (how full is the node's pod range?). The pool they are read against is `network/pool`.
+ * What the watcher records about pod addresses: `ips/<ip>` (whose address is this?) and
+ * `nodes/<node>` (how full is the node's pod range?). The pool they are read against is `network/pool`.
  */
 import { z } from 'zod';
 import { IPv4Schema, NamespaceSchema, ObjectNameSchema, ServiceNameSchema, TimestampSchema } from './fields';
 
-/** `network/ips/<ip>`: the pod that holds an address. */
+/** `ips/<ip>`: the pod that holds an address. */
 export const IpRecordSchema = z.object({
   ip: IPv4Schema,
   pod: ObjectNameSchema,
@@ -20,7 +20,7 @@ export type IpRecord = z.infer<typeof IpRecordSchema>;
 
 const count = z.number().int().min(0);
 
-/** `network/nodes/<node>`: a node and the use of its pod range. */
+/** `nodes/<node>`: a node and the use of its pod range. */
 export const NodeUsageRecordSchema = z.object({
   node: ObjectNameSchema,
   /** The node's InternalIP. */

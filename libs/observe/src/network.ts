@@ -1,6 +1,6 @@
 /**
- * The IP map: which pod holds each address (`network/ips/<ip>`), and how full each node's pod range is
- * (`network/nodes/<node>`). Pure.
+ * The IP map: which pod holds each address (`ips/<ip>`), and how full each node's pod range is
+ * (`nodes/<node>`). Pure.
  */
 import { cidrContains, rangeLayout, readCidr, readIpv4 } from '@cite/ip-pool';
 import { isIPv4, type IpRecord, type NodeUsageRecord } from '@cite/model';

@@ -17,10 +17,10 @@ export const KEYSPACES = {
   domains: 'domains/',
   lbEndpoints: 'lb/',
   network: 'network/',
-  /** `network/ips/<ip>`: the pod that holds an address, kept by the watcher. */
-  networkIps: 'network/ips/',
-  /** `network/nodes/<node>`: a node and its pod range's use, kept by the watcher. */
-  networkNodes: 'network/nodes/',
+  /** `ips/<ip>`: the pod that holds an address, kept by the watcher. */
+  networkIps: 'ips/',
+  /** `nodes/<node>`: a node and its pod range's use, kept by the watcher. */
+  networkNodes: 'nodes/',
   tokens: 'tokens/',
   audit: 'audit/',
   webhookDeliveries: 'webhooks/deliveries/',

@@ -72,9 +72,9 @@ export class MetadataStore {
   readonly lbEndpoints: Repository<LbEndpoints>;
   /** `network/pool` */
   readonly networkPool: NetworkPoolRecord;
-  /** `network/ips/<ip>`: the pod that holds an address (the watcher's). */
+  /** `ips/<ip>`: the pod that holds an address (the watcher's). */
   readonly ips: Repository<IpRecord>;
-  /** `network/nodes/<node>`: a node's pod-range use (the watcher's). */
+  /** `nodes/<node>`: a node's pod-range use (the watcher's). */
   readonly nodes: Repository<NodeUsageRecord>;
   /** `tokens/<id>` */
   readonly tokens: Repository<Token>;

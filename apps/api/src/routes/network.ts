@@ -1,7 +1,7 @@
 /**
  * The network as the watcher records it: domains (`domains/<host>`), a service's load-balancer endpoints
- * (`lb/<namespace>/<service>`), the IP pool with each node's use (`network/pool`, `network/nodes/<node>`), and
- * whose an address is (`network/ips/<ip>`). Read-only; the deciding is in `@cite/catalog` (`network-view.ts`).
+ * (`lb/<namespace>/<service>`), the IP pool with each node's use (`network/pool`, `nodes/<node>`), and
+ * whose an address is (`ips/<ip>`). Read-only; the deciding is in `@cite/catalog` (`network-view.ts`).
  *
  * Scoping is the services' (`docs/api.md`): a member reads the domains and pod addresses of services of their
  * teams, and anything else answers as if it did not exist (404), since a host or an address names no service
