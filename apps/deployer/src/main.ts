@@ -17,13 +17,21 @@ import {
 import { githubApiFromConfig } from '@cite/github';
 import { exitOnSignals } from '@cite/http';
 import { KubeCluster } from '@cite/kube';
+import { DeployLogIndexer, EngineTransport, LogStore } from '@cite/log-store';
 import { createLogger } from '@cite/logging';
 import { createMetrics, serveMetrics } from '@cite/metrics';
 import { createJobQueue, createWorker } from '@cite/queue';
 import { enqueueOn, MetadataStore, ObservedStatusStore, ReleaseLog } from '@cite/store';
 
 const config = loadConfigOrExit(process.env, 'deployer');
-const logger = createLogger({ app: 'deployer', level: config.log.level });
+// With a search engine, this process's own log lines go there too (never waiting for it), besides stdout.
+const logStore = config.logs.url ? LogStore.connect({ url: config.logs.url }) : undefined;
+const engineLog = logStore ? new EngineTransport('deployer', logStore) : undefined;
+const logger = createLogger({
+  app: 'deployer',
+  level: config.log.level,
+  ...(engineLog ? { transports: [engineLog] } : {}),
+});
 const owner = `${os.hostname()}/${process.pid}`;
 const metrics = createMetrics();
 // `/metrics` and `/healthz` on a port of the deployer's own (it serves no other HTTP); first, so a port that is
@@ -47,6 +55,17 @@ const queue = createJobQueue(config.redis.url, { metrics });
 metrics.collectQueueDepths(() => queue.depths());
 const registry = config.registry.url ? createImageRegistry({ url: config.registry.url }) : undefined;
 const observed = new ObservedStatusStore(store.etcd);
+// Deploy logs stay in etcd; with a search engine they are copied there too (`cite-deploys-<team>-…`).
+const deployLogCopies = logStore
+  ? new DeployLogIndexer(
+      async (service) => (await store.services.get(service))?.value.team ?? null,
+      logStore,
+      logger,
+    )
+  : undefined;
+const releaseLog = new ReleaseLog(store.etcd, undefined, (service, release, lines) =>
+  deployLogCopies?.add(service, release, lines),
+);
 const lock = { lockTtlSeconds: config.deployer.lockTtlSeconds, lockWaitMs: 30_000, owner };
 
 // Releases of commits are reported back to GitHub when a token or App is configured, by jobs of their own.
@@ -56,7 +75,7 @@ const reports = github ? new ReportRunner({ store, github, publicUrl: config.pub
 const releases = new ReleaseRunner({
   store,
   cluster,
-  log: new ReleaseLog(store.etcd),
+  log: releaseLog,
   observed,
   logger,
   enqueue: (job) => queue.enqueueRelease(job),
@@ -83,7 +102,7 @@ const deletions = new DeletionRunner({ store, cluster, observed, logger, ...lock
 
 // GitHub Flow: the deliveries the api's receiver verified and queued are acted on here, off the api's event
 // loop (they write etcd and enqueue releases; the release workers deploy them).
-const catalog = new ServiceCatalog({ store, queue, observed, logs: new ReleaseLog(store.etcd) });
+const catalog = new ServiceCatalog({ store, queue, observed, logs: releaseLog });
 const flow = new GitHubFlow({
   catalog,
   store,
@@ -183,6 +202,9 @@ exitOnSignals(
     await queue.close();
     await store.close();
     await metricsServer.close();
+    await deployLogCopies?.close();
+    await engineLog?.flush();
+    await logStore?.close();
   },
   logger,
   graceMs + 10_000,

@@ -35,6 +35,8 @@ export interface CacheEvents {
   onError?(resource: string, error: unknown, retryInMs: number): void;
   /** A resource was listed again (after a 410 Gone or a failed watch). */
   onRelist?(resource: string, count: number): void;
+  /** A pod changed or went (the log shipper follows its containers). */
+  onPod?(pod: V1Pod, gone: boolean): void;
 }
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -152,6 +154,7 @@ export class ClusterCaches {
   }
 
   private podChanged(pod: V1Pod, gone: boolean): void {
+    this.events.onPod?.(pod, gone);
     const ref = keyOf(pod);
     const ip = gone ? null : podIpOf(pod);
     const node = gone ? undefined : pod.spec?.nodeName;

@@ -7,14 +7,23 @@
 import os from 'node:os';
 import { loadConfigOrExit } from '@cite/config';
 import { exitOnSignals } from '@cite/http';
-import { KubeCluster, KubeHttp } from '@cite/kube';
+import { KubeCluster, KubeHttp, PATHS } from '@cite/kube';
+import { EngineTransport, LogStore } from '@cite/log-store';
 import { createLogger } from '@cite/logging';
 import { createMetrics, serveMetrics } from '@cite/metrics';
 import { MetadataStore } from '@cite/store';
+import { LogShipper } from './log-shipper';
 import { Watcher } from './watcher';
 
 const config = loadConfigOrExit(process.env, 'watcher');
-const logger = createLogger({ app: 'watcher', level: config.log.level });
+// With a search engine, this process's own log lines go there too (never waiting for it), besides stdout.
+const logStore = config.logs.url ? LogStore.connect({ url: config.logs.url }) : undefined;
+const engineLog = logStore ? new EngineTransport('watcher', logStore) : undefined;
+const logger = createLogger({
+  app: 'watcher',
+  level: config.log.level,
+  ...(engineLog ? { transports: [engineLog] } : {}),
+});
 const candidate = `${os.hostname()}/${process.pid}`;
 const metrics = createMetrics();
 const metricsServer = await serveMetrics(metrics, {
@@ -32,12 +41,14 @@ const store = await MetadataStore.create({
 const cluster = KubeCluster.fromKubeconfig({ kubeconfigPath: config.kube.kubeconfig, metrics });
 const http = new KubeHttp(cluster.kubeConfig, { metrics });
 metrics.watcherLeading(false);
+const logs = logStore;
 
 const leadership = await store.etcd.campaign('watcher', candidate, {
   ttlSeconds: config.watcher.electionTtlSeconds,
 });
 logger.info('watcher ready', {
   cluster: cluster.server,
+  logs: config.logs.url ?? null,
   candidate,
   metrics: `${metricsServer.url}/metrics`,
 });
@@ -50,7 +61,29 @@ async function lead(): Promise<void> {
   logger.info('watcher leads', { candidate });
   metrics.watcherLeading(true);
   const started = performance.now();
-  watcher = new Watcher({ http, store, leadership, vips: config.watcher.lbVips, logger, metrics });
+  // With a search engine, the leader ships the containers' logs there too (from where the last leader stopped).
+  const shipper = logs
+    ? new LogShipper({
+        store,
+        logs,
+        logger,
+        follow: (namespace, pod, query, signal) =>
+          http.textLines(PATHS.pods(namespace, pod, 'log'), {
+            query: { follow: 'true', timestamps: 'true', ...query },
+            signal,
+            idleMs: 10 * 60_000,
+          }),
+      })
+    : undefined;
+  watcher = new Watcher({
+    http,
+    store,
+    leadership,
+    vips: config.watcher.lbVips,
+    logger,
+    metrics,
+    ...(shipper ? { shipper } : {}),
+  });
   await watcher.start();
   logger.info('watcher converged', { ms: Math.round(performance.now() - started) });
   await Promise.race([watcher.failed, leadership.whenEnded()]);
@@ -77,6 +110,8 @@ exitOnSignals(async () => {
   await watcher?.stop();
   await leadership.resign().catch(() => undefined);
   await http.close();
+  await engineLog?.flush();
+  await logs?.close();
   await store.close();
   await metricsServer.close();
 }, logger);

@@ -29,6 +29,7 @@ import {
 } from '@cite/store';
 import type { V1Ingress } from '@kubernetes/client-node';
 import { ClusterCaches } from './cluster-caches';
+import type { LogShipper } from './log-shipper';
 import { Relation } from './indexes';
 import {
   dirtyKey,
@@ -52,6 +53,8 @@ export interface WatcherOptions {
   batchSize?: number;
   /** Transactions in flight at once. @defaultValue 4 */
   concurrency?: number;
+  /** Ships the containers' logs while this watcher leads (`CITE_LOGS_URL`). */
+  shipper?: LogShipper;
   now?: () => Date;
 }
 
@@ -95,11 +98,13 @@ export class Watcher {
       onError: (resource, error, retryInMs) =>
         options.logger.warn('watch failed; listing again', { resource, error: String(error), retryInMs }),
       onRelist: (resource, count) => options.logger.info('listed again', { resource, count }),
+      onPod: (pod, gone) => options.shipper?.podChanged(pod, gone),
     });
   }
 
   /** Lists both sides, decides every record once, then follows changes. Resolves once converged. */
   async start(): Promise<void> {
+    await this.options.shipper?.start();
     const mark = (kind: RecordKind) => (change: MirrorChange<unknown>) =>
       this.markDirty([dirtyKey(kind, change.id)]);
     const [services, ...mirrors] = await Promise.all([
@@ -152,6 +157,7 @@ export class Watcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.options.shipper?.stop();
     this.wake();
     await this.loop;
     await this.caches.stop();

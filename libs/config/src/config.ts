@@ -35,6 +35,8 @@ export interface CiteConfig {
     metricsHost: string;
     metricsPort: number;
   };
+  /** The search engine logs go to (`url`), and Kibana for links (`kibanaUrl`); each only when set. */
+  logs: { url?: string; kibanaUrl?: string };
   /** `/metrics` of the api and the deployer; a scrape must present `token` when one is set. */
   metrics: { token?: string };
   /** The local platform (`npm start`, `npm run push-image`); `dir` and `registryUrl` only when set. */
@@ -319,6 +321,10 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
       electionTtlSeconds: integer('CITE_WATCHER_ELECTION_TTL_SECONDS'),
       metricsHost: get('CITE_WATCHER_METRICS_HOST')!,
       metricsPort: integer('CITE_WATCHER_METRICS_PORT'),
+    },
+    logs: {
+      ...optional('url', get('CITE_LOGS_URL')?.replace(/\/+$/, '')),
+      ...optional('kibanaUrl', get('CITE_KIBANA_URL')?.replace(/\/+$/, '')),
     },
     metrics: metricsToken === undefined ? {} : { token: metricsToken },
     local: {

@@ -231,6 +231,20 @@ export const CONFIG_KEYS = [
       "Port of the watcher's HTTP server. `0` picks a free one, printed in the `watcher ready` log line (`metrics`).",
   },
   {
+    env: 'CITE_LOGS_URL',
+    file: 'logs.url',
+    kind: 'url',
+    description:
+      "REST URL of the search engine logs go to (Elasticsearch 8/9 or OpenSearch 2, e.g. `http://127.0.0.1:9200`). Set: the leading watcher ships the containers of cite's services there, the apps send their own logs and the deployer its deploy logs, and log search answers. Unset: search answers 501; the live tail still works. `npm start` sets it when Java is present.",
+  },
+  {
+    env: 'CITE_KIBANA_URL',
+    file: 'logs.kibanaUrl',
+    kind: 'url',
+    description:
+      "Kibana's (or OpenSearch Dashboards') base URL: each service's log search answers a Discover link for it.",
+  },
+  {
     env: 'CITE_LOCAL_DIR',
     file: 'local.dir',
     kind: 'path',

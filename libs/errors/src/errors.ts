@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'unavailable'
   | 'timeout'
   | 'config_invalid'
+  | 'not_configured'
   | 'internal';
 
 export abstract class CiteError extends Error {
@@ -68,6 +69,14 @@ export class MethodNotAllowedError extends CiteError {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * A feature this installation has not been given what it needs for (log search without a search engine): 501,
+ * with a message that says what to configure (it names a setting, never an internal).
+ */
+export class NotConfiguredError extends CiteError {
+  readonly code = 'not_configured' as const;
 }
 
 /** The request body is larger than the server accepts. */

@@ -26,6 +26,7 @@ const STATUS: Record<CiteError['code'], number> = {
   unavailable: 503,
   timeout: 504,
   config_invalid: 500,
+  not_configured: 501,
   internal: 500,
 };
 
@@ -35,6 +36,7 @@ const STATUS: Record<CiteError['code'], number> = {
  */
 function serverMessage(error: CiteError): string {
   if (error instanceof UnavailableError) return `${error.dependency} is unavailable; try again`;
+  if (error.code === 'not_configured') return error.message;
   if (error.code === 'timeout') return 'the request took too long; try again';
   return 'internal error';
 }

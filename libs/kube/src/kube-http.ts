@@ -160,6 +160,44 @@ export class KubeHttp {
     }
   }
 
+  /**
+   * The raw text lines of a streaming GET (a pod's log): each line without its `\n` or `\r\n`, as it arrives, and
+   * a last line that ends without one when the stream ends. Ends as `lines` does (server end, signal abort,
+   * `idleMs` of silence); a non-200 answer rejects with `KubeHttpError`. The body is read only as fast as the
+   * caller pulls lines, so a slow reader holds back the server (TCP back-pressure) instead of buffering.
+   */
+  async *textLines(
+    path: string,
+    request: Pick<KubeRequest, 'query' | 'signal'> & { idleMs: number },
+  ): AsyncGenerator<string> {
+    const response = await this.watchResponse(path, request);
+    if (response.statusCode !== 200) {
+      throw new KubeHttpError(response.statusCode, await response.body.text().catch(() => ''));
+    }
+    const decoder = new TextDecoder();
+    let pending = '';
+    try {
+      for await (const chunk of response.body) {
+        pending += decoder.decode(chunk as Buffer, { stream: true });
+        let start = 0;
+        let newline: number;
+        while ((newline = pending.indexOf('\n', start)) >= 0) {
+          const end = newline > start && pending.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+          yield pending.slice(start, end);
+          start = newline + 1;
+        }
+        pending = pending.slice(start);
+      }
+      pending += decoder.decode();
+      if (pending) yield pending;
+    } catch (error) {
+      if (request.signal?.aborted) return;
+      throw error;
+    } finally {
+      response.body.destroy();
+    }
+  }
+
   /** Opens a stream; what is recorded is the time to its answer's status line. */
   private async watchResponse(
     path: string,

@@ -35,3 +35,11 @@ export {
   SpawnError,
 } from './start-errors';
 export { pushImage, startRegistry, type RegistryOptions, type RunningRegistry } from './registry';
+export {
+  buildOpenSearch,
+  openSearchAvailable,
+  startOpenSearch,
+  type OpenSearchBuild,
+  type OpenSearchOptions,
+  type RunningOpenSearch,
+} from './opensearch';

@@ -12,6 +12,8 @@ export interface LoggerOptions {
   stream?: Writable;
   /** Fields on every line (version, host, …). */
   defaultMeta?: Record<string, unknown>;
+  /** More places for the same lines besides stdout (the search engine's transport, `@cite/log-store`). */
+  transports?: winston.transport[];
 }
 
 /** Field names whose values never reach a log line, at any depth. */
@@ -56,7 +58,7 @@ export function createLogger(options: LoggerOptions): Logger {
       stampTime(),
       winston.format.json(),
     ),
-    transports: [transport],
+    transports: [transport, ...(options.transports ?? [])],
   });
 }
 

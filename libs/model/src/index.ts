@@ -135,7 +135,14 @@ export {
 } from './release';
 export { rollbackDraft, rolledBackService, type ReleaseContext } from './rollback';
 export { DomainSchema, IngressRefSchema, type Domain } from './domain';
-export { IpRecordSchema, NodeUsageRecordSchema, type IpRecord, type NodeUsageRecord } from './network';
+export {
+  IpRecordSchema,
+  LogPositionRecordSchema,
+  NodeUsageRecordSchema,
+  type IpRecord,
+  type LogPositionRecord,
+  type NodeUsageRecord,
+} from './network';
 export { LbEndpointSchema, LbEndpointsSchema, type LbEndpoint, type LbEndpoints } from './lb-endpoints';
 export { IpPoolNodeSchema, IpPoolSchema, type IpPool, type IpPoolNode } from './ip-pool';
 export { TokenRole, TokenSchema, type Token } from './token';

@@ -35,3 +35,15 @@ export const NodeUsageRecordSchema = z.object({
   updatedAt: TimestampSchema,
 });
 export type NodeUsageRecord = z.infer<typeof NodeUsageRecordSchema>;
+
+/** `logpositions/<pod uid>/<container>`: how far the shipper has shipped a container's log. */
+export const LogPositionRecordSchema = z.object({
+  namespace: NamespaceSchema,
+  pod: ObjectNameSchema,
+  container: z.string().min(1).max(253),
+  /** The last shipped line's kubelet timestamp, normalised to nanoseconds. */
+  timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/),
+  sequence: z.number().int().min(0),
+  updatedAt: TimestampSchema,
+});
+export type LogPositionRecord = z.infer<typeof LogPositionRecordSchema>;

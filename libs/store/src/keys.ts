@@ -21,6 +21,8 @@ export const KEYSPACES = {
   networkIps: 'ips/',
   /** `nodes/<node>`: a node and its pod range's use, kept by the watcher. */
   networkNodes: 'nodes/',
+  /** `logpositions/<pod uid>/<container>`: how far the log shipper got. */
+  logPositions: 'logpositions/',
   tokens: 'tokens/',
   audit: 'audit/',
   webhookDeliveries: 'webhooks/deliveries/',

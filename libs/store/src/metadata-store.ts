@@ -10,6 +10,7 @@ import {
   type WebhookDelivery,
   IpPoolSchema,
   IpRecordSchema,
+  LogPositionRecordSchema,
   NodeUsageRecordSchema,
   LbEndpointsSchema,
   OutboxEntrySchema,
@@ -19,6 +20,7 @@ import {
   type Domain,
   type IpPool,
   type IpRecord,
+  type LogPositionRecord,
   type NodeUsageRecord,
   type LbEndpoints,
   type OutboxEntry,
@@ -76,6 +78,8 @@ export class MetadataStore {
   readonly ips: Repository<IpRecord>;
   /** `nodes/<node>`: a node's pod-range use (the watcher's). */
   readonly nodes: Repository<NodeUsageRecord>;
+  /** `logpositions/<pod uid>/<container>`: how far the log shipper got. */
+  readonly logPositions: Repository<LogPositionRecord>;
   /** `tokens/<id>` */
   readonly tokens: Repository<Token>;
   /** `audit/<time>-<id>` */
@@ -133,6 +137,11 @@ export class MetadataStore {
       kind: 'node record',
       validateId: oneSegment('node'),
       identify: (record) => record.node,
+    });
+    this.logPositions = etcd.repository<LogPositionRecord>({
+      keyspace: KEYSPACES.logPositions,
+      schema: LogPositionRecordSchema,
+      kind: 'log position',
     });
     this.tokens = etcd.repository<Token>({
       keyspace: KEYSPACES.tokens,

@@ -42,6 +42,8 @@ export class ReleaseLog {
   constructor(
     store: EtcdStore,
     private readonly now: () => Date = () => new Date(),
+    /** Told of every line once it is stored (the deployer copies them to the search engine). */
+    private readonly onAppended?: (service: string, release: number, lines: ReleaseLogLine[]) => void,
   ) {
     this.records = store.repository<ReleaseLogLine>({
       keyspace: KEYSPACES.releaseLogs,
@@ -64,6 +66,7 @@ export class ReleaseLog {
   async append(service: string, release: number, entries: LogEntry[]): Promise<ReleaseLogLine[]> {
     const written: ReleaseLogLine[] = [];
     for (const entry of entries) written.push(await this.appendOne(service, release, entry));
+    if (written.length > 0) this.onAppended?.(service, release, written);
     return written;
   }
 

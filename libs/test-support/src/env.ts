@@ -5,6 +5,8 @@
 export const TEST_ENV = {
   etcd: 'CITE_TEST_ETCD_ENDPOINT',
   redis: 'CITE_TEST_REDIS_URL',
+  /** The search engine (an embedded OpenSearch; `CITE_TEST_LOGS_URL` names another, e.g. Elasticsearch 8). */
+  logs: 'CITE_TEST_LOGS_URL',
 } as const;
 
 function required(name: string): string {
@@ -22,6 +24,10 @@ export function testEtcdEndpoint(): string {
 
 export function testRedisUrl(): string {
   return required(TEST_ENV.redis);
+}
+
+export function testLogsUrl(): string {
+  return required(TEST_ENV.logs);
 }
 
 /** A unique key prefix per test file/run so suites sharing one etcd never see each other's keys. */

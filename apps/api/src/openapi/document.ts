@@ -21,6 +21,7 @@ import {
 } from '@cite/model';
 import { z } from 'zod';
 import { registerGitHub } from './github';
+import { registerLogs } from './logs';
 import { registerNetwork } from './network';
 
 type Schema = z.ZodType;
@@ -376,6 +377,7 @@ function build(): object {
   registerAdmin(registry);
   registerGitHub(registry, { route, json, notFound, ErrorSchema, Service });
   registerNetwork(registry, { route, json, notFound, ErrorSchema, Service });
+  registerLogs(registry, { route, json, notFound, ErrorSchema, Service });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -38,6 +38,9 @@ const ROUTES = [
   'get /api/v1/domains/{host}',
   'get /api/v1/services/{name}/endpoints',
   'get /api/v1/services/{name}/pods/events',
+  'get /api/v1/services/{name}/logs',
+  'get /api/v1/services/{name}/logs/search',
+  'get /api/v1/logs/search',
   'get /api/v1/network',
   'get /api/v1/network/ips/{ip}',
 ];

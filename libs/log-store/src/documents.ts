@@ -1,0 +1,150 @@
+/**
+ * Log lines as ECS documents (`@timestamp`, `message`, `log.level`, `service.name`, `kubernetes.*`,
+ * `container.image.name`), each with an id derived from where the line came from, so that shipping a line twice
+ * (at-least-once after a crash) writes the same document twice instead of two documents. Pure.
+ */
+import { createHash } from 'node:crypto';
+import { deployLogIndex, serviceLogIndex, systemLogIndex } from './indices';
+
+/** A document on its way into an index. */
+export interface LogDocument {
+  index: string;
+  /** Same line, same id: a re-sent line overwrites itself. */
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/** The levels recognised in a line: a JSON line's `level`, or a level word near its start. */
+const LEVELS = ['trace', 'debug', 'info', 'notice', 'warn', 'warning', 'error', 'fatal', 'critical'] as const;
+const NORMAL: Record<string, string> = { warning: 'warn', critical: 'fatal', notice: 'info' };
+
+/** The line's level when it can be read (`INFO`, `level=warn`, `{"level":"error"}`), else undefined. */
+export function parseLevel(text: string): string | undefined {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) {
+    try {
+      const json = JSON.parse(trimmed) as { level?: unknown; severity?: unknown };
+      const value = typeof json.level === 'string' ? json.level : json.severity;
+      if (typeof value === 'string' && (LEVELS as readonly string[]).includes(value.toLowerCase()))
+        return NORMAL[value.toLowerCase()] ?? value.toLowerCase();
+    } catch {
+      // not JSON after all
+    }
+  }
+  const match =
+    /(?:^|[\s[(|])(?:level=)?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL)(?=$|[\s\]):|])/i.exec(
+      trimmed.slice(0, 200),
+    );
+  if (!match) return undefined;
+  const level = match[1]!.toLowerCase();
+  return NORMAL[level] ?? level;
+}
+
+function idOf(...parts: (string | number)[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 27);
+}
+
+/** One line of a container of a cite service, as the Kubernetes pod-log API gave it. */
+export interface PodLine {
+  /** The line's time as the kubelet stamped it (`timestamps=true`), RFC 3339 with nanoseconds. */
+  timestamp: string;
+  /** Lines of one container with the same timestamp, counted from 0 (tells them apart). */
+  sequence: number;
+  message: string;
+  team: string;
+  service: string;
+  namespace: string;
+  pod: string;
+  podUid: string;
+  container: string;
+  node?: string;
+  image?: string;
+  release?: number;
+}
+
+/** `2026-12-06T04:44:28.123456789Z` → milliseconds, and the nanosecond text kept for ordering. */
+export function timeOf(timestamp: string): Date {
+  const date = new Date(timestamp);
+  return Number.isNaN(date.getTime()) ? new Date(0) : date;
+}
+
+export function podLineDocument(line: PodLine): LogDocument {
+  const time = timeOf(line.timestamp);
+  const level = parseLevel(line.message);
+  const id = idOf('pod', line.podUid, line.container, line.timestamp, line.sequence);
+  return {
+    index: serviceLogIndex(line.team, time),
+    id,
+    body: {
+      '@timestamp': line.timestamp,
+      message: line.message,
+      ...(level ? { log: { level } } : {}),
+      service: { name: line.service },
+      kubernetes: {
+        namespace: line.namespace,
+        pod: { name: line.pod, uid: line.podUid },
+        container: { name: line.container },
+        ...(line.node ? { node: { name: line.node } } : {}),
+      },
+      ...(line.image ? { container: { image: { name: line.image } } } : {}),
+      cite: { team: line.team, ...(line.release !== undefined ? { release: line.release } : {}) },
+      event: { id },
+    },
+  };
+}
+
+/** One line of a release's deploy log (it stays in etcd; this copy is for search). */
+export interface DeployLine {
+  team: string;
+  service: string;
+  release: number;
+  seq: number;
+  time: string;
+  level: string;
+  message: string;
+}
+
+export function deployLineDocument(line: DeployLine): LogDocument {
+  const id = idOf('deploy', line.service, line.release, line.seq);
+  return {
+    index: deployLogIndex(line.team, timeOf(line.time)),
+    id,
+    body: {
+      '@timestamp': line.time,
+      message: line.message,
+      log: { level: line.level },
+      service: { name: line.service },
+      cite: { team: line.team, release: line.release },
+      event: { id, dataset: 'cite.deploy' },
+    },
+  };
+}
+
+/** One line of cite's own log (winston's info object, already JSON-safe). */
+export function systemLogDocument(
+  app: string,
+  entry: Record<string, unknown>,
+  seq: number,
+  pid: number,
+): LogDocument {
+  const { time, level, message, ...rest } = entry;
+  const timestamp = typeof time === 'string' ? time : new Date().toISOString();
+  const id = idOf('system', app, pid, timestamp, seq);
+  return {
+    index: systemLogIndex(timeOf(timestamp)),
+    id,
+    body: {
+      '@timestamp': timestamp,
+      message: typeof message === 'string' ? message : JSON.stringify(message),
+      log: { level: typeof level === 'string' ? level : 'info' },
+      service: { name: `cite-${app}` },
+      process: { pid },
+      labels: Object.fromEntries(
+        Object.entries(rest)
+          .filter(([key]) => key !== 'app')
+          .map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+      ),
+      event: { id, dataset: 'cite.system' },
+    },
+  };
+}
