@@ -127,6 +127,22 @@ export class KubeHttp {
     }
   }
 
+  /** Sends one request and answers the body as text (a pod's log); a non-2xx answer rejects with `KubeHttpError`. */
+  async text(path: string, request: KubeRequest = {}): Promise<string> {
+    const started = performance.now();
+    let code: number | undefined;
+    try {
+      const response = await this.send(path, request);
+      code = response.statusCode;
+      const text = await response.body.text();
+      if (response.statusCode < 200 || response.statusCode >= 300)
+        throw new KubeHttpError(response.statusCode, text);
+      return text;
+    } finally {
+      this.metrics.kubeRequest(request.method ?? 'GET', path, code, (performance.now() - started) / 1000);
+    }
+  }
+
   /**
    * A watch (or any newline-delimited JSON stream): each line parsed, until the server ends the stream, the
    * signal aborts (the iteration then just ends), or nothing arrives for `idleMs`. A non-200 answer rejects with
