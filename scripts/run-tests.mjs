@@ -50,6 +50,9 @@ const jestOk = check(
   [
     '--experimental-vm-modules',
     '--no-warnings=ExperimentalWarning',
+    // On two cores Jest runs every file in this one process, and in ESM mode each file's module graph stays
+    // reachable for a while: the default ~4 GB heap ran out near the end of the suite (issue 14's session).
+    '--max-old-space-size=12288',
     path.join(root, 'node_modules/jest/bin/jest.js'),
     '--json',
     `--outputFile=${resultsFile}`,
