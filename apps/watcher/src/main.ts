@@ -62,19 +62,20 @@ async function lead(): Promise<void> {
   metrics.watcherLeading(true);
   const started = performance.now();
   // With a search engine, the leader ships the containers' logs there too (from where the last leader stopped).
-  const shipper = logs
-    ? new LogShipper({
-        store,
-        logs,
-        logger,
-        follow: (namespace, pod, query, signal) =>
-          http.textLines(PATHS.pods(namespace, pod, 'log'), {
-            query: { follow: 'true', timestamps: 'true', ...query },
-            signal,
-            idleMs: 10 * 60_000,
-          }),
-      })
-    : undefined;
+  const shipper =
+    logs && config.logs.shipper
+      ? new LogShipper({
+          store,
+          logs,
+          logger,
+          follow: (namespace, pod, query, signal) =>
+            http.textLines(PATHS.pods(namespace, pod, 'log'), {
+              query: { follow: 'true', timestamps: 'true', ...query },
+              signal,
+              idleMs: 10 * 60_000,
+            }),
+        })
+      : undefined;
   watcher = new Watcher({
     http,
     store,

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       kube: {},
       registry: {},
       watcher: { lbVips: [], electionTtlSeconds: 10, metricsHost: '127.0.0.1', metricsPort: 0 },
-      logs: {},
+      logs: { shipper: true },
       images: { allowedRegistries: [], teamRegistries: {} },
       deployer: {
         concurrency: 64,

@@ -36,7 +36,7 @@ export interface CiteConfig {
     metricsPort: number;
   };
   /** The search engine logs go to (`url`), and Kibana for links (`kibanaUrl`); each only when set. */
-  logs: { url?: string; kibanaUrl?: string };
+  logs: { url?: string; kibanaUrl?: string; shipper: boolean };
   /** `/metrics` of the api and the deployer; a scrape must present `token` when one is set. */
   metrics: { token?: string };
   /** The local platform (`npm start`, `npm run push-image`); `dir` and `registryUrl` only when set. */
@@ -325,6 +325,7 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
     logs: {
       ...optional('url', get('CITE_LOGS_URL')?.replace(/\/+$/, '')),
       ...optional('kibanaUrl', get('CITE_KIBANA_URL')?.replace(/\/+$/, '')),
+      shipper: BOOLEANS[get('CITE_LOGS_SHIPPER')!]!,
     },
     metrics: metricsToken === undefined ? {} : { token: metricsToken },
     local: {

@@ -238,6 +238,14 @@ export const CONFIG_KEYS = [
       "REST URL of the search engine logs go to (Elasticsearch 8/9 or OpenSearch 2, e.g. `http://127.0.0.1:9200`). Set: the leading watcher ships the containers of cite's services there, the apps send their own logs and the deployer its deploy logs, and log search answers. Unset: search answers 501; the live tail still works. `npm start` sets it when Java is present.",
   },
   {
+    env: 'CITE_LOGS_SHIPPER',
+    file: 'logs.shipper',
+    kind: 'boolean',
+    default: 'true',
+    description:
+      "Whether the leading watcher ships the containers' logs to `CITE_LOGS_URL` (`false` where a fluent-bit DaemonSet does it: ops/fluent-bit/).",
+  },
+  {
     env: 'CITE_KIBANA_URL',
     file: 'logs.kibanaUrl',
     kind: 'url',
