@@ -39,8 +39,10 @@ export interface LogShipperOptions {
   logs: Pick<LogStore, 'write' | 'ensureTemplates'>;
   follow: FollowLog;
   logger: Logger;
-  /** Lines per bulk write. @defaultValue 1000 */
+  /** Lines per bulk write. @defaultValue 2000 */
   batchSize?: number;
+  /** Bulk writes in flight at once. @defaultValue 3 */
+  writesInFlight?: number;
   /** Longest a line waits for its batch to fill. @defaultValue 250 */
   flushMs?: number;
   /** Lines queued at most before followers wait. @defaultValue 20000 */
@@ -184,7 +186,7 @@ export class LogShipper {
               position,
               record,
             });
-            if (this.queue.length >= (this.options.batchSize ?? 1000)) this.flushWaiter?.();
+            if (this.queue.length >= (this.options.batchSize ?? 2000)) this.flushWaiter?.();
           }
           // The stream ended: the container stopped or restarted, or its pod went. Follow on while it is wanted.
           if (!this.wanted.has(key)) return;
@@ -210,40 +212,70 @@ export class LogShipper {
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
   }
 
+  /**
+   * Up to `writesInFlight` bulk writes at once, each retried until the engine takes it; positions advance in
+   * queue order only (a later batch that lands first waits for the earlier ones), so a crash never skips lines.
+   */
   private async writeLoop(): Promise<void> {
-    const batchSize = this.options.batchSize ?? 1000;
-    let failures = 0;
-    while (!this.stopped || this.queue.length > 0) {
-      if (this.queue.length < batchSize) {
+    const batchSize = this.options.batchSize ?? 2000;
+    const maxInFlight = this.options.writesInFlight ?? 3;
+    let sent = 0;
+    let inFlight = 0;
+    let order: Promise<void> = Promise.resolve();
+    for (;;) {
+      // Stopping does not drain the queue: the stored positions say where the next leader starts.
+      if (this.stopped) break;
+      const unsent = this.queue.length - sent;
+      if (inFlight >= maxInFlight || unsent < batchSize) {
         await new Promise<void>((resolve) => {
           this.flushWaiter = resolve;
           setTimeout(resolve, this.options.flushMs ?? 250);
         });
         this.flushWaiter = undefined;
+        if (inFlight >= maxInFlight || this.queue.length - sent === 0) continue;
       }
-      if (this.queue.length === 0) {
-        if (this.stopped) return;
-        continue;
-      }
-      const batch = this.queue.slice(0, batchSize);
-      try {
-        const result = await this.options.logs.write(batch.map((entry) => entry.doc));
-        for (const rejected of result.rejected)
-          this.options.logger.warn('the search engine refused a log line', rejected);
-        await this.advance(batch);
+      const batch = this.queue.slice(sent, sent + batchSize);
+      sent += batch.length;
+      inFlight++;
+      const written = this.writeUntilDone(batch);
+      order = order.then(async () => {
+        const ok = await written;
+        inFlight--;
+        if (!ok) return;
+        await this.retry(() => this.advance(batch));
         this.queue.splice(0, batch.length);
+        sent -= batch.length;
         for (const wake of this.roomWaiters.splice(0)) wake();
         this.options.onShipped?.(batch.length);
-        failures = 0;
+        this.flushWaiter?.();
+      });
+    }
+    await order;
+  }
+
+  /** Writes one batch, trying again while the engine is away; false when stopped first. */
+  private async writeUntilDone(batch: readonly Queued[]): Promise<boolean> {
+    return this.retry(async () => {
+      const result = await this.options.logs.write(batch.map((entry) => entry.doc));
+      for (const rejected of result.rejected)
+        this.options.logger.warn('the search engine refused a log line', rejected);
+    });
+  }
+
+  /** Runs `step` until it succeeds (true) or the shipper stops (false), backing off between tries. */
+  private async retry(step: () => Promise<void>): Promise<boolean> {
+    for (let failures = 0; ; failures++) {
+      try {
+        await step();
+        return true;
       } catch (error) {
         // The engine (or etcd) is away: keep the batch, wait, try again; followers wait for room meanwhile.
-        failures++;
-        if (failures === 1 || failures % 20 === 0)
+        if (failures === 0 || failures % 20 === 19)
           this.options.logger.warn('log shipping paused; retrying', {
             error: String(error),
             lines: this.queue.length,
           });
-        if (this.stopped && failures > 3) return;
+        if (this.stopped && failures >= 3) return false;
         await new Promise((resolve) =>
           setTimeout(resolve, Math.min(5_000, 200 * 2 ** Math.min(failures, 5))),
         );
