@@ -1,7 +1,9 @@
 /**
  * The banner `npm start` prints once everything answers: what is where, said exactly — the API and its docs page
- * are served; there is no web UI yet.
+ * are served; there is no web UI yet; log search works only with a search engine, and the banner says which.
  */
+import type { SearchEngine } from './search-engine';
+
 export interface BannerFacts {
   apiPort: number;
   /** The local directory as the user should type it (`.local`). */
@@ -11,6 +13,20 @@ export interface BannerFacts {
   registryUrl: string;
   registryHost: string;
   clusterPort: number;
+  searchEngine: SearchEngine;
+}
+
+/** The search engine's line: where it is, or why logs search is off. */
+function searchLine(engine: SearchEngine, local: string): string {
+  switch (engine.kind) {
+    case 'embedded':
+      return `    search engine  ${engine.url}  data in ${local}/opensearch`;
+    case 'given':
+      return `    search engine  ${engine.url}  (CITE_LOGS_URL; the launcher started none)`;
+    case 'off':
+    case 'failed':
+      return `    logs search off: ${engine.reason}`;
+  }
 }
 
 export function banner(f: BannerFacts): string {
@@ -28,6 +44,7 @@ export function banner(f: BannerFacts): string {
     `    push image   npm run push-image -- demo/web:1   (a minimal one-layer image into the registry)`,
     `    cluster      http://127.0.0.1:${f.clusterPort}   KUBECONFIG=${f.local}/kubeconfig kubectl get nodes`,
     `    logs         ${f.local}/logs/`,
+    searchLine(f.searchEngine, f.local),
     '  Ctrl-C stops everything.',
     '',
   ].join('\n');

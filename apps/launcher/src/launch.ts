@@ -1,8 +1,9 @@
 /**
- * The whole local platform on loopback: etcd, Redis and the registry keep their data under the local directory,
- * cite's apps run from their bundles, and all seven run under supervisors that start a process again when it dies.
- * One banner says where everything is once the api this run started answers `/readyz`. SIGINT, SIGTERM or SIGHUP
- * (and, under npm, npm going away) stops every process this one started, by PID, and exits.
+ * The whole local platform on loopback: etcd, Redis, the registry and the logs' search engine (an embedded
+ * OpenSearch, when Java is installed) keep their data under the local directory, cite's apps run from their
+ * bundles, and all of them run under supervisors that start a process again when it dies. One banner says where
+ * everything is once the api this run started answers `/readyz`. SIGINT, SIGTERM or SIGHUP (and, under npm, npm
+ * going away) stops every process this one started, by PID, and exits.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,9 +13,11 @@ import {
   Supervisor,
   clearPid,
   describeExit,
+  openSearchAvailable,
   recordPid,
   releaseRunLock,
   startEtcd,
+  startOpenSearch,
   startRedis,
   startRegistry,
   takeRunLock,
@@ -23,6 +26,7 @@ import {
 import { banner } from './banner';
 import { APPS, foreignUsers, stopLeftovers } from './preflight';
 import { choosePort, portFree, waitReady } from './ready';
+import { logsUrl, searchEngine } from './search-engine';
 import type { LauncherSettings } from './settings';
 
 /** A reason not to start that is the whole message. */
@@ -56,6 +60,37 @@ function watchParent(onGone: () => void): void {
     onGone();
   }, 250);
   timer.unref();
+}
+
+/** etcd, Redis and the registry, one after another (each resolves once it answers), their data under `local`. */
+async function startServers(
+  servers: Supervisor,
+  local: string,
+  port: (preferred: number) => Promise<number>,
+) {
+  const etcdOptions = {
+    dataDir: path.join(local, 'etcd'),
+    clientPort: await port(2379),
+    peerPort: await port(2380),
+    detached: true,
+  };
+  const etcd = await servers.startService({ name: 'etcd', start: () => startEtcd(etcdOptions) });
+  const redisOptions = {
+    dataDir: path.join(local, 'redis'),
+    port: await port(6379),
+    appendOnly: true,
+    detached: true,
+  };
+  const redis = await servers.startService({ name: 'redis', start: () => startRedis(redisOptions) });
+  // The registry kubelets pull from: images pushed here (`npm run push-image -- demo/web:1`) run, others fail
+  // with ImagePullBackOff. Port 5000 when free, so image references in the README work as written.
+  const registryOptions = { dataDir: path.join(local, 'registry'), port: await port(5000), detached: true };
+  const registry = await servers.startService({
+    name: 'registry',
+    start: () => startRegistry(registryOptions),
+  });
+  fs.writeFileSync(path.join(registryOptions.dataDir, 'url'), `${registry.url}\n`);
+  return { etcd, redis, registry };
 }
 
 export async function launch(s: LauncherSettings): Promise<void> {
@@ -118,28 +153,17 @@ export async function launch(s: LauncherSettings): Promise<void> {
       throw new Refusal(`port ${s.apiPort} is taken by another program; stop it or set CITE_API_PORT`);
 
     const port = (preferred: number) => choosePort(preferred, s.wellKnownPorts);
-    const etcdOptions = {
-      dataDir: path.join(local, 'etcd'),
-      clientPort: await port(2379),
-      peerPort: await port(2380),
-      detached: true,
-    };
-    const etcd = await servers.startService({ name: 'etcd', start: () => startEtcd(etcdOptions) });
-    const redisOptions = {
-      dataDir: path.join(local, 'redis'),
-      port: await port(6379),
-      appendOnly: true,
-      detached: true,
-    };
-    const redis = await servers.startService({ name: 'redis', start: () => startRedis(redisOptions) });
-    // The registry kubelets pull from: images pushed here (`npm run push-image -- demo/web:1`) run, others fail
-    // with ImagePullBackOff. Port 5000 when free, so image references in the README work as written.
-    const registryOptions = { dataDir: path.join(local, 'registry'), port: await port(5000), detached: true };
-    const registry = await servers.startService({
-      name: 'registry',
-      start: () => startRegistry(registryOptions),
+    // A JVM takes seconds to answer: the engine starts first, the other servers and the local cluster start
+    // meanwhile, and only the apps that write logs wait for it.
+    const engine = searchEngine({
+      given: s.logsUrl,
+      available: () => openSearchAvailable(),
+      start: async () => {
+        const options = { dataDir: path.join(local, 'opensearch'), port: await port(9200), detached: true };
+        return servers.startService({ name: 'opensearch', start: () => startOpenSearch(options) });
+      },
     });
-    fs.writeFileSync(path.join(registryOptions.dataDir, 'url'), `${registry.url}\n`);
+    const { etcd, redis, registry } = await startServers(servers, local, port);
 
     const clusterPort = await port(6443);
     const kubeconfig = path.join(local, 'kubeconfig');
@@ -167,11 +191,19 @@ export async function launch(s: LauncherSettings): Promise<void> {
         timeoutMs,
         cancelled: () => stopping,
       });
-    for (const app of APPS) {
-      apps.start({ name: app, entry: path.join(s.appsDir, app, 'main.mjs'), env });
-      if (app === 'local-cluster' && !(await ready(app, clusterPort, 30_000)))
-        throw new Refusal(`the local cluster did not become ready in 30 s — see ${show(apps.logFile(app))}`);
-    }
+    const startApp = (app: string, appEnv: Record<string, string>) =>
+      apps.start({ name: app, entry: path.join(s.appsDir, app, 'main.mjs'), env: appEnv });
+    const [cluster, ...logging] = APPS;
+    startApp(cluster, env);
+    if (!(await ready(cluster, clusterPort, 30_000)))
+      throw new Refusal(
+        `the local cluster did not become ready in 30 s — see ${show(apps.logFile(cluster))}`,
+      );
+    const search = await engine;
+    if (stopping) return;
+    if (search.kind === 'failed') say(`${search.reason}; carrying on without it (logs search off)`);
+    const url = logsUrl(search);
+    for (const app of logging) startApp(app, url ? { ...env, CITE_LOGS_URL: url } : env);
     if (!(await ready('api', s.apiPort, 60_000)))
       throw new Refusal(`the api did not become ready in 60 s — see ${show(apps.logFile('api'))}`);
     if (stopping) return;
@@ -184,6 +216,7 @@ export async function launch(s: LauncherSettings): Promise<void> {
         registryUrl: registry.url,
         registryHost: registry.host,
         clusterPort,
+        searchEngine: search,
       }),
     );
   } catch (error) {

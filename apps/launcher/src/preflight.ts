@@ -8,17 +8,23 @@ import { processesLoggingTo, stopLeftover } from '@cite/local-services';
 
 /** Everything the launcher starts and records under `<localDir>/run/`, apps first (they are stopped first). */
 export const APPS = ['local-cluster', 'api', 'deployer', 'watcher'] as const;
-export const SERVERS = ['etcd', 'redis', 'registry'] as const;
+export const SERVERS = ['etcd', 'redis', 'registry', 'opensearch'] as const;
 
 /** Directories below the local directory that a server or app of a run writes its output into. */
 export const OUTPUT_DIRS = [...SERVERS, 'logs'] as const;
 
-/** Stops recorded leftovers by PID; resolves with one line per process stopped. */
+/**
+ * Stops recorded leftovers by PID, the apps before the servers they write to (their last log lines still reach
+ * the search engine), each group at once: an app slow to go (waiting on a hung engine) does not hold up the
+ * others. Resolves with one line per process stopped, in the order of APPS and SERVERS.
+ */
 export async function stopLeftovers(runDir: string): Promise<string[]> {
   const said: string[] = [];
-  for (const name of [...APPS, ...SERVERS]) {
-    const pid = await stopLeftover(runDir, name);
-    if (pid) said.push(`stopped ${name} (pid ${pid}) left over from an earlier run`);
+  for (const group of [APPS, SERVERS]) {
+    const pids = await Promise.all(group.map((name) => stopLeftover(runDir, name)));
+    group.forEach((name, i) => {
+      if (pids[i]) said.push(`stopped ${name} (pid ${pids[i]}) left over from an earlier run`);
+    });
   }
   return said;
 }

@@ -14,6 +14,7 @@ describe('launcherSettings', () => {
       apiPort: 8080,
       wellKnownPorts: true,
       adminToken: undefined,
+      logsUrl: undefined,
       appEnv: { CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: '30' },
       watchParent: false,
     });
@@ -26,6 +27,7 @@ describe('launcherSettings', () => {
       CITE_API_PORT: '9090',
       CITE_ADMIN_TOKEN: 'a'.repeat(32),
       CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: '90',
+      CITE_LOGS_URL: 'http://search.internal:9200/',
       npm_lifecycle_event: 'start',
     };
     const settings = launcherSettings(loadConfig({ env }, 'launcher'), { ...facts, env });
@@ -35,6 +37,7 @@ describe('launcherSettings', () => {
       apiPort: 9090,
       wellKnownPorts: false,
       adminToken: 'a'.repeat(32),
+      logsUrl: 'http://search.internal:9200',
       appEnv: { CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: '90' },
       watchParent: true,
     });

@@ -13,10 +13,15 @@ export interface LauncherSettings {
   /** Holds each app's bundle as `<app>/main.mjs` (`dist/apps`). */
   appsDir: string;
   apiPort: number;
-  /** etcd, Redis, the registry and the cluster on 2379, 6379, 5000 and 6443 when free; false: any free port. */
+  /**
+   * etcd, Redis, the registry, the cluster and the search engine on 2379, 6379, 5000, 6443 and 9200 when free;
+   * false: any free port.
+   */
   wellKnownPorts: boolean;
   /** Bootstrap admin token; unset: made once into `<localDir>/admin-token`. */
   adminToken: string | undefined;
+  /** `CITE_LOGS_URL`: a search engine of the user's; unset, the launcher runs its own when Java is installed. */
+  logsUrl: string | undefined;
   /** Set on the apps on top of the launcher's own environment. */
   appEnv: Record<string, string>;
   /**
@@ -50,6 +55,7 @@ export function launcherSettings(config: CiteConfig, facts: LaunchFacts): Launch
     apiPort: config.api.port,
     wellKnownPorts: !config.local.anyPorts,
     adminToken: config.auth.adminToken,
+    logsUrl: config.logs.url,
     // A broken image fails after 30 s locally (the launcher's default) rather than production's 120 s. The apps
     // inherit the launcher's environment, so CITE_REGISTRY_URL=… npm start sets it on the deployer.
     appEnv: { CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: String(config.deployer.progressDeadlineSeconds) },

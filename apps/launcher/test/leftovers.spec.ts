@@ -2,12 +2,19 @@
  * Issue 10, items 2 and 3: a launcher that was killed leaves its processes running; the next start stops them by
  * PID (Redis too, whose title no longer names its data directory), never runs two servers on one data directory,
  * waits for its own api rather than the old one, and refuses to start next to a live launcher. While it runs,
- * etcd, Redis and the registry are supervised like the apps.
+ * etcd, Redis, the registry and the search engine are supervised like the apps.
  */
 import net from 'node:net';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { freePort, isRunning, listensOn, processesLoggingTo, startRedis } from '@cite/local-services';
+import {
+  freePort,
+  isRunning,
+  listensOn,
+  openSearchAvailable,
+  processesLoggingTo,
+  startRedis,
+} from '@cite/local-services';
 import {
   cleanUp,
   localDir,
@@ -38,7 +45,18 @@ async function pong(port: number): Promise<boolean> {
 }
 
 const redisPort = (run: Run) => Number(/redis +redis:\/\/127\.0\.0\.1:(\d+)/.exec(run.output())![1]);
-const SERVERS_AND_APPS = ['etcd', 'redis', 'registry', 'local-cluster', 'api', 'deployer', 'watcher'];
+/** The search engine runs where Java does (the banner says "logs search off" elsewhere). */
+const withEngine = openSearchAvailable().ok;
+const SERVERS_AND_APPS = [
+  'etcd',
+  'redis',
+  'registry',
+  ...(withEngine ? ['opensearch'] : []),
+  'local-cluster',
+  'api',
+  'deployer',
+  'watcher',
+];
 
 describe('npm start, killed and started again', () => {
   const local = localDir();
@@ -67,6 +85,9 @@ describe('npm start, killed and started again', () => {
   it('stops what a killed launcher left running, by PID, and runs one Redis on its data directory', async () => {
     const first = runs[0]!;
     const old = recorded(local);
+    // The engine ends by itself once its launcher is gone (it watches that PID); one that hangs instead (frozen
+    // here) is a leftover like the others, which the next start stops by PID (SIGTERM, then SIGKILL after 10 s).
+    if (withEngine) process.kill(old['opensearch']!, 'SIGSTOP');
     process.kill(first.pid, 'SIGKILL');
     await first.exited;
     // The launcher is gone; what it started is not.
@@ -83,6 +104,10 @@ describe('npm start, killed and started again', () => {
     const now = recorded(local);
     expect(processesLoggingTo(path.join(local, 'redis')).map((p) => p.pid)).toEqual([now['redis']]);
     expect(processesLoggingTo(path.join(local, 'etcd')).map((p) => p.pid)).toEqual([now['etcd']]);
+    if (withEngine)
+      expect(processesLoggingTo(path.join(local, 'opensearch')).map((p) => p.pid)).toEqual([
+        now['opensearch'],
+      ]);
     // The api answering is the one this run started.
     expect(listensOn(now['api']!, apiPort)).toBe(true);
     expect(await pong(redisPort(second))).toBe(true);
@@ -114,6 +139,7 @@ describe('npm start, killed and started again', () => {
       expect(fourth.output()).toContain(`kill ${stray.pid}`);
       expect(processesLoggingTo(path.join(local, 'redis')).map((p) => p.pid)).toEqual([stray.pid]);
       expect(processesLoggingTo(path.join(local, 'etcd'))).toEqual([]);
+      expect(processesLoggingTo(path.join(local, 'opensearch'))).toEqual([]);
     } finally {
       await stray.stop();
     }

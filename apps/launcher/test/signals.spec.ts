@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { jest } from '@jest/globals';
+import { openSearchAvailable } from '@cite/local-services';
 import {
   allGone,
   cleanUp,
@@ -36,12 +37,13 @@ describe.each([
     removeLocal(local);
   });
 
-  it('stops etcd, Redis, the registry and every app, by PID, and exits', async () => {
+  it('stops etcd, Redis, the registry, the search engine and every app, by PID, and exits', async () => {
     run = await startPlatform(how, local);
     await run.waitFor('cite is running');
     const pids = recorded(local);
+    const servers = ['etcd', 'redis', 'registry', ...(openSearchAvailable().ok ? ['opensearch'] : [])];
     expect(Object.keys(pids).sort()).toEqual(
-      ['api', 'deployer', 'etcd', 'launcher', 'local-cluster', 'redis', 'registry', 'watcher'].sort(),
+      [...servers, 'api', 'deployer', 'launcher', 'local-cluster', 'watcher'].sort(),
     );
     const everything = tree(run.pid);
     for (const pid of Object.values(pids)) expect(everything.has(pid)).toBe(true);

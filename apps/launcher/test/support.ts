@@ -64,20 +64,32 @@ export interface Run {
   exited: Promise<number | string>;
 }
 
-/** The environment without npm's variables (as from a terminal) or Jest's Node options. */
+/**
+ * The environment without npm's variables (as from a terminal), Jest's Node options, or a search engine of the
+ * developer's (`CITE_LOGS_URL`: the launcher would use it rather than start its own).
+ */
 function cleanEnv(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter(
       (entry): entry is [string, string] =>
-        entry[1] !== undefined && !entry[0].startsWith('npm_') && entry[0] !== 'NODE_OPTIONS',
+        entry[1] !== undefined &&
+        !entry[0].startsWith('npm_') &&
+        entry[0] !== 'NODE_OPTIONS' &&
+        entry[0] !== 'CITE_LOGS_URL',
     ),
   );
 }
 
 /** Starts the platform the way a user does: `npm start` or `bash scripts/start.sh`, from the repository root. */
-export async function startPlatform(how: 'npm' | 'bash', local: string, apiPort?: number): Promise<Run> {
+export async function startPlatform(
+  how: 'npm' | 'bash',
+  local: string,
+  apiPort?: number,
+  extraEnv: Record<string, string> = {},
+): Promise<Run> {
   const env = {
     ...cleanEnv(),
+    ...extraEnv,
     CITE_START_PREBUILT: await launcherBundle(),
     CITE_LOCAL_DIR: local,
     CITE_API_PORT: String(apiPort ?? (await freePort())),

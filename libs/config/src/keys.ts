@@ -103,7 +103,7 @@ export const CONFIG_KEYS = [
     file: 'kube.kubeconfig',
     kind: 'path',
     description:
-      'Kubeconfig file of the cluster the deployer writes to. Unset: `KUBECONFIG`, `~/.kube/config` or the in-cluster service account, in that order.',
+      "Kubeconfig file of the cluster cite runs services on, read by the deployer (it applies there), the watcher (it watches there) and the api (the live log tail reads pods' logs there). Unset: the deployer and the watcher use `KUBECONFIG`, `~/.kube/config` or the in-cluster service account, in that order; the api's live tail answers 501. `npm start` sets it to its local cluster's.",
   },
   {
     env: 'CITE_REGISTRY_URL',

@@ -122,6 +122,7 @@ export class LogStore {
   /** Newest first, a page of `query` over the indices `patterns`; missing indices count as empty. */
   async search(patterns: readonly string[], query: LogQuery): Promise<LogPage> {
     const body = searchBody(query);
+    // A search while the day's first index is being created can meet "all shards failed" (503) for a moment.
     const response = await this.call('search', () =>
       this.client.search({
         index: patterns.join(','),
@@ -170,7 +171,12 @@ export class LogStore {
 
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await run().catch(async (error: unknown) => {
+        // A shard not yet started (a new daily index) answers 503 for a moment: once more, shortly after.
+        if ((error as { meta?: { statusCode?: number } }).meta?.statusCode !== 503) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return run();
+      });
     } catch (error) {
       const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
       if (status !== undefined && status >= 400 && status < 500 && status !== 429)
