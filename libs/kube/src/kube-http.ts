@@ -112,19 +112,8 @@ export class KubeHttp {
 
   /** Sends one request and parses the JSON answer; a non-2xx answer rejects with `KubeHttpError`. */
   async json<T>(path: string, request: KubeRequest = {}): Promise<T> {
-    const started = performance.now();
-    const method = request.method ?? 'GET';
-    let code: number | undefined;
-    try {
-      const response = await this.send(path, request);
-      code = response.statusCode;
-      const text = await response.body.text();
-      if (response.statusCode < 200 || response.statusCode >= 300)
-        throw new KubeHttpError(response.statusCode, text);
-      return (text ? JSON.parse(text) : {}) as T;
-    } finally {
-      this.metrics.kubeRequest(method, path, code, (performance.now() - started) / 1000);
-    }
+    const text = await this.text(path, request);
+    return (text ? JSON.parse(text) : {}) as T;
   }
 
   /** Sends one request and answers the body as text (a pod's log); a non-2xx answer rejects with `KubeHttpError`. */
@@ -152,27 +141,9 @@ export class KubeHttp {
     path: string,
     request: Pick<KubeRequest, 'query' | 'signal'> & { idleMs: number },
   ): AsyncGenerator<unknown> {
-    const response = await this.watchResponse(path, request);
-    if (response.statusCode !== 200) {
-      throw new KubeHttpError(response.statusCode, await response.body.text().catch(() => ''));
-    }
-    const decoder = new TextDecoder();
-    let pending = '';
-    try {
-      for await (const chunk of response.body) {
-        pending += decoder.decode(chunk as Buffer, { stream: true });
-        let newline: number;
-        while ((newline = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, newline).trim();
-          pending = pending.slice(newline + 1);
-          if (line) yield JSON.parse(line) as unknown;
-        }
-      }
-    } catch (error) {
-      if (request.signal?.aborted) return;
-      throw error;
-    } finally {
-      response.body.destroy();
+    for await (const line of this.textLines(path, request)) {
+      const trimmed = line.trim();
+      if (trimmed) yield JSON.parse(trimmed) as unknown;
     }
   }
 
