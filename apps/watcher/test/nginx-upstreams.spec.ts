@@ -10,12 +10,11 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { LbEndpoints } from '@cite/model';
 import { MetadataStore } from '@cite/store';
-import { followOutput, pollUntil, testEtcdEndpoint, uniquePrefix } from '@cite/test-support';
+import { followOutput, pollUntil, TcpRelay, testEtcdEndpoint, uniquePrefix } from '@cite/test-support';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const script = path.join(root, 'examples/nginx-upstreams/render-upstreams.mjs');
@@ -72,45 +71,6 @@ function run(args: string[]) {
     return followed.exited;
   };
   return { ...followed, stop };
-}
-
-/** A TCP relay to etcd that can drop every connection and refuse new ones, as a network partition would. */
-async function startRelay(target: string) {
-  const { hostname, port } = new URL(target);
-  const sockets = new Set<net.Socket>();
-  let open = true;
-  const server = net.createServer((client) => {
-    if (!open) return void client.destroy();
-    const upstream = net.connect(Number(port), hostname);
-    for (const [socket, other] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        sockets.delete(socket);
-        other.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as net.AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    cut() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
-    },
-    restore() {
-      open = true;
-    },
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 const header = (prefix: string) =>
@@ -200,8 +160,8 @@ describe('examples/nginx-upstreams/render-upstreams.mjs', () => {
 
   it('--once fails with exit code 1 when etcd does not answer, and writes nothing', async () => {
     const t = await setUp('unreachable');
-    const relay = await startRelay(testEtcdEndpoint());
-    cleanups.push(relay.close);
+    const relay = await TcpRelay.start(testEtcdEndpoint());
+    cleanups.push(() => relay.close());
     relay.cut();
     const child = run([...t.args, '--once', '--endpoints', relay.endpoint, '--timeout-ms', '1000']);
     expect(await child.exited).toBe(1);
@@ -254,8 +214,8 @@ describe('examples/nginx-upstreams/render-upstreams.mjs', () => {
 
   it('lists again after losing etcd, and keeps the last file while etcd is away', async () => {
     const t = await setUp('relist');
-    const relay = await startRelay(testEtcdEndpoint());
-    cleanups.push(relay.close);
+    const relay = await TcpRelay.start(testEtcdEndpoint());
+    cleanups.push(() => relay.close());
     await t.store.put(record('cite-payments', 'web', 8080, [{ ip: '10.60.240.5', port: 8080 }]));
     await t.store.put(record('cite-payments', 'api', 80, [{ ip: '10.60.240.9', port: 3000 }]));
     const child = run([...t.args, '--endpoints', relay.endpoint, '--timeout-ms', '1000']);

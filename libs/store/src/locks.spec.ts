@@ -1,7 +1,6 @@
 import { CorruptValueError, InputError, TimeoutError } from '@cite/errors';
-import { testEtcdEndpoint } from '@cite/test-support';
+import { TcpRelay, testEtcdEndpoint } from '@cite/test-support';
 import { Etcd3 } from 'etcd3';
-import net from 'node:net';
 import { z } from 'zod';
 import type { EtcdStore } from './etcd-store';
 import { StoreChild } from './fixtures/child-process';
@@ -17,56 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await store.close();
 });
-
-/** A TCP proxy to etcd: `cut()` drops its connections and refuses new ones until `restore()`. */
-class EtcdProxy {
-  private readonly sockets = new Set<net.Socket>();
-  private open = true;
-
-  private constructor(private readonly server: net.Server) {}
-
-  static async start(endpoint: string): Promise<EtcdProxy> {
-    const target = new URL(endpoint);
-    const server = net.createServer();
-    const proxy = new EtcdProxy(server);
-    server.on('connection', (client) => {
-      if (!proxy.open) return void client.destroy();
-      const upstream = net.connect(Number(target.port), target.hostname);
-      for (const [socket, other] of [
-        [client, upstream],
-        [upstream, client],
-      ] as const) {
-        proxy.sockets.add(socket);
-        socket.on('error', () => other.destroy());
-        socket.on('close', () => {
-          proxy.sockets.delete(socket);
-          other.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return proxy;
-  }
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
-  }
-
-  cut(): void {
-    this.open = false;
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  restore(): void {
-    this.open = true;
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 /** Rejects when `promise` has not settled within `ms`. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -242,11 +191,11 @@ describe('locks', () => {
   });
 
   describe('the watch on locks/ after etcd cancels it', () => {
-    let proxy: EtcdProxy;
+    let proxy: TcpRelay;
     let guarded: EtcdStore;
     let raw: Etcd3;
     beforeEach(async () => {
-      proxy = await EtcdProxy.start(testEtcdEndpoint());
+      proxy = await TcpRelay.start(testEtcdEndpoint());
       guarded = await createTestStore('locks-guard', { endpoints: [proxy.endpoint], prefix: store.prefix });
       raw = new Etcd3({ hosts: testEtcdEndpoint() });
     });

@@ -5,9 +5,8 @@
  */
 import { jest } from '@jest/globals';
 import { createLogger } from '@cite/logging';
-import { testEtcdEndpoint } from '@cite/test-support';
+import { TcpRelay, testEtcdEndpoint } from '@cite/test-support';
 import { Etcd3 } from 'etcd3';
-import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import type { EtcdStore } from './etcd-store';
@@ -19,56 +18,6 @@ jest.setTimeout(60_000);
 
 const Counter = z.object({ n: z.number().int() });
 type Counter = z.infer<typeof Counter>;
-
-/** A TCP proxy to etcd: `cut()` drops its connections and refuses new ones until `restore()`. */
-class Proxy {
-  private readonly sockets = new Set<net.Socket>();
-  private open = true;
-
-  private constructor(private readonly server: net.Server) {}
-
-  static async start(endpoint: string): Promise<Proxy> {
-    const target = new URL(endpoint);
-    const server = net.createServer();
-    const proxy = new Proxy(server);
-    server.on('connection', (client) => {
-      if (!proxy.open) return void client.destroy();
-      const upstream = net.connect(Number(target.port), target.hostname);
-      for (const [socket, other] of [
-        [client, upstream],
-        [upstream, client],
-      ] as const) {
-        proxy.sockets.add(socket);
-        socket.on('error', () => other.destroy());
-        socket.on('close', () => {
-          proxy.sockets.delete(socket);
-          other.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return proxy;
-  }
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
-  }
-
-  cut(): void {
-    this.open = false;
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  restore(): void {
-    this.open = true;
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 /** Polls `done` every 20 ms; fails naming `what` after `ms`. */
 async function until(done: () => boolean, what: string, ms = 15_000): Promise<void> {
@@ -110,7 +59,7 @@ function capturedLogger() {
 }
 
 let store: EtcdStore;
-let proxy: Proxy;
+let proxy: TcpRelay;
 /** The same prefix through the proxy: what the mirror under test reads. */
 let proxied: EtcdStore;
 let raw: Etcd3;
@@ -119,7 +68,7 @@ const mirrors: Mirror<Counter>[] = [];
 
 beforeAll(async () => {
   store = await createTestStore('mirror');
-  proxy = await Proxy.start(testEtcdEndpoint());
+  proxy = await TcpRelay.start(testEtcdEndpoint());
   proxied = await createTestStore('mirror', { endpoints: [proxy.endpoint], prefix: store.prefix });
   raw = new Etcd3({ hosts: testEtcdEndpoint() });
 });

@@ -5,3 +5,4 @@ export { buildApp, bundleEntry, followOutput, runApp, type AppProcess } from './
 export { pollUntil, type PollOptions } from './poll';
 export { startFakeGitHub, type FailureOptions, type FakeGitHub, type RecordedRequest } from './fake-github';
 export * from './github-deliveries';
+export { TcpRelay } from './tcp-relay';
