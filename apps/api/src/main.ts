@@ -2,8 +2,7 @@ import { loadConfigOrExit } from '@cite/config';
 import { exitOnSignals, serve } from '@cite/http';
 import { githubApiFromConfig } from '@cite/github';
 import { KubeCluster, KubeHttp } from '@cite/kube';
-import { EngineTransport, LogStore } from '@cite/log-store';
-import { createLogger } from '@cite/logging';
+import { appLogging } from '@cite/log-store';
 import { createMetrics } from '@cite/metrics';
 import { createJobQueue } from '@cite/queue';
 import { MetadataStore } from '@cite/store';
@@ -11,13 +10,8 @@ import { createApp, type ApiDeps } from './app';
 
 const config = loadConfigOrExit(process.env, 'api');
 // With a search engine, this process's own log lines go there too (never waiting for it), besides stdout.
-const logStore = config.logs.url ? LogStore.connect({ url: config.logs.url }) : undefined;
-const engineLog = logStore ? new EngineTransport('api', logStore) : undefined;
-const logger = createLogger({
-  app: 'api',
-  level: config.log.level,
-  ...(engineLog ? { transports: [engineLog] } : {}),
-});
+const logging = appLogging('api', { level: config.log.level, logsUrl: config.logs.url });
+const { logger, logs: logStore } = logging;
 const metrics = createMetrics();
 
 const store = await MetadataStore.create({
@@ -77,13 +71,7 @@ const running = await serve(app, {
   host: config.api.host,
   port: config.api.port,
   logger,
-  cleanups: [
-    () => queue.close(),
-    () => store.close(),
-    async () => kube?.close(),
-    async () => engineLog?.flush(),
-    async () => logStore?.close(),
-  ],
+  cleanups: [() => queue.close(), () => store.close(), async () => kube?.close(), () => logging.close()],
 });
 shuttingDown = running.shuttingDown;
 logger.info('api listening', { url: `http://${config.api.host}:${running.port}` });

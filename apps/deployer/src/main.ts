@@ -17,21 +17,15 @@ import {
 import { githubApiFromConfig } from '@cite/github';
 import { exitOnSignals } from '@cite/http';
 import { KubeCluster } from '@cite/kube';
-import { DeployLogIndexer, EngineTransport, LogStore } from '@cite/log-store';
-import { createLogger } from '@cite/logging';
+import { appLogging, DeployLogIndexer } from '@cite/log-store';
 import { createMetrics, serveMetrics } from '@cite/metrics';
 import { createJobQueue, createWorker } from '@cite/queue';
 import { enqueueOn, MetadataStore, ObservedStatusStore, ReleaseLog } from '@cite/store';
 
 const config = loadConfigOrExit(process.env, 'deployer');
 // With a search engine, this process's own log lines go there too (never waiting for it), besides stdout.
-const logStore = config.logs.url ? LogStore.connect({ url: config.logs.url }) : undefined;
-const engineLog = logStore ? new EngineTransport('deployer', logStore) : undefined;
-const logger = createLogger({
-  app: 'deployer',
-  level: config.log.level,
-  ...(engineLog ? { transports: [engineLog] } : {}),
-});
+const logging = appLogging('deployer', { level: config.log.level, logsUrl: config.logs.url });
+const { logger, logs: logStore } = logging;
 const owner = `${os.hostname()}/${process.pid}`;
 const metrics = createMetrics();
 // `/metrics` and `/healthz` on a port of the deployer's own (it serves no other HTTP); first, so a port that is
@@ -203,8 +197,7 @@ exitOnSignals(
     await store.close();
     await metricsServer.close();
     await deployLogCopies?.close();
-    await engineLog?.flush();
-    await logStore?.close();
+    await logging.close();
   },
   logger,
   graceMs + 10_000,

@@ -8,8 +8,7 @@ import os from 'node:os';
 import { loadConfigOrExit } from '@cite/config';
 import { exitOnSignals } from '@cite/http';
 import { KubeCluster, KubeHttp, PATHS } from '@cite/kube';
-import { EngineTransport, LogStore } from '@cite/log-store';
-import { createLogger } from '@cite/logging';
+import { appLogging } from '@cite/log-store';
 import { createMetrics, serveMetrics } from '@cite/metrics';
 import { MetadataStore } from '@cite/store';
 import { LogShipper } from './log-shipper';
@@ -17,13 +16,8 @@ import { Watcher } from './watcher';
 
 const config = loadConfigOrExit(process.env, 'watcher');
 // With a search engine, this process's own log lines go there too (never waiting for it), besides stdout.
-const logStore = config.logs.url ? LogStore.connect({ url: config.logs.url }) : undefined;
-const engineLog = logStore ? new EngineTransport('watcher', logStore) : undefined;
-const logger = createLogger({
-  app: 'watcher',
-  level: config.log.level,
-  ...(engineLog ? { transports: [engineLog] } : {}),
-});
+const logging = appLogging('watcher', { level: config.log.level, logsUrl: config.logs.url });
+const { logger, logs: logStore } = logging;
 const candidate = `${os.hostname()}/${process.pid}`;
 const metrics = createMetrics();
 const metricsServer = await serveMetrics(metrics, {
@@ -111,8 +105,7 @@ exitOnSignals(async () => {
   await watcher?.stop();
   await leadership.resign().catch(() => undefined);
   await http.close();
-  await engineLog?.flush();
-  await logs?.close();
+  await logging.close();
   await store.close();
   await metricsServer.close();
 }, logger);

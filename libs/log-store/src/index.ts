@@ -36,3 +36,4 @@ export {
 export { BulkBuffer, type BulkBufferOptions } from './bulk-buffer';
 export { EngineTransport } from './engine-transport';
 export { DeployLogIndexer } from './deploy-log-indexer';
+export { appLogging, type AppLogging } from './app-logging';
