@@ -40,9 +40,28 @@ export function parseLevel(text: string): string | undefined {
   return NORMAL[level] ?? level;
 }
 
-function idOf(...parts: (string | number)[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 27);
+/**
+ * A document id that leads with the line's time: 6 bytes of milliseconds since 1970, 3 of the nanoseconds within
+ * the millisecond, 4 of `sequence`, then 8 bytes of a hash of where the line came from (`source`), in base64url
+ * (28 characters, in an alphabet whose ASCII order is the digits' order). Lines shipped together have neighbouring ids, so the engine's check of each id against what it
+ * already holds stays within a few terms of each segment: about a fifth more lines a second than random ids on
+ * two cores (bench/logs.bench.ts). Sorting by id also orders lines of one millisecond by time and sequence.
+ */
+export function timeOrderedId(timestamp: string, sequence: number, ...source: (string | number)[]): string {
+  const bytes = Buffer.alloc(21);
+  bytes.writeUIntBE(Math.min(Math.max(0, timeOf(timestamp).getTime()), 2 ** 48 - 1), 0, 6);
+  const fraction = /\.(\d+)/.exec(timestamp)?.[1] ?? '';
+  bytes.writeUIntBE(Number(fraction.padEnd(9, '0').slice(3, 9)), 6, 3);
+  bytes.writeUInt32BE(Math.min(Math.max(0, Math.trunc(sequence)), 2 ** 32 - 1), 9);
+  createHash('sha256').update(source.join('\u0000')).digest().copy(bytes, 13, 0, 8);
+  let id = '';
+  for (const char of bytes.toString('base64url')) id += SORTABLE[BASE64URL.indexOf(char)];
+  return id;
 }
+
+/** base64url's digits, and the same 64 characters in ASCII order: ids compare as their bytes do. */
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const SORTABLE = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
 
 /** One line of a container of a cite service, as the Kubernetes pod-log API gave it. */
 export interface PodLine {
@@ -71,7 +90,7 @@ export function timeOf(timestamp: string): Date {
 export function podLineDocument(line: PodLine): LogDocument {
   const time = timeOf(line.timestamp);
   const level = parseLevel(line.message);
-  const id = idOf('pod', line.podUid, line.container, line.timestamp, line.sequence);
+  const id = timeOrderedId(line.timestamp, line.sequence, 'pod', line.podUid, line.container);
   return {
     index: serviceLogIndex(line.team, time),
     id,
@@ -105,7 +124,7 @@ export interface DeployLine {
 }
 
 export function deployLineDocument(line: DeployLine): LogDocument {
-  const id = idOf('deploy', line.service, line.release, line.seq);
+  const id = timeOrderedId(line.time, line.seq, 'deploy', line.service, line.release);
   return {
     index: deployLogIndex(line.team, timeOf(line.time)),
     id,
@@ -129,7 +148,7 @@ export function systemLogDocument(
 ): LogDocument {
   const { time, level, message, ...rest } = entry;
   const timestamp = typeof time === 'string' ? time : new Date().toISOString();
-  const id = idOf('system', app, pid, timestamp, seq);
+  const id = timeOrderedId(timestamp, seq, 'system', app, pid);
   return {
     index: systemLogIndex(timeOf(timestamp)),
     id,

@@ -100,7 +100,10 @@ export class LogStore {
   async write(docs: readonly LogDocument[]): Promise<WriteResult> {
     if (docs.length === 0) return { written: 0, rejected: [] };
     const body = docs.flatMap((doc) => [{ index: { _index: doc.index, _id: doc.id } }, doc.body]);
-    const response = await this.call('bulk', () => this.client.bulk({ body }));
+    // Only what the outcome needs comes back: each item's status, and the id and reason of the refused ones.
+    const response = await this.call('bulk', () =>
+      this.client.bulk({ body, filter_path: 'errors,items.*.status,items.*._id,items.*.error.reason' }),
+    );
     const items = (response.body as { items?: BulkItem[] }).items ?? [];
     const rejected: WriteResult['rejected'] = [];
     let retryable = 0;
