@@ -4,6 +4,7 @@ import {
   parseLevel,
   podLineDocument,
   systemLogDocument,
+  timeOf,
   timeOrderedId,
 } from './documents';
 import { deployLogIndex, indexPattern, serviceLogIndex, systemLogIndex } from './indices';
@@ -74,19 +75,21 @@ describe('documents', () => {
   });
 
   it('gives ids that lead with the time and sort as the lines do: milliseconds, nanoseconds, sequence', () => {
+    const id = (timestamp: string, sequence: number, ...source: string[]) =>
+      timeOrderedId(timeOf(timestamp), timestamp, sequence, ...source);
     const ids = [
-      timeOrderedId('2026-12-06T04:44:28.123456789Z', 0, 'pod', 'u', 'app'),
-      timeOrderedId('2026-12-06T04:44:28.123456790Z', 0, 'pod', 'u', 'app'),
-      timeOrderedId('2026-12-06T04:44:28.123456790Z', 1, 'pod', 'u', 'app'),
-      timeOrderedId('2026-12-06T04:44:28.124Z', 0, 'pod', 'u', 'app'),
-      timeOrderedId('2026-12-06T13:44:29+09:00', 7, 'pod', 'u', 'app'),
-      timeOrderedId('2027-01-01T00:00:00Z', 0, 'pod', 'u', 'app'),
+      id('2026-12-06T04:44:28.123456789Z', 0, 'pod', 'u', 'app'),
+      id('2026-12-06T04:44:28.123456790Z', 0, 'pod', 'u', 'app'),
+      id('2026-12-06T04:44:28.123456790Z', 1, 'pod', 'u', 'app'),
+      id('2026-12-06T04:44:28.124Z', 0, 'pod', 'u', 'app'),
+      id('2026-12-06T13:44:29+09:00', 7, 'pod', 'u', 'app'),
+      id('2027-01-01T00:00:00Z', 0, 'pod', 'u', 'app'),
     ];
     expect(ids.every((id) => /^[-0-9A-Z_a-z]{28}$/.test(id))).toBe(true);
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
     // The same line from another container differs only after the time.
-    const other = timeOrderedId('2026-12-06T04:44:28.123456789Z', 0, 'pod', 'u', 'sidecar');
+    const other = id('2026-12-06T04:44:28.123456789Z', 0, 'pod', 'u', 'sidecar');
     expect(other).not.toBe(ids[0]);
     expect(other.slice(0, 16)).toBe(ids[0]!.slice(0, 16));
   });
