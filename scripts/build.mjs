@@ -1,9 +1,11 @@
 // Bundles each app's src/main.ts into dist/apps/<app>/main.mjs, and its src/bin/<name>.ts commands into
 // dist/apps/<app>/<name>.mjs (ESM, Node 22). npm packages stay external and
 // load from node_modules; @cite/* libs are inlined through tsconfig paths.
+// The web UI (apps/web, React) is built by Vite into dist/apps/web, which the api serves at `/`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
 
 const root = path.resolve(import.meta.dirname, '..');
 const only = process.argv.slice(2);
@@ -12,6 +14,7 @@ const apps = fs
   .filter((name) => fs.existsSync(path.join(root, 'apps', name, 'src', 'main.ts')))
   .filter((name) => only.length === 0 || only.includes(name));
 
+const web = only.length === 0 || only.includes('web');
 const started = Date.now();
 const binsOf = (name) => {
   const dir = path.join(root, 'apps', name, 'src', 'bin');
@@ -22,8 +25,17 @@ const binsOf = (name) => {
         .map((file) => ({ entry: path.join(dir, file), out: `${file.slice(0, -3)}.mjs` }))
     : [];
 };
-await Promise.all(
-  apps.flatMap((name) =>
+await Promise.all([
+  ...(web
+    ? [
+        viteBuild({
+          configFile: path.join(root, 'apps', 'web', 'vite.config.ts'),
+          logLevel: 'warn',
+          mode: 'production',
+        }),
+      ]
+    : []),
+  ...apps.flatMap((name) =>
     [{ entry: path.join(root, 'apps', name, 'src', 'main.ts'), out: 'main.mjs' }, ...binsOf(name)].map(
       ({ entry, out }) =>
         build({
@@ -41,5 +53,7 @@ await Promise.all(
         }),
     ),
   ),
+]);
+process.stdout.write(
+  `built ${[...apps, ...(web ? ['web'] : [])].join(', ')} in ${Date.now() - started} ms\n`,
 );
-process.stdout.write(`built ${apps.join(', ')} in ${Date.now() - started} ms\n`);

@@ -1,4 +1,5 @@
-// The whole suite: lint (module boundaries included), typecheck, then every Jest project.
+// The whole suite: lint (module boundaries included), typecheck, the web UI's component tests (Vitest), then every
+// Jest project (the browser tests of the UI among them, in apps/e2e).
 // Jest's global setup starts one throwaway etcd and Redis on free ports for all projects and stops them.
 // Prints one closing line "N passed, N failed" and exits non-zero on any failure.
 // Extra arguments go to Jest (e.g. `npm test -- --selectProjects store`); lint and typecheck then still run.
@@ -37,12 +38,49 @@ spawnSync(node, [path.join(root, 'node_modules/nx/dist/bin/nx.js'), 'show', 'pro
 for (const [name, args] of [
   ['lint', [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', '.']],
   ['typecheck', [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']],
+  // The web UI has its own compiler settings (DOM, JSX).
+  ['typecheck web', [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'apps/web/tsconfig.json']],
 ]) {
   if (check(name, args)) passed += 1;
   else {
     failed += 1;
     failures.push(name);
   }
+}
+
+// The web UI's component tests (Vitest + Testing Library on jsdom), counted test by test.
+const vitestFile = path.join(root, '.local', 'vitest-results.json');
+fs.rmSync(vitestFile, { force: true });
+const vitestOk = check('vitest (web components)', [
+  path.join(root, 'node_modules/vitest/vitest.mjs'),
+  'run',
+  '--root',
+  path.join(root, 'apps/web'),
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestFile}`,
+]);
+if (fs.existsSync(vitestFile)) {
+  const results = JSON.parse(fs.readFileSync(vitestFile, 'utf8'));
+  passed += results.numPassedTests;
+  failed += results.numFailedTests;
+  for (const suite of results.testResults) {
+    if (suite.status === 'failed' && suite.assertionResults.every((a) => a.status !== 'failed')) {
+      failed += 1;
+      failures.push(path.relative(root, suite.name));
+    }
+    for (const a of suite.assertionResults)
+      if (a.status === 'failed') failures.push(`${path.relative(root, suite.name)} › ${a.fullName}`);
+  }
+  const skipped = results.numPendingTests + results.numTodoTests;
+  if (skipped > 0) {
+    failed += skipped;
+    failures.push(`${skipped} skipped or todo web test(s): the suite allows none`);
+  }
+}
+if (!vitestOk && !fs.existsSync(vitestFile)) {
+  failed += 1;
+  failures.push('vitest did not run');
 }
 
 const jestOk = check(

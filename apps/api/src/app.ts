@@ -29,6 +29,7 @@ import { podEventRoutes } from './routes/pod-events';
 import { releaseRoutes } from './routes/releases';
 import { serviceRoutes } from './routes/services';
 import { tokenRoutes } from './routes/tokens';
+import { webRoutes } from './routes/web';
 import { deliveryRoutes, webhookReceiver } from './routes/webhooks';
 
 export interface ApiDeps {
@@ -64,6 +65,8 @@ export interface ApiDeps {
   logs?: Pick<LogStore, 'search'>;
   /** `CITE_KIBANA_URL`: each service's log search links to Discover. */
   kibanaUrl?: string;
+  /** The web UI's built files (`CITE_WEB_DIR`), served at `/`. @defaultValue none: `/` leads to `/api/docs` */
+  webDir?: string;
   /** Live log streams one token may hold open at once (429 beyond). @defaultValue 5 */
   logStreamsPerToken?: number;
 }
@@ -209,6 +212,8 @@ export function createApp(deps: ApiDeps): Express {
   // 405 with Allow for a known path asked with another method: before authentication and body parsing.
   app.use(methodNotAllowed(site));
   app.use(site);
+  // After the 405 check: the UI answers any page path a browser asks for, which would make every path "known".
+  app.use(webRoutes(deps.webDir));
   app.use(notFound);
   app.use(rootIssuesAtBody);
   app.use(errorHandler(deps.logger));

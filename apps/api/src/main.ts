@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '@cite/config';
 import { exitOnSignals, serve } from '@cite/http';
 import { githubApiFromConfig } from '@cite/github';
@@ -52,6 +53,8 @@ const deps: ApiDeps = {
   shuttingDown: () => shuttingDown(),
   streams: streams.signal,
   kube,
+  // The built UI: configured, or the `web` folder beside this bundle (dist/apps/web beside dist/apps/api).
+  webDir: config.api.webDir ?? fileURLToPath(new URL('../web/', import.meta.url)),
   ...(logStore ? { logs: logStore } : {}),
   ...(config.logs.kibanaUrl ? { kibanaUrl: config.logs.kibanaUrl } : {}),
   metrics,

@@ -9,7 +9,7 @@ export interface CiteConfig {
   etcd: { endpoints: string[]; prefix: string; timeoutMs: number };
   redis: { url: string };
   /** `trustedProxies`: only when `CITE_API_TRUSTED_PROXIES` names some. */
-  api: { host: string; port: number; trustedProxies?: string[] };
+  api: { host: string; port: number; trustedProxies?: string[]; webDir?: string };
   log: { level: LogLevel };
   auth: { adminToken?: string };
   /** Where the deployer finds the cluster; no kubeconfig means the client's defaults (KUBECONFIG, ~/.kube, in-cluster). */
@@ -298,6 +298,7 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
       host: get('CITE_API_HOST')!,
       port: Number(get('CITE_API_PORT')),
       ...withProxies(trustedProxies(get('CITE_API_TRUSTED_PROXIES'))),
+      ...(get('CITE_WEB_DIR') === undefined ? {} : { webDir: get('CITE_WEB_DIR')! }),
     },
     log: { level: get('CITE_LOG_LEVEL') as LogLevel },
     auth: adminToken === undefined ? {} : { adminToken },

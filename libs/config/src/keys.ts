@@ -71,6 +71,13 @@ export const CONFIG_KEYS = [
     description: 'Port the API listens on (the web UI will share it).',
   },
   {
+    env: 'CITE_WEB_DIR',
+    file: 'api.webDir',
+    kind: 'path',
+    description:
+      "The web UI's built files (`npm run build` writes them to `dist/apps/web`), served by the api at `/`. Unset: the `web` folder beside the api's bundle (`dist/apps/web` for `dist/apps/api/main.mjs`); when that has no `index.html`, `/` leads to the API's docs instead.",
+  },
+  {
     env: 'CITE_API_TRUSTED_PROXIES',
     file: 'api.trustedProxies',
     kind: 'string',

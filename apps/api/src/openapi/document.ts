@@ -300,8 +300,27 @@ function registerReleases(registry: OpenAPIRegistry): void {
   });
 }
 
+const WhoAmI = z
+  .object({
+    actor: z.string().meta({ description: '`admin:bootstrap` or `token:<id>`: what audit entries record.' }),
+    name: z.string(),
+    role: z.enum(['admin', 'member']),
+    teams: z
+      .array(z.string())
+      .meta({ description: 'Teams a member acts for; empty for admins (all teams).' }),
+    tokenId: z.string().optional(),
+  })
+  .meta({ id: 'WhoAmI' });
+
 /** Tokens, the audit trail and locks (admins), and this document. */
 function registerAdmin(registry: OpenAPIRegistry): void {
+  route(registry, {
+    method: 'get',
+    path: '/api/v1/whoami',
+    tags: ['tokens'],
+    summary: 'Who the bearer token is: its name, role and teams (any token)',
+    responses: { 200: json(WhoAmI, 'The caller') },
+  });
   route(registry, {
     method: 'post',
     path: '/api/v1/tokens',

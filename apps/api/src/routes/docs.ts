@@ -1,6 +1,6 @@
 /**
- * The API's description, without authentication: `/api/v1/openapi.json` and the page at `/api/docs`, where
- * `/` leads a browser until the web UI is served there.
+ * The API's description, without authentication: `/api/v1/openapi.json` and the page at `/api/docs` (where `/`
+ * leads when no web UI is built: routes/web.ts).
  */
 import { Router } from 'express';
 import { DOCS_PAGE, DOCS_PAGE_CSP } from '../openapi/docs-page';
@@ -8,9 +8,6 @@ import { openApiDocument } from '../openapi/document';
 
 export function docsRoutes(): Router {
   const router = Router();
-  router.get('/', (_req, res) => {
-    res.redirect(302, '/api/docs');
-  });
   router.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });

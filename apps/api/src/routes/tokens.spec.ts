@@ -87,6 +87,28 @@ describe('tokens', () => {
     }
   });
 
+  it('tells any token who it is (whoami), and a missing one 401', async () => {
+    const member = await h.token({ teams: ['payments', 'search'], name: 'dev laptop' });
+    const me = await request(h.app).get('/api/v1/whoami').set('authorization', member);
+    expect(me.status).toBe(200);
+    expect(me.headers['cache-control']).toBe('no-store');
+    expect(me.body).toEqual({
+      actor: expect.stringMatching(/^token:[a-z0-9]{20}$/),
+      tokenId: expect.stringMatching(/^[a-z0-9]{20}$/),
+      name: 'dev laptop',
+      role: 'member',
+      teams: ['payments', 'search'],
+    });
+    const admin = await request(h.app).get('/api/v1/whoami').set('authorization', h.admin);
+    expect(admin.body).toEqual({
+      actor: 'admin:bootstrap',
+      name: 'bootstrap admin',
+      role: 'admin',
+      teams: [],
+    });
+    expect((await request(h.app).get('/api/v1/whoami')).status).toBe(401);
+  });
+
   it('refuses expired tokens with 401', async () => {
     const res = await request(h.app)
       .post('/api/v1/tokens')

@@ -34,6 +34,18 @@ export function tokenRoutes(deps: { store: MetadataStore; now: () => Date }): Ro
     },
   );
 
+  // Any token: who it is (the web UI's header and team switcher).
+  router.get('/whoami', (_req, res) => {
+    const principal = principalOf(res);
+    res.set('cache-control', 'no-store').json({
+      actor: principal.actor,
+      name: principal.name,
+      role: principal.role,
+      teams: principal.teams,
+      ...(principal.tokenId ? { tokenId: principal.tokenId } : {}),
+    });
+  });
+
   router.get('/tokens', adminOnly, async (req, res) => {
     const page = await deps.store.tokens.list(pageQuery(req));
     res.json({

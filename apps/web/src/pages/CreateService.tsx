@@ -1,0 +1,4 @@
+/** Placeholder while the page is built. */
+export default function CreateService() {
+  return <h1>CreateService</h1>;
+}

@@ -1,0 +1,14 @@
+// Component tests of the pieces that decide things (forms, the progress model): Vitest + Testing Library on jsdom.
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    setupFiles: ['src/test-setup.ts'],
+    restoreMocks: true,
+  },
+});
