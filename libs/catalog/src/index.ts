@@ -64,7 +64,13 @@ export {
   type ServiceCatalogOptions,
   type ServiceListQuery,
 } from './service-catalog';
-export { ServiceStatusViewSchema, type ServiceStatusView } from './status-view';
+export {
+  serviceSummary,
+  ServiceSummarySchema,
+  ServiceStatusViewSchema,
+  type ServiceStatusView,
+  type ServiceSummary,
+} from './status-view';
 export { GitHubFlow, type FlowOutcome, type GitHubFlowOptions } from './github-flow';
 export { deliveryRecord, DeliveryRunner, refusalOf, type DeliveryRunnerOptions } from './delivery-runner';
 export { claimedBranch } from './repo-claims';

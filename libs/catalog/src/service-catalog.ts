@@ -41,7 +41,7 @@ import { resolveDeployImage } from './deploy-image';
 import { ANY_REGISTRY, assertRegistryAllowed, type RegistryPolicy } from './registry-policy';
 import { claimsFor } from './claims';
 import { listServices } from './service-listing';
-import { statusView, type ServiceStatusView } from './status-view';
+import { serviceSummary, statusView, type ServiceStatusView, type ServiceSummary } from './status-view';
 import type { StreamEvent } from './release-events';
 import { followRelease, followReleaseLog, readReleaseLog, type FollowOptions } from './streams';
 import {
@@ -82,6 +82,7 @@ export interface ServiceListQuery {
   team?: string;
   labels?: LabelSelector[];
   states?: readonly Service['state'][];
+  q?: string;
   limit?: number;
   cursor?: string;
 }
@@ -147,6 +148,19 @@ export class ServiceCatalog {
   async list(ctx: CallContext, query: ServiceListQuery): Promise<{ items: Service[]; nextCursor?: string }> {
     this.require(ctx, { kind: 'list-services', team: query.team }, 'team');
     return listServices(this.store.services, { ...query, visible: visibleTeams(ctx.principal) });
+  }
+
+  /** Each service's summary (newest release, ready / desired pods), read for all of them at once. */
+  async summaries(services: readonly Service[]): Promise<ServiceSummary[]> {
+    return Promise.all(
+      services.map(async (service) => {
+        const [latest, observed] = await Promise.all([
+          this.store.releases.latest(service.name),
+          this.observed.get(service.name),
+        ]);
+        return serviceSummary(service, latest?.value ?? null, observed?.value ?? null);
+      }),
+    );
   }
 
   /** The service, if the caller may see it (404 before 403, so a member learns nothing of other teams' names). */

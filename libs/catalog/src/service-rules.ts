@@ -74,6 +74,8 @@ export interface ServiceFilter {
   labels?: LabelSelector[];
   /** Which states to show; deleted services are left out unless asked for. */
   states?: readonly Service['state'][];
+  /** Part of the name, any case (`pay` finds `payments-api`). */
+  q?: string;
   /** Teams the caller may see. */
   visible: 'all' | readonly string[];
 }
@@ -83,6 +85,7 @@ export function matchesFilter(service: Service, filter: ServiceFilter): boolean 
   if (filter.team !== undefined && service.team !== filter.team) return false;
   const states = filter.states ?? ['active', 'deleting'];
   if (!states.includes(service.state)) return false;
+  if (filter.q !== undefined && !service.name.includes(filter.q.toLowerCase())) return false;
   return (filter.labels ?? []).every((selector) =>
     selector.value === undefined
       ? Object.hasOwn(service.labels, selector.key)

@@ -73,3 +73,49 @@ export function statusView(
         }),
   };
 }
+
+/** A service's state at a glance, for lists: its newest release, the one serving, and ready / desired pods. */
+export const ServiceSummarySchema = z.object({
+  /** The newest release and how far it got; null before the first. */
+  release: z
+    .object({
+      number: z.number().int(),
+      status: ReleaseStatus,
+      image: z.string(),
+      cause: ReleaseCause,
+      createdAt: z.string(),
+      finishedAt: z.string().optional(),
+      failureReason: z.string().optional(),
+    })
+    .nullable(),
+  /** The release that last succeeded: what should be running. */
+  running: z.number().int().nullable(),
+  pods: z.object({ desired: z.number().int(), ready: z.number().int() }),
+  /** When the deployer or watcher last reported the service; null before they have. */
+  observedAt: z.string().nullable(),
+});
+export type ServiceSummary = z.infer<typeof ServiceSummarySchema>;
+
+/** The summary of `service` from its newest release and what was last observed of it. Pure. */
+export function serviceSummary(
+  service: Service,
+  latest: Release | null,
+  observed: ObservedStatus | null,
+): ServiceSummary {
+  return {
+    release: latest
+      ? {
+          number: latest.number,
+          status: latest.status,
+          image: latest.image,
+          cause: latest.cause,
+          createdAt: latest.createdAt,
+          ...(latest.finishedAt ? { finishedAt: latest.finishedAt } : {}),
+          ...(latest.failureReason ? { failureReason: latest.failureReason } : {}),
+        }
+      : null,
+    running: service.currentRelease ?? null,
+    pods: { desired: service.replicas, ready: observed?.replicas.ready ?? 0 },
+    observedAt: observed?.observedAt ?? null,
+  };
+}

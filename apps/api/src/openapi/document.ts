@@ -10,6 +10,7 @@ import {
   RollbackRequestSchema,
   ScaleRequestSchema,
   ServiceStatusViewSchema,
+  ServiceSummarySchema,
 } from '@cite/catalog';
 import {
   AuditEntrySchema,
@@ -50,6 +51,9 @@ const ErrorSchema = z
 
 const Service = ServiceSchema.meta({ id: 'Service' });
 const Release = ReleaseSchema.meta({ id: 'Release' });
+const ListedService = z
+  .intersection(Service, z.object({ status: ServiceSummarySchema.meta({ id: 'ServiceSummary' }).optional() }))
+  .meta({ id: 'ListedService', description: 'A service; with `include=status`, its summary too.' });
 const ReleaseLinks = z
   .object({ self: z.string(), status: z.string(), events: z.string(), log: z.string() })
   .meta({ id: 'ReleaseLinks' });
@@ -153,9 +157,13 @@ function registerServiceCollection(registry: OpenAPIRegistry): void {
           .optional()
           .meta({ description: '`key` or `key=value`; repeat to require several.' }),
         state: z.string().optional().meta({ description: '`all` or e.g. `active,deleting` (the default).' }),
+        q: z.string().optional().meta({ description: 'Part of the name, any case.' }),
+        include: z.enum(['status']).optional().meta({
+          description: '`status`: each service with its summary (newest release, ready / desired pods).',
+        }),
       }),
     },
-    responses: { 200: json(page(Service, 'ServicePage'), 'A page of services') },
+    responses: { 200: json(page(ListedService, 'ServicePage'), 'A page of services') },
   });
 }
 

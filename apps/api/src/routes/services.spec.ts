@@ -1,4 +1,5 @@
 import { deletionJobId } from '@cite/queue';
+import { ObservedStatusStore } from '@cite/store';
 import type { Service } from '@cite/model';
 import request from 'supertest';
 import { startHarness, type Harness } from '../testing/harness';
@@ -130,7 +131,58 @@ describe('GET /api/v1/services', () => {
     expect(other.status).toBe(403);
   });
 
+  it('finds services by part of the name, any case', async () => {
+    const res = await request(h.app)
+      .get('/api/v1/services?q=LIST-&team=listing')
+      .set('authorization', h.admin);
+    expect(names(res)).toEqual(['list-a', 'list-b', 'list-c']);
+    const one = await request(h.app).get('/api/v1/services?q=st-d').set('authorization', h.admin);
+    expect(names(one)).toEqual(['list-d']);
+    const none = await request(h.app).get('/api/v1/services?q=nothing-like-it').set('authorization', h.admin);
+    expect(none.body).toEqual({ items: [] });
+  });
+
+  it("adds each service's summary with include=status: newest release, the one serving, ready / desired pods", async () => {
+    await h.service('summed', { team: 'summing', replicas: 3 });
+    await h.service('summed-new', { team: 'summing' });
+    const first = await h.deploy('summed');
+    await h.finish('summed', first.number);
+    const second = await h.deploy('summed', 'registry.local:5000/payments/summed:broken');
+    await h.finish('summed', second.number, 'failed', { failureReason: 'ImagePullBackOff' });
+    await new ObservedStatusStore(h.store.etcd).put({
+      service: 'summed',
+      namespace: 'cite-summing',
+      release: first.number,
+      replicas: { desired: 3, updated: 3, ready: 2, available: 2 },
+      pods: [],
+      events: [],
+      observedAt: new Date().toISOString(),
+    });
+    const res = await request(h.app)
+      .get('/api/v1/services?team=summing&include=status')
+      .set('authorization', h.admin);
+    expect(res.status).toBe(200);
+    const [summed, fresh] = res.body.items;
+    expect(summed.name).toBe('summed');
+    expect(summed.status).toMatchObject({
+      release: { number: second.number, status: 'failed', failureReason: 'ImagePullBackOff' },
+      running: first.number,
+      pods: { desired: 3, ready: 2 },
+    });
+    expect(typeof summed.status.observedAt).toBe('string');
+    expect(fresh.status).toEqual({
+      release: null,
+      running: null,
+      pods: { desired: 1, ready: 0 },
+      observedAt: null,
+    });
+    const plain = await request(h.app).get('/api/v1/services?team=summing').set('authorization', h.admin);
+    expect(plain.body.items[0]).not.toHaveProperty('status');
+  });
+
   it.each([
+    ['include=pods', 'include'],
+    ['q=a%2Fb', 'q'],
     ['limit=0', 'limit'],
     ['limit=abc', 'limit'],
     ['limit=1001', 'limit'],

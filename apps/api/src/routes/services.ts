@@ -72,13 +72,26 @@ export function serviceRoutes(deps: {
     const labels = queryStrings(req, 'label').map(parseLabelSelector);
     const team = queryString(req, 'team');
     const states = statesQuery(req);
+    const q = queryString(req, 'q');
+    if (q !== undefined && (q.length > 63 || !/^[a-zA-Z0-9-]*$/.test(q)))
+      throw invalidField('q', 'must be part of a service name: letters, digits and hyphens, at most 63');
+    const include = queryString(req, 'include');
+    if (include !== undefined && include !== 'status') throw invalidField('include', "must be 'status'");
     const page = await catalog.list(callContext(req, res), {
       ...pageQuery(req),
       ...(team === undefined ? {} : { team }),
       ...(states === undefined ? {} : { states }),
+      ...(q ? { q } : {}),
       labels,
     });
-    res.json({ ...page, items: page.items.map(publicService) });
+    const summaries = include === 'status' ? await catalog.summaries(page.items) : undefined;
+    res.json({
+      ...page,
+      items: page.items.map((service, i) => ({
+        ...publicService(service),
+        ...(summaries ? { status: summaries[i] } : {}),
+      })),
+    });
   });
 
   router.get('/services/:name', async (req, res) => {

@@ -50,7 +50,6 @@ export function webRoutes(webDir: string | undefined): Router {
       immutable: true,
       maxAge: '365d',
       index: false,
-      fallthrough: false,
       setHeaders: (res) => res.set('x-content-type-options', 'nosniff'),
     }),
   );
