@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for cite to run and test on Debian 12: etcd-server, redis-server, docker-registry,
-# a JDK and Maven from Debian, kubectl, the npm packages (which bring Node 22), and builds the embedded OpenSearch.
+# a JDK and Maven, Chromium (the UI's browser tests) from Debian, kubectl, the npm packages (which bring Node 22), and builds the embedded OpenSearch.
 # Idempotent and quick when nothing is missing.
 # Usage: ensure-deps.sh [system] [npm] [opensearch]   (all three when no argument)
 set -euo pipefail
@@ -47,6 +47,9 @@ if [[ " $want " == *" system "* ]]; then
   # Java 17 and Maven: the embedded OpenSearch behind the logs (ops/opensearch) is built with Maven, runs on Java.
   command -v java >/dev/null || missing+=(default-jdk-headless)
   command -v mvn >/dev/null || missing+=(maven)
+  # Chromium and a font: the web UI's browser tests drive it headless through playwright-core (never a
+  # browser that a tool downloads by itself).
+  command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
   need_kubectl=
   if ! command -v kubectl >/dev/null; then
     # Elsewhere than amd64, Debian's older kubectl is the one to be had.

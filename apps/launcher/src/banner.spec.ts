@@ -14,12 +14,9 @@ const facts: BannerFacts = {
 describe('banner', () => {
   const text = banner(facts);
 
-  it('names the API and its docs page, and says there is no web UI yet', () => {
-    expect(text).toContain(
-      'API          http://localhost:8080/api/v1 — docs http://localhost:8080/api/docs (the web UI is not built yet)',
-    );
-    expect(text).not.toMatch(/UI and API/);
-    expect(text).not.toMatch(/http:\/\/localhost:8080\s/);
+  it('names the web UI, the API and its docs page', () => {
+    expect(text).toContain('\n    web UI       http://localhost:8080/   (sign in with the admin token below)\n');
+    expect(text).toContain('\n    API          http://localhost:8080/api/v1 — docs http://localhost:8080/api/docs\n');
   });
 
   it('says where the search engine the launcher runs listens and keeps its data', () => {

@@ -1,6 +1,6 @@
 /**
- * The banner `npm start` prints once everything answers: what is where, said exactly — the API and its docs page
- * are served; there is no web UI yet; log search works only with a search engine, and the banner says which.
+ * The banner `npm start` prints once everything answers: what is where, said exactly — the web UI, the API and its
+ * docs page; log search works only with a search engine, and the banner says which.
  */
 import type { SearchEngine } from './search-engine';
 
@@ -35,7 +35,8 @@ export function banner(f: BannerFacts): string {
   return [
     '',
     '  cite is running',
-    `    API          ${base}/api/v1 — docs ${base}/api/docs (the web UI is not built yet)`,
+    `    web UI       ${base}/   (sign in with the admin token below)`,
+    `    API          ${base}/api/v1 — docs ${base}/api/docs`,
     `    readiness    ${base}/readyz`,
     `    admin token  ${token}   (export CITE_TOKEN=$(cat ${token}))`,
     `    etcd         ${f.etcd}   data in ${f.local}/etcd`,

@@ -64,7 +64,13 @@ export interface Platform {
  */
 export async function startPlatform(
   env: Record<string, string> = {},
-  options: { checkImages?: boolean } = {},
+  options: {
+    checkImages?: boolean;
+    /** Runs a watcher too (live pod status, domains, the IP map). */
+    watcher?: boolean;
+    /** The built web UI the api serves at `/` (`CITE_WEB_DIR`). */
+    webDir?: string;
+  } = {},
 ): Promise<Platform> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cite-e2e-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
@@ -104,9 +110,17 @@ export async function startPlatform(
       CITE_LOG_LEVEL: 'warn',
       CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: '5',
       ...(options.checkImages ? { CITE_REGISTRY_URL: registry.url } : {}),
+      ...(options.webDir ? { CITE_WEB_DIR: options.webDir } : {}),
       ...env,
     };
-    apps.push(...(await Promise.all([runApp('api', appEnv), runApp('deployer', appEnv)])));
+    apps.push(
+      ...(await Promise.all([
+        runApp('api', appEnv),
+        runApp('deployer', appEnv),
+        ...(options.watcher ? [runApp('watcher', { ...appEnv, CITE_LOG_LEVEL: 'info' })] : []),
+      ])),
+    );
+    if (options.watcher) await apps.at(-1)!.waitForOutput('watcher converged', 30_000);
     const base = `http://127.0.0.1:${apiPort}`;
     await until(
       'the api to be ready',

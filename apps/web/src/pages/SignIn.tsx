@@ -50,7 +50,7 @@ export function SignIn() {
           void submit();
         }}
       >
-        <TextField name="token" type="password" isRequired value={token} onChange={setToken} autoFocus>
+        <TextField name="token" type="password" isRequired value={token} onChange={setToken}>
           <Label>API token</Label>
           <Input autoComplete="off" spellCheck={false} />
           <FieldError />
