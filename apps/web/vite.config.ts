@@ -11,7 +11,9 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     // Each page is its own chunk (React.lazy in App.tsx); the framework is shared.
-    chunkSizeWarningLimit: 400,
+    // The aim is the gzipped initial download (< 200 kB): React, the router, TanStack Query and react-aria
+    // are about 490 kB minified, 155 kB gzipped.
+    chunkSizeWarningLimit: 600,
   },
   server: {
     host: '127.0.0.1',

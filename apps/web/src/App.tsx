@@ -28,7 +28,9 @@ export function makeQueryClient(): QueryClient {
 
 function TeamSwitcher() {
   const { me, isAdmin, team, setTeam } = useSession();
-  const choices = isAdmin ? [] : me.teams;
+  // Admins act for every team: they pick one on a page (the services filter), and can go back to all here.
+  const choices = isAdmin ? (team ? [team] : []) : me.teams;
+  if (isAdmin && !team) return null;
   if (!isAdmin && choices.length < 2) return team ? <span className="team-badge">team {team}</span> : null;
   const all = '\u0000all';
   return (

@@ -49,6 +49,12 @@ describe('api client', () => {
     expect(error.fieldMessage('resources.cpu.request')).toBe('must be at most the limit');
     expect(error.fieldMessage('resources')).toBe('must be at most the limit');
     expect(error.fieldMessage('replicas')).toBeUndefined();
+    const env = new ApiError(400, 'invalid_input', 'invalid', [
+      { path: 'env.2.name', message: 'not a name' },
+    ]);
+    expect(env.fieldMessage('env[2].name')).toBe('not a name');
+    expect(env.fieldMessage('env.2')).toBe('not a name');
+    expect(env.fieldMessage('env.20')).toBeUndefined();
   });
 
   it('ends the session on 401 and tells the listeners why', async () => {

@@ -24,12 +24,22 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The message for one field (`replicas`, `domains[0]`…), or for any field under it. */
+  /**
+   * The message for one field (`replicas`, `env.2.name`, `domains.0`; `env[2].name` is read the same), or for any
+   * field under it.
+   */
   fieldMessage(path: string): string | undefined {
-    return this.details.find(
-      (d) => d.path === path || d.path.startsWith(`${path}.`) || d.path.startsWith(`${path}[`),
-    )?.message;
+    const wanted = dotted(path);
+    return this.details.find((d) => {
+      const at = dotted(d.path);
+      return at === wanted || at.startsWith(`${wanted}.`);
+    })?.message;
   }
+}
+
+/** `env[2].name` → `env.2.name`: the API's paths join with dots. */
+function dotted(path: string): string {
+  return path.replace(/\[(\d+)\]/g, '.$1');
 }
 
 export const session = {

@@ -1,4 +1,6 @@
-/** Placeholder while the page is built. */
+/** `/services/new`: the form that creates a service (see service-form/). */
+import { CreateServiceForm } from '../service-form/CreateServiceForm';
+
 export default function CreateService() {
-  return <h1>CreateService</h1>;
+  return <CreateServiceForm />;
 }

@@ -1,4 +1,6 @@
-/** Placeholder while the page is built. */
+/** `/services`: the services the caller may see, searched, filtered and paged (see services-list/). */
+import { ServicesList } from '../services-list/ServicesList';
+
 export default function Services() {
-  return <h1>Services</h1>;
+  return <ServicesList />;
 }
