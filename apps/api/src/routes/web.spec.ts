@@ -4,7 +4,9 @@ import path from 'node:path';
 import request from 'supertest';
 import { startHarness, type Harness } from '../testing/harness';
 
-const webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cite-web-'));
+// Under a dot-directory, as `.local/test-build/` is.
+const webDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cite-web-')), '.build', 'web');
+fs.mkdirSync(webDir, { recursive: true });
 fs.mkdirSync(path.join(webDir, 'assets'));
 fs.writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>cite</title><div id="root"></div>');
 fs.writeFileSync(path.join(webDir, 'assets', 'index-Ab12Cd.js'), 'console.log("ui")');
@@ -16,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
-  fs.rmSync(webDir, { recursive: true, force: true });
+  fs.rmSync(path.dirname(path.dirname(webDir)), { recursive: true, force: true });
 });
 
 describe('the web UI at /', () => {

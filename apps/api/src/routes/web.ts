@@ -54,7 +54,8 @@ export function webRoutes(webDir: string | undefined): Router {
     }),
   );
   router.get('/', (_req, res) => sendPage(res));
-  router.get('/favicon.svg', (_req, res) => res.sendFile(path.join(webDir!, 'favicon.svg')));
+  // Relative to its root: an absolute path through a dot-directory (`.local/`) would be refused.
+  router.get('/favicon.svg', (_req, res) => res.sendFile('favicon.svg', { root: webDir! }));
   // The UI's own paths: anything else a browser navigates to that is not the API's.
   router.get(/^\/(?!assets\/).*/, (req, res, next) => {
     if (NOT_THE_UI.test(req.path) || !req.accepts('html') || path.extname(req.path)) return next();

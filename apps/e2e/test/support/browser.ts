@@ -56,8 +56,8 @@ export interface Watched {
 }
 
 /**
- * Records what a user would call broken: console errors, uncaught errors, requests that failed (a stream cut off
- * by leaving its page is not one) and answers of 500 or more.
+ * Records what a user would call broken: console errors and warnings, uncaught errors, requests that failed (a
+ * stream cut off by leaving its page is not one) and answers of 400 or more.
  */
 export function watch(page: Page): Watched {
   let problems: string[] = [];
@@ -72,7 +72,8 @@ export function watch(page: Page): Watched {
     problems.push(`request failed: ${request.method()} ${request.url()} ${failure}`);
   });
   page.on('response', (response) => {
-    if (response.status() >= 500) problems.push(`answer ${response.status()}: ${response.url()}`);
+    if (response.status() >= 400)
+      problems.push(`answer ${response.status()}: ${response.request().method()} ${response.url()}`);
   });
   return {
     take() {
@@ -83,12 +84,14 @@ export function watch(page: Page): Watched {
   };
 }
 
-/** Console lines Chromium writes for an answer the test asked for on purpose (a 400 shown in a form). */
+/** What `watch` recorded, less the answers with `statuses` the test asked for on purpose (a 400 shown in a form). */
 export function expected(problems: string[], ...statuses: number[]): string[] {
   return problems.filter(
     (problem) =>
-      !statuses.some((status) =>
-        problem.includes(`Failed to load resource: the server responded with a status of ${status}`),
+      !statuses.some(
+        (status) =>
+          problem.startsWith(`answer ${status}: `) ||
+          problem.includes(`Failed to load resource: the server responded with a status of ${status}`),
       ),
   );
 }
@@ -99,16 +102,15 @@ const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-co
 export async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol: the page's own content security policy stays as it is.
   await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } })
-      .axe;
-    const result = (await axe.run(document, {
+  // A string, run in the page: this file is compiled without the DOM's types.
+  const violations = (await page.evaluate(`(async () => {
+    const result = await window.axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    })) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
+    });
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
+      .map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.nodes.map((n) => n.target.join(' ')).join(', '));
+  })()`)) as string[];
   return violations;
 }
 

@@ -53,6 +53,8 @@ export interface Platform {
   cluster: KubeCluster;
   /** local-cluster's kubeconfig file. */
   kubeconfig: string;
+  /** The platform's etcd (`http://127.0.0.1:<port>`; cite's keys under the default prefix). */
+  etcdEndpoint: string;
   /** An API call as the bootstrap admin. */
   call(method: string, route: string, body?: unknown): Promise<Answer>;
   stop(): Promise<void>;
@@ -144,6 +146,7 @@ export async function startPlatform(
       registry,
       cluster: KubeCluster.fromKubeconfig({ kubeconfigPath: kubeconfig }),
       kubeconfig,
+      etcdEndpoint: etcd.endpoint,
       call,
       stop,
     };

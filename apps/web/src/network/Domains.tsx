@@ -12,6 +12,7 @@ import { api, ApiError } from '../api';
 import { utcTime } from '../operations/audit';
 import { conflictCount, domainsOfTeam, ownerOf } from './domains';
 import './network.css';
+import { TableWrap } from '../components/TableWrap';
 
 const PAGE = 100;
 
@@ -122,7 +123,7 @@ export function Domains({ team }: { team: string | undefined }) {
                 : 'No domains yet: a service claims hosts with its domains.'}
         </p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Domains table">
           <table aria-labelledby="domains-title">
             <thead>
               <tr>
@@ -141,7 +142,7 @@ export function Domains({ team }: { team: string | undefined }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {domains.hasNextPage ? (
         <div className="more">

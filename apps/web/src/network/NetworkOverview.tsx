@@ -6,6 +6,7 @@ import type { NetworkView } from '@cite/catalog';
 import { utcTime } from '../operations/audit';
 import { UsageMeter } from './UsageMeter';
 import './network.css';
+import { TableWrap } from '../components/TableWrap';
 
 const count = new Intl.NumberFormat('en');
 
@@ -92,7 +93,7 @@ export function NodesTable({ view }: { view: NetworkView }) {
       {view.nodes.length === 0 ? (
         <p className="muted">The pool has no nodes and the watcher has reported none.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Nodes table">
           <table aria-labelledby="nodes-title">
             <thead>
               <tr>
@@ -155,7 +156,7 @@ export function NodesTable({ view }: { view: NetworkView }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );
@@ -169,7 +170,7 @@ export function PoolRanges({ view }: { view: NetworkView }) {
       {ranges.length === 0 ? (
         <p className="muted">The pool has no pod ranges.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Pod ranges table">
           <table aria-labelledby="ranges-title">
             <thead>
               <tr>
@@ -192,7 +193,7 @@ export function PoolRanges({ view }: { view: NetworkView }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <p className="hint">
         {spareRanges.length === 0

@@ -34,6 +34,7 @@ import {
   type AuditFilters,
 } from './audit';
 import './operations.css';
+import { TableWrap } from '../components/TableWrap';
 
 interface AuditPage {
   items: AuditEntry[];
@@ -174,7 +175,7 @@ export function AuditLog() {
           {filters.during ? `No entries during ${filters.during} (UTC).` : 'The audit log is empty.'}
         </p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Audit log table">
           <table className="audit-table" aria-labelledby="audit-title" aria-describedby="audit-order">
             <thead>
               <tr>
@@ -193,7 +194,7 @@ export function AuditLog() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {audit.isError && audit.data ? (
         <p className="notice" role="alert">

@@ -11,6 +11,7 @@ import { api, ApiError } from '../api';
 import { utcTime } from './audit';
 import { leaseText, lockPath, lockService, type LockView } from './locks';
 import './operations.css';
+import { TableWrap } from '../components/TableWrap';
 
 export const LOCKS_KEY = ['locks'] as const;
 
@@ -79,7 +80,7 @@ export function Locks() {
       ) : locks.data.items.length === 0 ? (
         <p className="muted">No lock is held.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Locks table">
           <table aria-labelledby="locks-title">
             <thead>
               <tr>
@@ -133,7 +134,7 @@ export function Locks() {
               })}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {locks.isError && locks.data ? (
         <p className="notice" role="alert">

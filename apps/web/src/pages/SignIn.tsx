@@ -43,21 +43,32 @@ export function SignIn() {
           Your session ended: {state.message}
         </p>
       ) : null}
+      {/* ARIA validation: a refused token must never block the next try the way native validity would. */}
       <Form
-        validationErrors={error ? { token: error } : {}}
+        validationBehavior="aria"
         onSubmit={(event) => {
           event.preventDefault();
           void submit();
         }}
       >
-        <TextField name="token" type="password" isRequired value={token} onChange={setToken}>
+        <TextField
+          name="token"
+          type="password"
+          isRequired
+          value={token}
+          onChange={(value) => {
+            setToken(value);
+            setError(undefined);
+          }}
+          isInvalid={Boolean(error)}
+        >
           <Label>API token</Label>
           <Input autoComplete="off" spellCheck={false} />
-          <FieldError />
+          <FieldError>{error}</FieldError>
         </TextField>
         <p className="hint">
-          An admin creates tokens (<code>POST /api/v1/tokens</code>); <code>npm start</code> prints the local
-          admin token. It is kept for this browser tab only.
+          An admin creates tokens (<code>POST /api/v1/tokens</code>); <code>npm start</code> writes the local
+          admin token to <code>.local/admin-token</code>. It is kept for this browser tab only.
         </p>
         <Button type="submit" isDisabled={busy || token.trim() === ''}>
           {busy ? 'Checking…' : 'Sign in'}

@@ -236,7 +236,9 @@ function ScaleEditor({ service: pageService, onChanged }: PanelProps) {
         {problem ? <Problem message={problem.message} issues={problem.issues} /> : null}
         {outcome ? <Outcome release={outcome.release} what="Scale" /> : null}
         <div className="toolbar sp-actions">
-          <Button type="submit" isDisabled={Boolean(locked) || busy || build.kind === 'unchanged'}>
+          {/* Not disabled while unchanged: the replicas field takes a typed number when it loses focus, which a
+              press of this button is what causes. */}
+          <Button type="submit" isDisabled={Boolean(locked) || busy}>
             {busy ? 'Scaling…' : 'Scale'}
           </Button>
           <Button

@@ -29,6 +29,7 @@ import {
 } from './model';
 import { ServiceRow } from './ServiceRow';
 import './services-list.css';
+import { TableWrap } from '../components/TableWrap';
 
 const REFRESH_MS = 15_000;
 
@@ -172,7 +173,7 @@ export function ServicesList() {
                 ? 'No more services.'
                 : `Showing ${first}–${first + items.length - 1}${list.data?.nextCursor ? ', more on the next page' : ''}.`}
           </p>
-          <div className="table-wrap" ref={tableRef}>
+          <TableWrap label="Services table" ref={tableRef}>
             <table className="svc-table" data-testid="services-table" aria-busy={busy || undefined}>
               <caption className="svc-visually-hidden">Services</caption>
               <thead>
@@ -192,7 +193,7 @@ export function ServicesList() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <nav className="svc-pager" aria-label="Pages of services">
             <Button
               className="quiet"
