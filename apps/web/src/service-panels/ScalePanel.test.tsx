@@ -47,7 +47,10 @@ describe('ScalePanel', () => {
     const replicas = screen.getByRole('textbox', { name: 'Replicas' });
     expect(replicas).toHaveProperty('value', '2');
     expect(cpuField('Limit')).toHaveProperty('value', '500m');
-    expect(screen.getByRole('button', { name: 'Scale' })).toHaveProperty('disabled', true);
+    // Pressing Scale with nothing changed asks the API nothing.
+    await user.click(screen.getByRole('button', { name: 'Scale' }));
+    expect(calls.filter((call) => call.method === 'POST')).toHaveLength(0);
+    expect(screen.getByText('No changes.')).toBeTruthy();
 
     await user.clear(replicas);
     await user.type(replicas, '3');
