@@ -69,7 +69,7 @@ describe('ScalePanel', () => {
     expect(onChanged).toHaveBeenCalledTimes(1);
     // The form now shows the scaled service and has nothing more to send.
     expect(screen.getByRole('textbox', { name: 'Replicas' })).toHaveProperty('value', '3');
-    expect(screen.getByRole('button', { name: 'Scale' })).toHaveProperty('disabled', true);
+    expect(screen.getByRole('button', { name: 'Reset' })).toHaveProperty('disabled', true);
   });
 
   it("shows the API's messages next to their fields and the rest above the button", async () => {
