@@ -15,6 +15,8 @@ const apps = fs
   .filter((name) => only.length === 0 || only.includes(name));
 
 const web = only.length === 0 || only.includes('web');
+// React's production build whatever NODE_ENV the caller has (Jest's `test` would give its development build).
+if (web) process.env.NODE_ENV = 'production';
 const started = Date.now();
 const binsOf = (name) => {
   const dir = path.join(root, 'apps', name, 'src', 'bin');

@@ -56,6 +56,11 @@ async function checkPage(name: string, ...allowed: number[]): Promise<void> {
   expect(expected(watched.take(), ...allowed)).toEqual([]);
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 /** Waits until `on` shows `pathname` (client-side navigation: no load event; the query may vary). */
 async function at(on: Page, pathname: string, timeout = 30_000): Promise<void> {
   try {
@@ -281,26 +286,53 @@ describe('the web UI in a real browser', () => {
     const taskSeconds = async () =>
       ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ??
         0) as number;
-    // The app is loaded (as it is for someone using it): the list's own rendering, reached by its link.
-    await page.goto('/network');
-    await sees(page.getByRole('meter').first(), 'the network page');
-    const before = await taskSeconds();
-    await page.getByRole('link', { name: 'Services', exact: true }).click();
-    await sees(page.getByTestId('service-row').getByText('bulk-0000'), 'the first bulk row');
-    const rendered = (await taskSeconds()) - before;
-    const rows = await page.getByTestId('service-row').count();
-    const beforeFilter = await taskSeconds();
-    await page.getByLabel('Search', { exact: true }).fill('bulk-12');
-    await until(
-      'the filtered rows',
-      () => page.getByTestId('service-row').allTextContents(),
-      (texts) => texts.length > 0 && texts.every((t) => t.includes('bulk-12')),
-    );
-    const filtered = (await taskSeconds()) - beforeFilter;
+    // Waits in the page (a mutation observer, one call) until every row shows `text`: polling from here would
+    // itself spend the page's main thread.
+    const rowsShow = (text: string) =>
+      page
+        .evaluate(
+          `new Promise((resolve) => {
+        const done = () => {
+          const rows = [...document.querySelectorAll('[data-testid="service-row"]')];
+          return rows.length > 0 && rows.every((row) => row.textContent.includes(${JSON.stringify(text)}));
+        };
+        if (done()) return resolve(true);
+        const observer = new MutationObserver(() => {
+          if (done()) { observer.disconnect(); resolve(true); }
+        });
+        observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+        setTimeout(() => { observer.disconnect(); resolve(false); }, 20000);
+      })`,
+        )
+        .then((shown) => {
+          if (!shown) throw new Error(`rows showing ${text} not seen within 20 s`);
+        });
+    // The app is loaded (as it is for someone using it): the list's own rendering, reached by its link, then a
+    // search; five rounds, since other processes share the two cores.
+    const renders: number[] = [];
+    const filters: number[] = [];
+    let rows = 0;
+    for (let round = 0; round < 5; round++) {
+      await page.goto('/network');
+      await sees(page.getByRole('meter').first(), 'the network page');
+      const before = await taskSeconds();
+      await page.getByRole('link', { name: 'Services', exact: true }).click();
+      await rowsShow('bulk-00');
+      renders.push((await taskSeconds()) - before);
+      rows = await page.getByTestId('service-row').count();
+      const search = page.getByLabel('Search', { exact: true });
+      await search.focus();
+      const beforeFilter = await taskSeconds();
+      await search.fill(`bulk-${round}3`);
+      await rowsShow(`bulk-${round}3`);
+      filters.push((await taskSeconds()) - beforeFilter);
+    }
+    const ms = (values: number[]) =>
+      `median ${(median(values) * 1000).toFixed(0)} ms (${values.map((v) => (v * 1000).toFixed(0)).join(', ')})`;
     process.stdout.write(
-      `services list of ${BULK}: first page (${rows} rows) in ${(rendered * 1000).toFixed(0)} ms of main-thread time, filtered in ${(filtered * 1000).toFixed(0)} ms\n`,
+      `services list of ${BULK}, main-thread time: first page of ${rows} rows ${ms(renders)}; a search ${ms(filters)}\n`,
     );
-    expect(rows).toBeGreaterThanOrEqual(50);
+    expect(rows).toBe(50);
     await checkPage('services-bulk');
   });
 

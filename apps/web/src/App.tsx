@@ -6,8 +6,10 @@ import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } fro
 import { ApiError } from './api';
 import { SignedIn, useSession } from './session';
 import { SignIn } from './pages/SignIn';
+// The landing page comes with the first download.
+import Services from './pages/Services';
 
-const Services = lazy(() => import('./pages/Services'));
+// The other pages load when first shown.
 const CreateService = lazy(() => import('./pages/CreateService'));
 const ServicePage = lazy(() => import('./pages/ServicePage'));
 const Network = lazy(() => import('./pages/Network'));

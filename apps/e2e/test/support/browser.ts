@@ -39,7 +39,8 @@ export function buildWeb(): string {
       '--logLevel',
       'warn',
     ],
-    { cwd: root, encoding: 'utf8' },
+    // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } },
   );
   if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
   return outDir;

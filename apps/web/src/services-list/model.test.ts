@@ -113,7 +113,7 @@ describe('the team in scope', () => {
 describe('the list query', () => {
   it('asks for a page with status and nothing else by default', () => {
     expect(buildListQuery(NO_FILTERS, undefined, undefined)).toEqual({ limit: PAGE_SIZE, include: 'status' });
-    expect(PAGE_SIZE).toBeGreaterThanOrEqual(100);
+    expect(PAGE_SIZE).toBe(50);
     expect(PAGE_SIZE).toBeLessThanOrEqual(1000);
   });
 

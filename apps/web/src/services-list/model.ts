@@ -5,8 +5,8 @@
  */
 import type { Service } from '@cite/model';
 
-/** How many services one page asks for (the API allows up to 1,000; a page stays quick to render). */
-export const PAGE_SIZE = 100;
+/** How many services one page asks for (the API allows up to 1,000): a screenful or two, drawn in well under 100 ms of main-thread time. */
+export const PAGE_SIZE = 50;
 
 export type ReleaseStatus = 'pending' | 'in_progress' | 'succeeded' | 'failed' | 'superseded';
 
