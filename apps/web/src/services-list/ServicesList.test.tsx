@@ -85,7 +85,7 @@ describe('services list', () => {
     expect(query.get('team')).toBe('payments');
     expect(query.get('q')).toBe('pay');
     expect(query.get('include')).toBe('status');
-    expect(query.get('limit')).toBe('100');
+    expect(query.get('limit')).toBe('50');
     expect(query.has('cursor')).toBe(false);
     expect(calls).toHaveLength(1); // one request for the page, none per row
 
@@ -117,7 +117,7 @@ describe('services list', () => {
     await waitFor(() => expect(screen.getAllByTestId('service-row')).toHaveLength(1));
     expect(queryOf(calls.at(-1)!).get('cursor')).toBe('n1');
     expect(screen.getByText('Page 2')).toBeTruthy();
-    expect(screen.getByText(/Showing 101–101/)).toBeTruthy();
+    expect(screen.getByText(/Showing 51–51/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Next' }).hasAttribute('disabled')).toBe(true);
 
     await user.click(screen.getByRole('button', { name: 'Previous' }));
