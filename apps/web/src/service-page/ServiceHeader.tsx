@@ -1,17 +1,18 @@
 /**
  * The top of the Service page: the name and team, the release running, pods ready of desired, the domains and
- * the repository; the Deploy action; and, for a pull request's preview, what it previews.
+ * the repository; the Deploy action; and, for a pull request's preview, what it previews and Promote (its running
+ * image deployed to the parent).
  */
 import type { Release, Service } from '@cite/model';
 import { Link } from 'react-router';
-import { DeployDialog } from './dialogs';
+import { DeployDialog, PromoteDialog } from './dialogs';
 import { imageLabel, pullRequestUrl, statusClass, statusText } from './format';
 
 export interface ServiceHeaderProps {
   service: Service;
   /** The release running now, and what is known of it. */
   running: number | undefined;
-  runningRelease?: Pick<Release, 'image' | 'status'> | undefined;
+  runningRelease?: Pick<Release, 'number' | 'image' | 'status' | 'gitSha'> | undefined;
   /** The newest release when it is not the running one (queued, rolling out, or failed). */
   latest?: { number: number; status: Release['status'] } | undefined;
   ready: number | undefined;
@@ -57,6 +58,9 @@ export function ServiceHeader({
           </p>
         </div>
         <div className="service-actions">
+          {preview && runningRelease && service.state === 'active' ? (
+            <PromoteDialog service={{ ...service, preview }} release={runningRelease} />
+          ) : null}
           <DeployDialog service={service} onStarted={onStarted} isDisabled={service.state !== 'active'} />
         </div>
       </div>

@@ -6,6 +6,7 @@
 import type { Release, Service } from '@cite/model';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
 import {
   Button,
   Dialog,
@@ -144,6 +145,9 @@ export function DeployDialog({
       >
         <Form
           validationErrors={byField}
+          // ARIA validation: the API's answer marks the fields, and never blocks sending the corrected form the
+          // way native validity would.
+          validationBehavior="aria"
           onSubmit={(event) => {
             event.preventDefault();
             if (!deploy.isPending) deploy.mutate(deployBody({ image, gitSha }));
@@ -253,6 +257,86 @@ export function RollbackDialog({
             onPress={() => rollback.mutate({ to: release.number })}
           >
             {rollback.isPending ? 'Rolling back…' : `Roll back to release ${release.number}`}
+          </Button>
+        </div>
+      </Shell>
+    </>
+  );
+}
+
+/**
+ * A pull request's preview → its parent: a release of the parent running the image (and commit) the preview runs
+ * now, through the parent's own deploy call. Then the parent's page, where its progress shows.
+ */
+export function PromoteDialog({
+  service,
+  release,
+}: {
+  service: Service & { preview: NonNullable<Service['preview']> };
+  release: Pick<Release, 'number' | 'image' | 'gitSha'>;
+}) {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const key = useIdempotencyKey();
+  const parent = service.preview.parent;
+
+  const promote = useMutation({
+    mutationFn: (body: { image: string; gitSha?: string }) =>
+      api<Accepted>(`${servicePath(parent)}/deploys`, {
+        method: 'POST',
+        body,
+        headers: { 'Idempotency-Key': key.for(body) },
+      }),
+    onSuccess: async () => {
+      key.reset();
+      setOpen(false);
+      await refreshService(client, parent);
+      navigate(`/services/${encodeURIComponent(parent)}`);
+    },
+  });
+
+  return (
+    <>
+      <Button
+        className="quiet"
+        onPress={() => {
+          promote.reset();
+          setOpen(true);
+        }}
+      >
+        Promote…
+      </Button>
+      <Shell
+        isOpen={open}
+        onOpenChange={(next) => {
+          setOpen(next);
+          if (!next) promote.reset();
+        }}
+        title={`Promote ${service.name} to ${parent}?`}
+      >
+        <p>
+          {parent} gets a new release running this preview’s image{' '}
+          <code title={release.image}>{imageLabel(release.image)}</code> (release {release.number}
+          {release.gitSha ? (
+            <>
+              , commit <code>{release.gitSha.slice(0, 7)}</code>
+            </>
+          ) : null}
+          ), with {parent}’s own environment, replicas and domains.
+        </p>
+        <ErrorNotice error={promote.error} />
+        <div className="dialog-actions">
+          <Button className="quiet" onPress={() => setOpen(false)}>
+            Cancel
+          </Button>
+          <Button
+            isDisabled={promote.isPending}
+            onPress={() =>
+              promote.mutate({ image: release.image, ...(release.gitSha ? { gitSha: release.gitSha } : {}) })
+            }
+          >
+            {promote.isPending ? 'Promoting…' : `Deploy to ${parent}`}
           </Button>
         </div>
       </Shell>
