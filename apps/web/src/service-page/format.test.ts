@@ -20,7 +20,9 @@ describe('format', () => {
     expect(relativeTime('2026-03-01T09:30:00Z', now)).toBe('2 h ago');
     expect(relativeTime('2026-02-24T12:00:00Z', now)).toBe('5 d ago');
     expect(relativeTime('2025-12-01T12:00:00Z', now)).toBe('2025-12-01');
-    expect(relativeTime('2026-03-01T12:02:00Z', now)).toBe('in 2 min');
+    expect(relativeTime('2026-03-01T12:02:00Z', now)).toBe('just now');
+    expect(relativeTime('2026-03-01T12:00:40Z', now)).toBe('just now');
+    expect(relativeTime('2026-03-01T12:10:00Z', now)).toBe('in 10 min');
     expect(relativeTime('garbage', now)).toBe('garbage');
   });
 

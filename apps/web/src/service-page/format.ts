@@ -1,13 +1,17 @@
 /** How the Service page writes times, images and commits. Pure. */
 
-/** `just now`, `45 s ago`, `3 min ago`, `2 h ago`, `5 d ago`; a date beyond 30 days; `in …` for the future. */
+/**
+ * `just now`, `45 s ago`, `3 min ago`, `2 h ago`, `5 d ago`; a date beyond 30 days; `in …` only for a time more
+ * than five minutes ahead (a clock that is wrong): the page's clock ticks now and then, so what just happened can
+ * be a little ahead of it, and is `just now`.
+ */
 export function relativeTime(iso: string, now: number): string {
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return iso;
   const diff = Math.round((now - at) / 1000);
+  if (diff < 10 && diff > -300) return 'just now';
   const ahead = diff < 0;
   const s = Math.abs(diff);
-  if (s < 10) return 'just now';
   const say = (amount: string) => (ahead ? `in ${amount}` : `${amount} ago`);
   if (s < 60) return say(`${s} s`);
   const m = Math.floor(s / 60);
