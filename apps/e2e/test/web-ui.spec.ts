@@ -268,6 +268,19 @@ describe('the web UI in a real browser', () => {
     await checkPage('service-environment');
   });
 
+  it('claims a domain: the watcher reports it served by the Ingress', async () => {
+    await page.getByRole('tab', { name: 'Domains' }).click();
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await page.getByLabel('Domain 1', { exact: true }).fill('hello.demo.test');
+    await page.getByRole('button', { name: 'Save domains' }).click();
+    await sees(page.getByText('Served', { exact: true }), 'the domain served', 60_000);
+    expect((await platform.call('GET', '/domains/hello.demo.test')).body).toMatchObject({
+      host: 'hello.demo.test',
+      service: 'hello',
+    });
+    await checkPage('service-domains');
+  });
+
   it(`lists ${BULK} services: renders and filters, with main-thread time measured`, async () => {
     const store = await MetadataStore.create({ endpoints: [platform.etcdEndpoint], prefix: '/cite/v1/' });
     try {
