@@ -28,6 +28,43 @@ function check(name, args, env = {}) {
   return ok;
 }
 
+/**
+ * Adds a Jest-format JSON report (Jest's `--json`, Vitest's `json` reporter) to the totals: each test, a suite
+ * that failed to load or run once, and skipped or todo tests as failures unless allowed.
+ */
+function countResults(file, ok, runner, { allowSkipped }) {
+  const failedBefore = failed;
+  if (!fs.existsSync(file)) {
+    if (!ok) {
+      failed += 1;
+      failures.push(`${runner} did not run`);
+    }
+    return;
+  }
+  const results = JSON.parse(fs.readFileSync(file, 'utf8'));
+  passed += results.numPassedTests;
+  failed += results.numFailedTests;
+  for (const suite of results.testResults) {
+    // A suite that failed to load or run reports no tests of its own; count it once.
+    if (suite.status === 'failed' && suite.assertionResults.every((a) => a.status !== 'failed')) {
+      failed += 1;
+      failures.push(path.relative(root, suite.name));
+    }
+    for (const a of suite.assertionResults)
+      if (a.status === 'failed') failures.push(`${path.relative(root, suite.name)} › ${a.fullName}`);
+  }
+  const skipped = results.numPendingTests + results.numTodoTests;
+  if (skipped > 0 && !allowSkipped) {
+    failed += skipped;
+    failures.push(`${skipped} skipped or todo ${runner} test(s): the suite allows none`);
+  }
+  // A run that failed without a failing test (an error outside the tests) still fails the suite.
+  if (!ok && failed === failedBefore) {
+    failed += 1;
+    failures.push(`${runner} exited non-zero`);
+  }
+}
+
 // ESLint's module-boundary rule reads Nx's project graph; compute it first (no daemon, no cloud).
 spawnSync(node, [path.join(root, 'node_modules/nx/dist/bin/nx.js'), 'show', 'projects'], {
   cwd: root,
@@ -60,28 +97,7 @@ const vitestOk = check('vitest (web components)', [
   '--reporter=json',
   `--outputFile.json=${vitestFile}`,
 ]);
-if (fs.existsSync(vitestFile)) {
-  const results = JSON.parse(fs.readFileSync(vitestFile, 'utf8'));
-  passed += results.numPassedTests;
-  failed += results.numFailedTests;
-  for (const suite of results.testResults) {
-    if (suite.status === 'failed' && suite.assertionResults.every((a) => a.status !== 'failed')) {
-      failed += 1;
-      failures.push(path.relative(root, suite.name));
-    }
-    for (const a of suite.assertionResults)
-      if (a.status === 'failed') failures.push(`${path.relative(root, suite.name)} › ${a.fullName}`);
-  }
-  const skipped = results.numPendingTests + results.numTodoTests;
-  if (skipped > 0) {
-    failed += skipped;
-    failures.push(`${skipped} skipped or todo web test(s): the suite allows none`);
-  }
-}
-if (!vitestOk && !fs.existsSync(vitestFile)) {
-  failed += 1;
-  failures.push('vitest did not run');
-}
+countResults(vitestFile, vitestOk, 'vitest', { allowSkipped: false });
 
 const jestOk = check(
   'jest',
@@ -99,34 +115,9 @@ const jestOk = check(
   { FORCE_COLOR: process.env.CI ? '0' : (process.env.FORCE_COLOR ?? '1') },
 );
 
-if (fs.existsSync(resultsFile)) {
-  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
-  passed += results.numPassedTests;
-  failed += results.numFailedTests;
-  for (const suite of results.testResults) {
-    // A suite that failed to load or run reports no tests of its own; count it once.
-    if (suite.status === 'failed' && suite.assertionResults.every((a) => a.status !== 'failed')) {
-      failed += 1;
-      failures.push(path.relative(root, suite.name));
-    }
-    for (const a of suite.assertionResults)
-      if (a.status === 'failed') failures.push(`${path.relative(root, suite.name)} › ${a.fullName}`);
-  }
-  const skipped = results.numPendingTests + results.numTodoTests;
-  // Against a real cluster (CITE_TEST_KUBECONFIG) emulator-only tests are skipped with a printed reason;
-  // everywhere else the suite allows no skipped test.
-  if (skipped > 0 && !process.env.CITE_TEST_KUBECONFIG) {
-    failed += skipped;
-    failures.push(`${skipped} skipped or todo test(s): the suite allows none`);
-  }
-} else if (!jestOk) {
-  failed += 1;
-  failures.push('jest did not run');
-}
-if (!jestOk && failed === 0) {
-  failed += 1;
-  failures.push('jest exited non-zero');
-}
+// Against a real cluster (CITE_TEST_KUBECONFIG) emulator-only tests are skipped with a printed reason;
+// everywhere else the suite allows no skipped test.
+countResults(resultsFile, jestOk, 'jest', { allowSkipped: Boolean(process.env.CITE_TEST_KUBECONFIG) });
 
 if (failures.length) process.stdout.write(`\nFailures:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);

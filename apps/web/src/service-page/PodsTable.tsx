@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import type { StreamState } from './data';
 import { useNow } from './data';
 import { formatAge, podAgeSeconds, sortPods, waitingSeverity, type Pod } from './pods';
+import { TableWrap } from '../components/TableWrap';
 
 const phaseClass = (pod: Pod) =>
   pod.phase === 'Running' && pod.ready
@@ -46,14 +47,7 @@ export function PodsTable({
         <h2 id="pods-heading">Pods</h2>
         <LiveBadge state={stream.state} error={stream.error} />
       </div>
-      <div
-        className="table-wrap"
-        role="region"
-        aria-label="Pods table"
-        // A box that scrolls must be reachable by keyboard (axe: scrollable-region-focusable).
-        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
-        tabIndex={0}
-      >
+      <TableWrap label="Pods table">
         <table data-testid="pods-table" aria-labelledby="pods-heading">
           <thead>
             <tr>
@@ -120,7 +114,7 @@ export function PodsTable({
             })}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </section>
   );
 }

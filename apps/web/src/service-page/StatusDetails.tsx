@@ -3,6 +3,7 @@ import type { ServiceStatusView } from '@cite/catalog';
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import { relativeTime } from './format';
+import { TableWrap } from '../components/TableWrap';
 
 type Observed = NonNullable<ServiceStatusView['observed']>;
 
@@ -50,14 +51,7 @@ export function StatusDetails({ observed, now }: { observed: Observed; now: numb
         <p className="muted">No recent events.</p>
       ) : (
         <>
-          <div
-            className="table-wrap"
-            role="region"
-            aria-label="Recent cluster events table"
-            // A box that scrolls must be reachable by keyboard (axe: scrollable-region-focusable).
-            // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
-            tabIndex={0}
-          >
+          <TableWrap label="Recent cluster events table">
             <table aria-label="Recent cluster events, newest first">
               <thead>
                 <tr>
@@ -85,7 +79,7 @@ export function StatusDetails({ observed, now }: { observed: Observed; now: numb
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           {events.length > SHOWN_EVENTS ? (
             <Button className="quiet show-more" onPress={() => setAllEvents((all) => !all)}>
               {allEvents ? 'Fewer events' : `All ${events.length} events`}
