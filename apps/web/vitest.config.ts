@@ -10,5 +10,10 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     setupFiles: ['src/test-setup.ts'],
     restoreMocks: true,
+    // Globals stubbed by a test (fetch) are put back after it.
+    unstubGlobals: true,
+    // One jsdom per worker instead of one per file (61 s → 18 s on two cores); the setup file cleans the DOM and
+    // session storage after every test.
+    isolate: false,
   },
 });
