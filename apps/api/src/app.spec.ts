@@ -15,7 +15,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness('app');
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe('api bootstrap', () => {
   it('/healthz answers without asking dependencies', async () => {

@@ -15,7 +15,7 @@ beforeAll(async () => {
   await h.finish('fuzz', (await h.deploy('fuzz', 'v1')).number);
   await h.finish('fuzz', (await h.deploy('fuzz', 'v2')).number);
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const scalar = fc.oneof(
   fc.string({ maxLength: 40 }),

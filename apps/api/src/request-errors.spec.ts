@@ -17,7 +17,7 @@ beforeAll(async () => {
   await h.finish('web', (await h.deploy('web', 'v1')).number);
   await h.finish('web', (await h.deploy('web', 'v2')).number);
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const service = { name: 'zipped', team: 'payments', image: 'registry.local:5000/payments/zipped', port: 80 };
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
     await h.finish(name, (await h.deploy(name, 'v2')).number, 'failed');
   }
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const decoded = (segment: string) => {
   try {

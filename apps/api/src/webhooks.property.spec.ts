@@ -17,7 +17,7 @@ let run = 0;
 beforeAll(async () => {
   h = await startHarness('webhooks-property', { github: { webhookSecret: SECRET } });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 /** One delivery: which commit of the history, and whether it repeats an earlier delivery's id. */
 const delivery = fc.record({ commit: fc.nat({ max: 5 }), redeliver: fc.boolean(), together: fc.boolean() });

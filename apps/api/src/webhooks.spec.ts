@@ -56,7 +56,7 @@ describe('POST /api/v1/webhooks/github', () => {
       deployPolicy: { branch: 'main' },
     });
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   it('refuses an unsigned delivery with 401 and changes nothing', async () => {
     const before = await snapshot(h);
@@ -235,7 +235,7 @@ describe('pull-request previews', () => {
       deployPolicy: { branch: 'main', previews: true, tagTemplate: '{branch}-{sha7}' },
     });
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   it('opens a preview with one replica and its own host, deploys each push to it, and removes it on close', async () => {
     const sha = commitSha('pr-1');
@@ -360,7 +360,7 @@ describe('GitHub deployments and preview lifetimes', () => {
       deployPolicy: { branch: 'main', previews: true },
     });
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   const deploymentPayload = (environment: string, sha: string, task = 'deploy') => {
     const payload = examplePayload('deployment');

@@ -7,7 +7,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness('audit');
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe('GET /api/v1/audit', () => {
   it('lists every mutating call, newest first, with who, what, where and how it went', async () => {

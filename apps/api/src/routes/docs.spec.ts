@@ -6,7 +6,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness('docs');
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 /** Every route the API serves under /api/v1, as OpenAPI spells it. */
 const ROUTES = [

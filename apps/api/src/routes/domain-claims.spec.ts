@@ -59,7 +59,7 @@ beforeAll(async () => {
   member = await h.token({ teams: ['payments'] });
   await watcherWrites(foreign);
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const paths = (res: request.Response) => (res.body.error.details as { path: string }[]).map((d) => d.path);
 const create = (name: string, domains: string[]) =>

@@ -50,7 +50,7 @@ beforeAll(async () => {
   // Taken by an Ingress outside cite, as the watcher records it.
   await h.store.domains.put(foreignDomain.host, foreignDomain);
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const get = (path: string, auth: string) => request(h.app).get(path).set('authorization', auth);
 const hosts = (res: request.Response) => (res.body.items as Domain[]).map((domain) => domain.host);

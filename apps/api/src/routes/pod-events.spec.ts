@@ -18,7 +18,7 @@ beforeAll(async () => {
   member = await h.token({ teams: ['payments'] });
   observed = new ObservedStatusStore(h.store.etcd);
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const pod = (name: string, overrides: Partial<PodStatus> = {}): PodStatus => ({
   name,

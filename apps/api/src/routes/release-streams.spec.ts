@@ -16,7 +16,7 @@ beforeAll(async () => {
   logs = new ReleaseLog(h.store.etcd);
   observed = new ObservedStatusStore(h.store.etcd);
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 function rollout(service: string, release: number, updated: number, ready: number): ObservedStatus {
   return {

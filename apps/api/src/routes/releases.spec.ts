@@ -10,7 +10,7 @@ beforeAll(async () => {
   h = await startHarness('releases');
   member = await h.token({ teams: ['payments'] });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const paths = (res: request.Response) => (res.body.error.details as { path: string }[]).map((d) => d.path);
 const deploy = (name: string, body: object, auth = member) =>

@@ -10,7 +10,7 @@ beforeAll(async () => {
   h = await startHarness('service-status');
   member = await h.token({ teams: ['payments'] });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe('GET /api/v1/services/:name/status', () => {
   it('says observed is null, and why, until the deployer or watcher reported', async () => {

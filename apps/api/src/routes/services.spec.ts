@@ -11,7 +11,7 @@ beforeAll(async () => {
   h = await startHarness('services');
   member = await h.token({ teams: ['payments'] });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const paths = (res: request.Response) => (res.body.error.details as { path: string }[]).map((d) => d.path);
 

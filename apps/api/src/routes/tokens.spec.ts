@@ -7,7 +7,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness('tokens');
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const paths = (res: request.Response) => (res.body.error.details as { path: string }[]).map((d) => d.path);
 
