@@ -38,6 +38,11 @@ export function planDomainClaims(
         targets: [],
         updatedAt: now.toISOString(),
       });
+    } else if (record.value.service === undefined) {
+      throw conflictAt(
+        `domains.${index}`,
+        `domain ${host} is already served by an Ingress that cite does not manage`,
+      );
     } else if (record.value.service !== service.name) {
       throw conflictAt(`domains.${index}`, `domain ${host} is already used by another service`);
     }

@@ -77,8 +77,10 @@ describe('a host an Ingress outside cite takes', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('conflict');
     expect(paths(res)).toEqual(['domains.1']);
-    // Says the host is taken without naming who holds it.
-    expect(res.body.error.details[0].message).toMatch(/legacy\.example\.com/);
+    // Says the host is taken, by an Ingress outside cite, without naming which.
+    expect(res.body.error.details[0].message).toBe(
+      'domain legacy.example.com is already served by an Ingress that cite does not manage',
+    );
     expect(JSON.stringify(res.body)).not.toMatch(/legacy\/web|"legacy"/);
 
     expect(await h.store.services.get('newcomer')).toBeNull();
@@ -130,6 +132,9 @@ describe('a host the watcher completed for the service that owns it', () => {
     const res = await patch('rival', { domains: ['owner.example.com'] });
     expect(res.status).toBe(409);
     expect(paths(res)).toEqual(['domains.0']);
+    expect(res.body.error.details[0].message).toBe(
+      'domain owner.example.com is already used by another service',
+    );
     expect((await h.store.domains.get('owner.example.com'))?.value.service).toBe('owner');
   });
 
