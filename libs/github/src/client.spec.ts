@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => github.close());
 beforeEach(() => {
   github.reset();
-  api = createGitHubApi({ baseUrl: github.url, token: TOKEN, timeoutMs: 2_000 });
+  api = createGitHubApi({ baseUrl: github.url, token: TOKEN, timeoutMs: 15_000 });
 });
 
 /** The error `promise` rejects with (failing the test when it resolves). */

@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => github.close());
 beforeEach(() => {
   github.reset();
-  api = createGitHubApi({ baseUrl: github.url, token: 'ghp_test', timeoutMs: 2_000 });
+  api = createGitHubApi({ baseUrl: github.url, token: 'ghp_test', timeoutMs: 15_000 });
   store = memoryStore();
 });
 
