@@ -77,8 +77,8 @@ export default [
   },
   // Each infrastructure client belongs to exactly one place.
   ...ownedImports({
-    etcd3: ['libs/store'],
-    '@kubernetes/client-node': ['libs/kube', 'libs/observe', 'apps/local-cluster', 'apps/watcher'],
+    etcd3: ['libs/store', 'libs/backup'],
+    '@kubernetes/client-node': ['libs/kube', 'libs/observe', 'libs/batch', 'apps/local-cluster', 'apps/watcher', 'apps/batch'],
     bullmq: ['libs/queue'],
     'prom-client': ['libs/metrics'],
     '@opensearch-project/opensearch': ['libs/log-store'],

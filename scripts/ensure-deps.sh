@@ -41,6 +41,7 @@ install_kubectl() {
 if [[ " $want " == *" system "* ]]; then
   missing=()
   command -v etcd >/dev/null || missing+=(etcd-server)
+  command -v etcdctl >/dev/null || missing+=(etcd-client)
   command -v redis-server >/dev/null || missing+=(redis-server)
   # Docker Registry v2 (/usr/bin/docker-registry): the deployer's image checks are tested against it.
   command -v docker-registry >/dev/null || missing+=(docker-registry)

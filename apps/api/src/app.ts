@@ -20,6 +20,7 @@ import { authenticated } from './http/authentication';
 import { rootIssuesAtBody } from './http/errors';
 import { idempotent } from './http/idempotency';
 import { auditRoutes } from './routes/audit';
+import { batchReportRoutes } from './routes/batch-reports';
 import { docsRoutes } from './routes/docs';
 import { lockRoutes } from './routes/locks';
 import { logSearchRoutes } from './routes/log-search';
@@ -177,6 +178,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(tokenRoutes({ store, now }));
   api.use(auditRoutes({ store }));
   api.use(lockRoutes({ store }));
+  api.use(batchReportRoutes({ store }));
   api.use(deliveryRoutes({ catalog, store }));
   api.use(networkRoutes({ catalog, store }));
   api.use(podEventRoutes({ catalog, observed: new ObservedStatusStore(store.etcd), streams: deps.streams }));

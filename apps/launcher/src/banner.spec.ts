@@ -9,14 +9,29 @@ const facts: BannerFacts = {
   registryHost: '127.0.0.1:5000',
   clusterPort: 6443,
   searchEngine: { kind: 'embedded', url: 'http://127.0.0.1:9200' },
+  batch: ['gc', 'etcd-backup'],
 };
 
 describe('banner', () => {
   const text = banner(facts);
 
   it('names the web UI, the API and its docs page', () => {
-    expect(text).toContain('\n    web UI       http://localhost:8080/   (sign in with the admin token below)\n');
-    expect(text).toContain('\n    API          http://localhost:8080/api/v1 — docs http://localhost:8080/api/docs\n');
+    expect(text).toContain(
+      '\n    web UI       http://localhost:8080/   (sign in with the admin token below)\n',
+    );
+    expect(text).toContain(
+      '\n    API          http://localhost:8080/api/v1 — docs http://localhost:8080/api/docs\n',
+    );
+  });
+
+  it('names the scheduled batch tasks, where their runs log, and how to run one by hand', () => {
+    expect(text).toContain(
+      '\n    batch        gc, etcd-backup on CITE_BATCH_SCHEDULES; runs in .local/logs/batch.log\n' +
+        '                 npm run batch -- <task> [--dry-run]; reports at http://localhost:8080/api/v1/batch/reports\n',
+    );
+    expect(banner({ ...facts, batch: [] })).toContain(
+      '    batch        nothing scheduled (CITE_BATCH_SCHEDULES)\n',
+    );
   });
 
   it('says where the search engine the launcher runs listens and keeps its data', () => {

@@ -14,6 +14,8 @@ export interface BannerFacts {
   registryHost: string;
   clusterPort: number;
   searchEngine: SearchEngine;
+  /** The batch tasks the launcher schedules. */
+  batch: readonly string[];
 }
 
 /** The search engine's line: where it is, or why logs search is off. */
@@ -46,6 +48,8 @@ export function banner(f: BannerFacts): string {
     `    cluster      http://127.0.0.1:${f.clusterPort}   KUBECONFIG=${f.local}/kubeconfig kubectl get nodes`,
     `    logs         ${f.local}/logs/`,
     searchLine(f.searchEngine, f.local),
+    `    batch        ${f.batch.length ? `${f.batch.join(', ')} on CITE_BATCH_SCHEDULES; runs in ${f.local}/logs/batch.log` : 'nothing scheduled (CITE_BATCH_SCHEDULES)'}`,
+    `                 npm run batch -- <task> [--dry-run]; reports at ${base}/api/v1/batch/reports`,
     '  Ctrl-C stops everything.',
     '',
   ].join('\n');

@@ -24,6 +24,7 @@ import {
   type Exit,
 } from '@cite/local-services';
 import { banner } from './banner';
+import { BatchScheduler, batchEnvFile, batchLogFile } from './batch-schedule';
 import { APPS, foreignUsers, stopLeftovers } from './preflight';
 import { choosePort, portFree, waitReady } from './ready';
 import { logsUrl, searchEngine } from './search-engine';
@@ -131,10 +132,13 @@ export async function launch(s: LauncherSettings): Promise<void> {
   );
 
   let stopping = false;
+  let scheduler: BatchScheduler | undefined;
   const stop = async (code: number, why = 'stopping…') => {
     if (stopping) return;
     stopping = true;
     say(why);
+    await scheduler?.stop();
+    fs.rmSync(path.join(runDir, 'batch.env'), { force: true });
     await apps.stopAll();
     await servers.stopAll();
     for (const name of recorded) clearPid(runDir, name);
@@ -207,6 +211,33 @@ export async function launch(s: LauncherSettings): Promise<void> {
     if (!(await ready('api', s.apiPort, 60_000)))
       throw new Refusal(`the api did not become ready in 60 s — see ${show(apps.logFile('api'))}`);
     if (stopping) return;
+    // The batch tasks on their schedules, each run a `cite-batch` process as a CronJob's pod would be.
+    fs.mkdirSync(s.backupDir, { recursive: true });
+    scheduler = new BatchScheduler({
+      schedules: s.batchSchedules,
+      entry: path.join(s.appsDir, 'batch', 'main.mjs'),
+      env: {
+        ...s.parentEnv,
+        ...(url ? { ...env, CITE_LOGS_URL: url } : env),
+        CITE_BATCH_BACKUP_DIR: s.backupDir,
+      },
+      logFile: batchLogFile(logs),
+      onEnd: (run) => {
+        if (run.exit !== 0) say(`batch ${run.task} exited ${run.exit} — see ${show(batchLogFile(logs))}`);
+      },
+    });
+    scheduler.start();
+    fs.writeFileSync(
+      path.join(runDir, 'batch.env'),
+      batchEnvFile({
+        CITE_ETCD_ENDPOINTS: etcd.endpoint,
+        CITE_REDIS_URL: redis.url,
+        CITE_KUBECONFIG: kubeconfig,
+        CITE_BATCH_BACKUP_DIR: s.backupDir,
+        ...(url ? { CITE_LOGS_URL: url } : {}),
+      }),
+      { mode: 0o600 },
+    );
     process.stdout.write(
       banner({
         apiPort: s.apiPort,
@@ -217,6 +248,7 @@ export async function launch(s: LauncherSettings): Promise<void> {
         registryHost: registry.host,
         clusterPort,
         searchEngine: search,
+        batch: Object.keys(s.batchSchedules),
       }),
     );
   } catch (error) {

@@ -17,6 +17,14 @@ describe('launcherSettings', () => {
       logsUrl: undefined,
       appEnv: { CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: '30' },
       watchParent: false,
+      batchSchedules: {
+        gc: '*/30 * * * *',
+        'etcd-backup': '0 * * * *',
+        'log-retention': '30 3 * * *',
+        'health-check': '*/5 * * * *',
+        'node-report': '*/10 * * * *',
+      },
+      backupDir: '/repo/.local/backups',
     });
   });
 
@@ -28,6 +36,8 @@ describe('launcherSettings', () => {
       CITE_ADMIN_TOKEN: 'a'.repeat(32),
       CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: '90',
       CITE_LOGS_URL: 'http://search.internal:9200/',
+      CITE_BATCH_SCHEDULES: 'gc=0 4 * * *',
+      CITE_BATCH_BACKUP_DIR: '/srv/backups',
       npm_lifecycle_event: 'start',
     };
     const settings = launcherSettings(loadConfig({ env }, 'launcher'), { ...facts, env });
@@ -40,6 +50,8 @@ describe('launcherSettings', () => {
       logsUrl: 'http://search.internal:9200',
       appEnv: { CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: '90' },
       watchParent: true,
+      batchSchedules: { gc: '0 4 * * *' },
+      backupDir: '/srv/backups',
     });
   });
 });

@@ -29,6 +29,10 @@ export interface LauncherSettings {
    * through `sh -c`, which dies on a SIGTERM that npm forwards to it without passing it on.
    */
   watchParent: boolean;
+  /** Batch task → cron expression (`CITE_BATCH_SCHEDULES`): the launcher's stand-in for the chart's CronJobs. */
+  batchSchedules: Readonly<Record<string, string>>;
+  /** Where scheduled backups go: `CITE_BATCH_BACKUP_DIR` when set, else `<localDir>/backups`. */
+  backupDir: string;
 }
 
 /** How the launcher was started, beyond its configuration. */
@@ -48,9 +52,10 @@ export function localDirOf(config: CiteConfig, root: string): string {
 
 /** The launcher's settings from a configuration loaded for the `launcher` app. Pure. */
 export function launcherSettings(config: CiteConfig, facts: LaunchFacts): LauncherSettings {
+  const localDir = localDirOf(config, facts.root);
   return {
     parentEnv: facts.env,
-    localDir: localDirOf(config, facts.root),
+    localDir,
     appsDir: facts.appsDir,
     apiPort: config.api.port,
     wellKnownPorts: !config.local.anyPorts,
@@ -61,5 +66,7 @@ export function launcherSettings(config: CiteConfig, facts: LaunchFacts): Launch
     appEnv: { CITE_DEPLOYER_PROGRESS_DEADLINE_SECONDS: String(config.deployer.progressDeadlineSeconds) },
     // npm sets npm_lifecycle_event on the scripts it runs: not a setting of cite's, a fact of how it started.
     watchParent: facts.env['npm_lifecycle_event'] !== undefined,
+    batchSchedules: config.batch.schedules,
+    backupDir: facts.env['CITE_BATCH_BACKUP_DIR'] ? config.batch.backupDir : path.join(localDir, 'backups'),
   };
 }

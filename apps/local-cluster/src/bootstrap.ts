@@ -125,8 +125,9 @@ export function bootstrapCluster(
 }
 
 /**
- * The node's Lease in kube-node-lease, as its kubelet creates it (`kubectl describe node` shows it). Node
- * heartbeats are not simulated, so renewTime stays the registration time.
+ * The node's Lease in kube-node-lease, as its kubelet creates it (`kubectl describe node` shows it). The
+ * controllers' kubelets renew it (controllers/nodes/node-lease-controller.ts); without controllers renewTime stays
+ * the registration time.
  */
 function nodeLease(state: ClusterState, name: string, now: Date): KubeObject {
   const node = state.registry.find(nodes, undefined, name);

@@ -14,7 +14,7 @@ import { ingresses } from './resources/ingresses';
 import { leases } from './resources/leases';
 import { namespaces } from './resources/namespaces';
 import { nodes } from './resources/nodes';
-import { pods } from './resources/pods';
+import { type DefaultTolerationSeconds, podResource } from './resources/pods';
 import { limitRanges, resourceQuotas } from './resources/quotas';
 import { replicaSets } from './resources/replicasets';
 import { secrets } from './resources/secrets';
@@ -28,6 +28,8 @@ export interface ClusterStateOptions {
   serviceCidr: string;
   clock: Clock;
   snapshot?: Snapshot;
+  /** The DefaultTolerationSeconds admission's not-ready and unreachable seconds. @defaultValue 300 and 300 */
+  defaultTolerationSeconds?: DefaultTolerationSeconds;
 }
 
 /**
@@ -54,7 +56,7 @@ export class ClusterState {
     // Serves CRDs' resources and finalizes deleted CRDs, inside the API server as apiextensions does.
     this.crds = new CrdLifecycle(this.registry, this.catalog).definition;
     const builtins = [
-      pods,
+      podResource(options.defaultTolerationSeconds),
       this.services,
       endpoints,
       events,

@@ -2,20 +2,25 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POOL, type PoolSpec } from '@cite/ip-pool';
+import { KubeHttp } from '@cite/kube';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { bootstrapCluster } from './bootstrap';
 import { ClusterState } from './cluster-state';
 import {
   startControllers,
+  switchKubelet,
   type ControllerDelays,
   type ControllerLogger,
   type NodeCapacity,
+  type NodeLifecycleOptions,
   type RunningControllers,
 } from './controllers';
 import { defaultControllerLogger } from './controllers/kit/logger';
+import { RawApi } from './controllers/kit/raw-api';
 import { startControllerProcess, type ControllerProcessSpec } from './controllers/process';
 import { writeKubeconfig } from './kubeconfig';
 import type { CloseWatchesOptions } from './registry/watch';
+import { DEFAULT_TOLERATION_SECONDS, type DefaultTolerationSeconds } from './resources/pods';
 import { startApiServer, type ApiServerOptions, type RunningApiServer } from './server/http-server';
 import { readSnapshot, writeSnapshot } from './storage/snapshot';
 import { generateServingCertificate } from './tls';
@@ -66,6 +71,20 @@ export interface LocalClusterOptions {
    * @defaultValue ['10.60.25.250'] (in the seed's node subnet, no node's)
    */
   ingressVips?: string[];
+  /**
+   * Node heartbeats (Lease renewals every `heartbeatMs`) and the node lifecycle controller's `gracePeriodMs`
+   * before a silent node turns Unknown and is tainted unreachable (see `src/controllers/README.md`).
+   * @defaultValue heartbeatMs 10_000, statusReportMs 300_000, gracePeriodMs 50_000
+   */
+  nodeLifecycle?: NodeLifecycleOptions;
+  /**
+   * The DefaultTolerationSeconds admission plugin's seconds (kube-apiserver's
+   * `--default-not-ready-toleration-seconds` / `--default-unreachable-toleration-seconds`): every pod created
+   * without its own toleration of `node.kubernetes.io/not-ready` / `unreachable` gets a NoExecute one for this
+   * long, so it is evicted from a NotReady/unreachable node that much later. Tests use 0 or 1.
+   * @defaultValue 300 and 300
+   */
+  defaultTolerationSeconds?: Partial<DefaultTolerationSeconds>;
   /** Where the controllers log. @defaultValue a warn-level JSON logger */
   controllerLogger?: ControllerLogger;
   /**
@@ -93,6 +112,18 @@ export interface RunningLocalCluster {
    * such as client-node's watch again at once, before a test could write anything).
    */
   closeWatches(options?: CloseWatchesOptions): number;
+  /**
+   * Stops the simulated kubelet of pool node `node`, as a test simulates a dead node: the Node is annotated
+   * `local-cluster.cite.dev/kubelet: stopped`, and from then on its kubelet renews no Lease, posts no node
+   * status and neither starts, updates nor removes the node's pods. After `nodeLifecycle.gracePeriodMs` the
+   * node turns `Ready=Unknown` and is tainted unreachable; its pods are evicted after their tolerationSeconds
+   * (`defaultTolerationSeconds`) and force-deleted, and their controllers replace them on other nodes.
+   * Works with the controllers in this process or in a child (it goes through the API). Rejects for an unknown
+   * node.
+   */
+  stopKubelet(node: string): Promise<void>;
+  /** Starts the kubelet of `node` again: it renews its Lease and posts Ready at once, and the taints go. */
+  startKubelet(node: string): Promise<void>;
   /** Stops the controllers and the server, then saves the snapshot (when configured). */
   stop(): Promise<void>;
 }
@@ -111,6 +142,7 @@ export class LocalCluster {
       serviceCidr: options.serviceCidr ?? '10.96.0.0/12',
       clock: () => new Date(),
       snapshot,
+      defaultTolerationSeconds: { ...DEFAULT_TOLERATION_SECONDS, ...options.defaultTolerationSeconds },
     });
     const certificate = options.tls ? await generateServingCertificate(host) : undefined;
     const server: RunningApiServer = await startApiServer(state, {
@@ -142,6 +174,7 @@ export class LocalCluster {
           crashAfterMs: options.crashAfterMs,
           nodeCapacity: options.nodeCapacity,
           ingressVips: options.ingressVips,
+          nodeLifecycle: options.nodeLifecycle,
         };
         controllers = options.controllerProcess
           ? await startControllerProcess(
@@ -156,15 +189,25 @@ export class LocalCluster {
         throw error;
       }
     }
+    // Without controllers the annotation is still written (they would honour it once started).
+    let http: KubeHttp | undefined;
+    const setKubelet = async (node: string, running: boolean): Promise<void> => {
+      if (controllers) return running ? controllers.startKubelet(node) : controllers.stopKubelet(node);
+      http ??= new KubeHttp(kubeConfig);
+      await switchKubelet(new RawApi(http), node, running);
+    };
     let stopping: Promise<void> | undefined;
     return {
       url: server.url,
       kubeconfigPath,
       kubeConfig,
       closeWatches: (closeOptions) => server.closeWatches(closeOptions),
+      stopKubelet: (node) => setKubelet(node, false),
+      startKubelet: (node) => setKubelet(node, true),
       stop: () => {
         stopping ??= (async () => {
           await controllers?.stop();
+          await http?.close();
           await server.close();
           if (options.snapshotFile) await writeSnapshot(options.snapshotFile, state.snapshot());
         })();

@@ -1,2 +1,2 @@
 export { DEFAULT_DELAYS, LocalCluster, type LocalClusterOptions, type RunningLocalCluster } from './cluster';
-export type { ControllerDelays } from './controllers';
+export type { ControllerDelays, NodeLifecycleOptions } from './controllers';

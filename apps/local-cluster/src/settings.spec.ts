@@ -35,6 +35,27 @@ describe('parseSettings', () => {
     });
   });
 
+  it('reads the node heartbeat, grace period and default toleration seconds', () => {
+    const result = parseSettings({
+      [SETTINGS_KEYS.nodeHeartbeatMs]: '200',
+      [SETTINGS_KEYS.nodeGracePeriodMs]: '3000',
+      [SETTINGS_KEYS.defaultTolerationSeconds]: '0',
+    });
+    expect(result.ok && result.options).toMatchObject({
+      nodeLifecycle: { heartbeatMs: 200, gracePeriodMs: 3000 },
+      defaultTolerationSeconds: { notReady: 0, unreachable: 0 },
+    });
+    const unset = parseSettings({});
+    expect(unset.ok && unset.options).toMatchObject({ nodeLifecycle: {} });
+    expect(unset.ok && unset.options.defaultTolerationSeconds).toBeUndefined();
+  });
+
+  it('wants a grace period longer than the heartbeat', () => {
+    const result = parseSettings({ [SETTINGS_KEYS.nodeGracePeriodMs]: '5000' });
+    expect(result).toMatchObject({ ok: false, key: SETTINGS_KEYS.nodeGracePeriodMs });
+    expect(!result.ok && result.message).toMatch(/must exceed the node heartbeat \(10000 ms\)/);
+  });
+
   it('reads the ingress VIPs in order, and leaves them to the default when unset', () => {
     const result = parseSettings({ [SETTINGS_KEYS.ingressVips]: '10.60.25.250, 10.60.25.251' });
     expect(result.ok && result.options.ingressVips).toEqual(['10.60.25.250', '10.60.25.251']);
@@ -60,6 +81,8 @@ describe('parseSettings', () => {
     [SETTINGS_KEYS.registryUrl, 'ftp://x'],
     [SETTINGS_KEYS.logIntervalMs, '0'],
     [SETTINGS_KEYS.controllersNice, '20'],
+    [SETTINGS_KEYS.nodeHeartbeatMs, '0'],
+    [SETTINGS_KEYS.defaultTolerationSeconds, '-1'],
   ])('names the key of a bad value (%s=%s)', (key, value) => {
     const result = parseSettings({ [key]: value });
     expect(result).toMatchObject({ ok: false, key });

@@ -18,6 +18,9 @@ export const SETTINGS_KEYS = {
   startMs: 'CITE_LOCAL_CLUSTER_START_MS',
   readyMs: 'CITE_LOCAL_CLUSTER_READY_MS',
   logIntervalMs: 'CITE_LOCAL_CLUSTER_LOG_INTERVAL_MS',
+  nodeHeartbeatMs: 'CITE_LOCAL_CLUSTER_NODE_HEARTBEAT_MS',
+  nodeGracePeriodMs: 'CITE_LOCAL_CLUSTER_NODE_GRACE_PERIOD_MS',
+  defaultTolerationSeconds: 'CITE_LOCAL_CLUSTER_DEFAULT_TOLERATION_SECONDS',
 } as const;
 
 export type SettingsResult =
@@ -86,6 +89,17 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       readyMs: integer(env, keys.readyMs, 0, 3_600_000),
       logIntervalMs: integer(env, keys.logIntervalMs, 1, 3_600_000),
     };
+    const nodeLifecycle = {
+      heartbeatMs: integer(env, keys.nodeHeartbeatMs, 1, 3_600_000),
+      gracePeriodMs: integer(env, keys.nodeGracePeriodMs, 1, 3_600_000),
+    };
+    const heartbeat = nodeLifecycle.heartbeatMs ?? 10_000;
+    if (nodeLifecycle.gracePeriodMs !== undefined && nodeLifecycle.gracePeriodMs <= heartbeat)
+      throw new SettingError(
+        keys.nodeGracePeriodMs,
+        `must exceed the node heartbeat (${heartbeat} ms), got "${env[keys.nodeGracePeriodMs]}"`,
+      );
+    const tolerationSeconds = integer(env, keys.defaultTolerationSeconds, 0, 86_400);
     const token = env[keys.token] || undefined;
     if (token !== undefined && /\s/.test(token))
       throw new SettingError(keys.token, 'must not contain whitespace');
@@ -104,6 +118,12 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
         watchCacheSize: integer(env, keys.watchCacheSize, 1, 10_000_000),
         ingressVips: addresses(env, keys.ingressVips),
         delays: Object.fromEntries(Object.entries(delays).filter(([, value]) => value !== undefined)),
+        nodeLifecycle: Object.fromEntries(
+          Object.entries(nodeLifecycle).filter(([, value]) => value !== undefined),
+        ),
+        ...(tolerationSeconds === undefined
+          ? {}
+          : { defaultTolerationSeconds: { notReady: tolerationSeconds, unreachable: tolerationSeconds } }),
       },
     };
   } catch (error) {

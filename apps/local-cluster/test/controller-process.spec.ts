@@ -1,12 +1,12 @@
 /**
  * `main.mjs` runs the controllers in a child process at a lower CPU priority (as kube-controller-manager and the
  * kubelets run apart from kube-apiserver): they work there, come back when the child dies, and never outlive
- * the API server's process.
+ * the API server's process; a process driving it stops a kubelet through the API (a Node annotation).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { runApp, type AppProcess } from '@cite/test-support';
 
 /** Live child processes of `pid`. */
@@ -120,6 +120,27 @@ describe('local-cluster main: the controllers in their own process', () => {
     await waitFor('the new child at niceness 10', () => niceOf(second) === 10 || undefined);
     await waitFor('the restart logged', () => app.output().includes('starting it again') || undefined);
     await rollOut('after-restart');
+  });
+
+  it('stops a kubelet from outside through its Node annotation, with the node timings from the environment', async () => {
+    await start({
+      CITE_LOCAL_CLUSTER_NODE_HEARTBEAT_MS: '200',
+      CITE_LOCAL_CLUSTER_NODE_GRACE_PERIOD_MS: '2000',
+    });
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const [node] = (await core.listNode()).items;
+    const name = node!.metadata!.name!;
+    const ready = async () =>
+      (await core.readNode({ name })).status?.conditions?.find((c) => c.type === 'Ready')?.status;
+    const annotate = (value: string | null) =>
+      core.patchNode(
+        { name, body: { metadata: { annotations: { 'local-cluster.cite.dev/kubelet': value } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+    await annotate('stopped');
+    await waitFor('the node to turn Unknown', async () => (await ready()) === 'Unknown' || undefined);
+    await annotate(null);
+    await waitFor('the node to be Ready again', async () => (await ready()) === 'True' || undefined);
   });
 
   it('stops the child with the server on SIGTERM, and the child ends when the server is killed', async () => {

@@ -48,6 +48,21 @@ describe('loadConfig', () => {
         deliveryTtlHours: 72,
       },
       previews: { limit: 5, ttlHours: 168 },
+      batch: {
+        reportsKeep: 50,
+        schedules: {
+          gc: '*/30 * * * *',
+          'etcd-backup': '0 * * * *',
+          'log-retention': '30 3 * * *',
+          'health-check': '*/5 * * * *',
+          'node-report': '*/10 * * * *',
+        },
+        backupDir: '/var/lib/cite/backups',
+        backupKeep: 48,
+        gc: { keepReleases: 10, keepReleaseLogs: 50, rate: 20, batch: 10 },
+        logRetentionDays: { logs: 14, deploys: 90, system: 30 },
+        health: { timeoutMs: 2000, restarts: 5 },
+      },
     });
   });
 
@@ -144,6 +159,35 @@ describe('loadConfig', () => {
     expect(config.kube).toEqual({ kubeconfig: '/etc/cite/kubeconfig' });
     expect(config.registry).toEqual({ url: 'http://127.0.0.1:5000' });
     expect(config.deployer).toMatchObject({ concurrency: 3, progressDeadlineSeconds: 30 });
+  });
+
+  it('reads the batch keys: schedules as task=cron pairs, retention days, gc limits; refuses what croner cannot read', () => {
+    const config = loadConfig({
+      env: {
+        CITE_BATCH_SCHEDULES: ' gc=0 4 * * * ; etcd-backup=*/10 * * * * *',
+        CITE_LOGS_RETENTION_SERVICE_DAYS: '7',
+        CITE_BATCH_GC_KEEP_RELEASES: '3',
+      },
+    });
+    expect(config.batch).toMatchObject({
+      schedules: { gc: '0 4 * * *', 'etcd-backup': '*/10 * * * * *' },
+      logRetentionDays: { logs: 7, deploys: 90, system: 30 },
+      gc: { keepReleases: 3, keepReleaseLogs: 50, rate: 20, batch: 10 },
+      backupDir: '/var/lib/cite/backups',
+    });
+    expect(loadConfig({ env: { CITE_BATCH_SCHEDULES: 'none' } }).batch.schedules).toEqual({});
+    expect(() => loadConfig({ env: { CITE_BATCH_SCHEDULES: 'etcd-restore=0 * * * *' } })).toThrow(
+      /CITE_BATCH_SCHEDULES: "etcd-restore=0 \* \* \* \*" must be task=cron expression, task one of gc, etcd-backup/,
+    );
+    expect(() => loadConfig({ env: { CITE_BATCH_SCHEDULES: 'gc=0 * * * *;gc=5 * * * *' } })).toThrow(
+      /gc is scheduled twice/,
+    );
+    expect(() => loadConfig({ env: { CITE_BATCH_SCHEDULES: 'gc=every hour' } })).toThrow(
+      /CITE_BATCH_SCHEDULES: "every hour" \(gc\) is not a cron expression/,
+    );
+    expect(() => loadConfig({ env: { CITE_LOGS_RETENTION_DEPLOY_DAYS: '0' } })).toThrow(
+      /CITE_LOGS_RETENTION_DEPLOY_DAYS/,
+    );
   });
 
   it('lets the environment override the file and the file override defaults', () => {

@@ -1,6 +1,7 @@
 import { ConfigError } from '@cite/errors';
 import { parse as parseYaml } from 'yaml';
 import { isIP } from 'node:net';
+import { Cron } from 'croner';
 import { CONFIG_KEYS, type ConfigKey } from './keys';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'debug';
@@ -53,6 +54,17 @@ export interface CiteConfig {
     deliveryTtlHours: number;
   };
   previews: { domain?: string; limit: number; ttlHours: number };
+  /** `cite-batch`: reports kept, schedules for `npm start`, and each task's settings. */
+  batch: {
+    reportsKeep: number;
+    /** Task → cron expression, for the tasks `npm start` schedules. */
+    schedules: Record<string, string>;
+    backupDir: string;
+    backupKeep: number;
+    gc: { keepReleases: number; keepReleaseLogs: number; rate: number; batch: number };
+    logRetentionDays: { logs: number; deploys: number; system: number };
+    health: { timeoutMs: number; restarts: number };
+  };
 }
 
 export interface ConfigSources {
@@ -341,7 +353,69 @@ export function loadConfig(sources: ConfigSources, app = 'api'): CiteConfig {
       limit: integer('CITE_PREVIEW_LIMIT'),
       ttlHours: integer('CITE_PREVIEW_TTL_HOURS'),
     },
+    batch: {
+      reportsKeep: integer('CITE_BATCH_REPORTS_KEEP'),
+      schedules: batchSchedules(get('CITE_BATCH_SCHEDULES') ?? ''),
+      backupDir: get('CITE_BATCH_BACKUP_DIR')!,
+      backupKeep: integer('CITE_BATCH_BACKUP_KEEP'),
+      gc: {
+        keepReleases: integer('CITE_BATCH_GC_KEEP_RELEASES'),
+        keepReleaseLogs: integer('CITE_BATCH_GC_KEEP_RELEASE_LOGS'),
+        rate: integer('CITE_BATCH_GC_RATE'),
+        batch: integer('CITE_BATCH_GC_BATCH'),
+      },
+      logRetentionDays: {
+        logs: integer('CITE_LOGS_RETENTION_SERVICE_DAYS'),
+        deploys: integer('CITE_LOGS_RETENTION_DEPLOY_DAYS'),
+        system: integer('CITE_LOGS_RETENTION_SYSTEM_DAYS'),
+      },
+      health: {
+        timeoutMs: integer('CITE_BATCH_HEALTH_TIMEOUT_MS'),
+        restarts: integer('CITE_BATCH_HEALTH_RESTARTS'),
+      },
+    },
   };
+}
+
+/** Batch tasks `npm start` may schedule (`etcd-restore` never is). */
+export const SCHEDULABLE_TASKS = [
+  'gc',
+  'etcd-backup',
+  'log-retention',
+  'health-check',
+  'node-report',
+] as const;
+
+/** `CITE_BATCH_SCHEDULES`: `task=cron;task=cron`, each task known and once, each expression one croner reads. */
+function batchSchedules(value: string): Record<string, string> {
+  const schedules: Record<string, string> = {};
+  if (value.trim() === 'none') return schedules;
+  for (const part of value
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const equals = part.indexOf('=');
+    const task = part.slice(0, Math.max(equals, 0)).trim();
+    const expression = part.slice(equals + 1).trim();
+    if (equals <= 0 || !(SCHEDULABLE_TASKS as readonly string[]).includes(task)) {
+      throw new ConfigError(
+        'CITE_BATCH_SCHEDULES',
+        `"${part}" must be task=cron expression, task one of ${SCHEDULABLE_TASKS.join(', ')}`,
+      );
+    }
+    if (schedules[task] !== undefined)
+      throw new ConfigError('CITE_BATCH_SCHEDULES', `${task} is scheduled twice`);
+    try {
+      new Cron(expression, { paused: true }).stop();
+    } catch (error) {
+      throw new ConfigError(
+        'CITE_BATCH_SCHEDULES',
+        `"${expression}" (${task}) is not a cron expression: ${(error as Error).message}`,
+      );
+    }
+    schedules[task] = expression;
+  }
+  return schedules;
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

@@ -1,3 +1,10 @@
-export { loadConfig, configReference, type CiteConfig, type ConfigSources, type LogLevel } from './config';
+export {
+  loadConfig,
+  configReference,
+  SCHEDULABLE_TASKS,
+  type CiteConfig,
+  type ConfigSources,
+  type LogLevel,
+} from './config';
 export { loadConfigOrExit } from './load';
 export { CONFIG_KEYS, type ConfigKey } from './keys';

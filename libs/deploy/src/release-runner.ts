@@ -9,7 +9,14 @@ import { ConflictError, UnavailableError } from '@cite/errors';
 import type { Logger } from '@cite/logging';
 import { isTerminalReleaseStatus, type Release, type Service } from '@cite/model';
 import type { ReleaseJob } from '@cite/queue';
-import type { Lock, ObservedStatusStore, ReadResults, ReleaseLog, Versioned } from '@cite/store';
+import {
+  lockNames,
+  type Lock,
+  type ObservedStatusStore,
+  type ReadResults,
+  type ReleaseLog,
+  type Versioned,
+} from '@cite/store';
 import { decideRelease, supersedableWithoutLock, type ReleaseFacts } from './decide';
 import { ReleaseFollowUps } from './release-follow-ups';
 import { ReleaseRecords } from './release-records';
@@ -24,7 +31,7 @@ import {
 export type { ReleaseOutcome, RunContext } from './release-rollout';
 
 /** The lock name of a service (`locks/service/<name>` in etcd). */
-export const serviceLockName = (service: string): string => `service/${service}`;
+export const serviceLockName = lockNames.service;
 
 export interface ReleaseRunnerOptions extends RolloutOptions {
   /** Enqueues a release job (the deployer's own producer): automatic rollbacks, healing lost enqueues. */

@@ -165,3 +165,13 @@ export {
   type IdempotencyRecord,
   type StoredResponse,
 } from './idempotency';
+export {
+  BATCH_TASKS,
+  BatchItemSchema,
+  BatchOutcome,
+  BatchReportSchema,
+  BatchTaskSchema,
+  type BatchItem,
+  type BatchReport,
+  type BatchTask,
+} from './batch-report';

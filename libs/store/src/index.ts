@@ -47,6 +47,7 @@ export {
   encodeCursor,
   ids,
   keys,
+  lockNames,
   padLogSeq,
   padReleaseNumber,
   parseReleaseNumber,
@@ -75,3 +76,4 @@ export {
   type IdempotencyClaim,
 } from './idempotency-store';
 export { Mirror, type MirrorChange } from './mirror';
+export { BatchReportStore, DEFAULT_REPORTS_KEPT } from './batch-reports';

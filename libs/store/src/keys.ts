@@ -116,6 +116,14 @@ export const ids = {
   repoClaim: (repo: string, branch: string): string => ids.repoClaims(repo) + encodeURIComponent(branch),
 };
 
+/** Names of the locks under `locks/` that more than one app takes. */
+export const lockNames = {
+  /** Held while a service's release, deletion or gc runs: one change to its objects at a time. */
+  service: (service: string): string => `service/${service}`,
+  /** Held while a batch task runs: two runs of a task never overlap. */
+  batch: (task: string): string => `batch/${task}`,
+};
+
 /** Full relative keys, for tools and documentation. */
 export const keys = {
   service: (name: string): string => KEYSPACES.services + name,

@@ -28,6 +28,7 @@ import {
   type Token,
 } from '@cite/model';
 import { AuditLog } from './audit-log';
+import { BatchReportStore } from './batch-reports';
 import type { EtcdStoreOptions } from './etcd-connection';
 import { EtcdStore } from './etcd-store';
 import { assertSegment, ids, KEYSPACES } from './keys';
@@ -94,6 +95,8 @@ export class MetadataStore {
   readonly githubReports: Repository<GitHubReport>;
   /** `github/comments/<service>`: a preview's pull-request comment. */
   readonly githubComments: Repository<GitHubComment>;
+  /** `batch/reports/<task>/<id>`: what each batch run found and did. */
+  readonly batchReports: BatchReportStore;
 
   constructor(
     /** The underlying store: locks, elections, readiness. */
@@ -151,6 +154,7 @@ export class MetadataStore {
       identify: (token) => token.id,
     });
     this.audit = new AuditLog(etcd);
+    this.batchReports = new BatchReportStore(etcd);
     this.outbox = etcd.repository<OutboxEntry>({
       keyspace: KEYSPACES.outbox,
       schema: OutboxEntrySchema,

@@ -8,7 +8,7 @@
 import { ConflictError } from '@cite/errors';
 import { MAX_LOG_MESSAGE_LENGTH, ReleaseLogLineSchema, type ReleaseLogLine } from '@cite/model';
 import type { EtcdStore } from './etcd-store';
-import { encodeCursor, ids, KEYSPACES } from './keys';
+import { encodeCursor, ids, KEYSPACES, padReleaseNumber, parseReleaseNumber } from './keys';
 import type { Repository } from './repository';
 import type { RepositoryWatch } from './repository-watch';
 
@@ -40,7 +40,7 @@ export class ReleaseLog {
   private readonly lastSeq = new Map<string, number>();
 
   constructor(
-    store: EtcdStore,
+    private readonly store: EtcdStore,
     private readonly now: () => Date = () => new Date(),
     /** Told of every line once it is stored (the deployer copies them to the search engine). */
     private readonly onAppended?: (service: string, release: number, lines: ReleaseLogLine[]) => void,
@@ -93,6 +93,35 @@ export class ReleaseLog {
       revision: page.revision,
       more: page.nextCursor !== undefined,
     };
+  }
+
+  /**
+   * The numbers of `service`'s releases that have log lines, oldest first. Skips from release to release (one
+   * single-key read each), so a service with long logs costs no more than one with short ones.
+   */
+  async *releasesWithLogs(service: string): AsyncGenerator<number> {
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.records.list({
+        prefix: `${service}/`,
+        limit: 1,
+        ...(cursor ? { cursor } : {}),
+      });
+      const id = page.items[0]?.id ?? page.corrupt[0]?.id;
+      const number = id === undefined ? null : parseReleaseNumber(id.split('/')[1] ?? '');
+      if (number === null) return;
+      yield number;
+      // `~` sorts after every digit: the next key is the first line of a later release.
+      cursor = encodeCursor(`${service}/${padReleaseNumber(number)}/~`);
+    }
+  }
+
+  /** Deletes every line of one release's log (one transaction). */
+  async removeRelease(service: string, release: number): Promise<void> {
+    await this.store
+      .batch()
+      .deletePrefix(this.store.key(KEYSPACES.releaseLogs + ReleaseLog.prefix(service, release)))
+      .commit(`remove the log of ${service} release ${release}`);
   }
 
   /** Lines appended from `fromRevision` on. */

@@ -48,9 +48,13 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-export async function runApp(name: string, env: Record<string, string>): Promise<AppProcess> {
+export async function runApp(
+  name: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): Promise<AppProcess> {
   const entry = await buildApp(name);
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+  const child = spawn(process.execPath, ['--enable-source-maps', entry, ...args], {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,6 +14,8 @@ import {
 } from '@cite/catalog';
 import {
   AuditEntrySchema,
+  BatchReportSchema,
+  BatchTaskSchema,
   ReleaseLogLineSchema,
   ReleaseSchema,
   ServiceCreateSchema,
@@ -366,6 +368,24 @@ function registerAdmin(registry: OpenAPIRegistry): void {
       }),
     },
     responses: { 200: json(page(AuditEntry, 'AuditPage'), 'A page of entries') },
+  });
+  const BatchReport = BatchReportSchema.meta({ id: 'BatchReport' });
+  route(registry, {
+    method: 'get',
+    path: '/api/v1/batch/reports',
+    tags: ['batch'],
+    summary: 'The newest report of each batch task (admins)',
+    responses: {
+      200: json(z.object({ items: z.array(BatchReport) }).meta({ id: 'BatchReportLatest' }), 'Reports'),
+    },
+  });
+  route(registry, {
+    method: 'get',
+    path: '/api/v1/batch/reports/{task}',
+    tags: ['batch'],
+    summary: "One batch task's reports, newest first (admins)",
+    request: { params: z.object({ task: BatchTaskSchema }), query: pageQuery },
+    responses: { 200: json(page(BatchReport, 'BatchReportPage'), 'A page of reports') },
   });
   route(registry, {
     method: 'get',

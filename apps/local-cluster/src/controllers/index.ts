@@ -10,18 +10,24 @@ import { type ControllerLogger, defaultControllerLogger } from './kit/logger';
 import type { Workers } from './kit/run-workers';
 import { type Clock, systemClock } from './kit/time';
 import type { KubeletTimings } from './kubelet/behaviour';
+import { switchKubelet } from './kubelet/kubelet-switch';
 import { ALL_IMAGES_PRESENT, createRegistryChecker } from './kubelet/registry';
-import { startLoops } from './loops';
-import { DEFAULT_NODE_CAPACITY, type NodeCapacity } from './nodes/nodes';
+import { type NodeLifecycleTimings, startLoops } from './loops';
+import { DEFAULT_GRACE_PERIOD_MS } from './node-lifecycle/reconcile-node-lifecycle';
+import { DEFAULT_HEARTBEAT_MS } from './nodes/node-lease';
+import { DEFAULT_NODE_CAPACITY, DEFAULT_STATUS_REPORT_MS, type NodeCapacity } from './nodes/nodes';
 
 export {
   ANNOTATION_PREFIX,
   CRASH_ANNOTATION,
   IMAGE_PULL_ANNOTATION,
   READY_ANNOTATION,
+  KUBELET_ANNOTATION,
+  KUBELET_STOPPED,
 } from './kubelet/behaviour';
 export { DEFAULT_INGRESS_VIPS, ingressVipsProblem } from './ingress/reconcile-ingress';
 export type { ControllerLogger } from './kit/logger';
+export { switchKubelet } from './kubelet/kubelet-switch';
 export type { NodeCapacity } from './nodes/nodes';
 
 /** Simulated timings; all zero makes every step immediate (benchmarks, fast tests). */
@@ -34,6 +40,24 @@ export interface ControllerDelays {
   readyMs: number;
   /** Period of the periodic log line a running container writes. */
   logIntervalMs: number;
+}
+
+/**
+ * Node heartbeats and failure detection: how often kubelets renew their node Lease and post an unchanged node
+ * status, and how long the node lifecycle controller waits for a silent kubelet before the node turns
+ * `Ready=Unknown` and is tainted `node.kubernetes.io/unreachable`. (How long pods stay on such a node is their
+ * tolerationSeconds, 300 by default: the API server's `defaultTolerationSeconds`.)
+ */
+export interface NodeLifecycleOptions {
+  /** Lease renewal period of every running kubelet (kube: 10 s, a quarter of the 40 s lease). @defaultValue 10_000 */
+  heartbeatMs?: number;
+  /** kubelet's nodeStatusReportFrequency: an unchanged node status is posted this often. @defaultValue 300_000 */
+  statusReportMs?: number;
+  /**
+   * nodeMonitorGracePeriod: nothing heard from a kubelet for longer than this and its node turns Unknown.
+   * Must exceed `heartbeatMs`. @defaultValue 50_000 (kube 1.32's default; 40 s before)
+   */
+  gracePeriodMs?: number;
 }
 
 export interface ControllerOptions {
@@ -56,6 +80,8 @@ export interface ControllerOptions {
    * in order, whatever the Ingress's class. @defaultValue ['10.60.25.250'] (in the seed's node subnet, no node's)
    */
   ingressVips?: string[];
+  /** Node heartbeats and the node lifecycle controller's grace period. */
+  nodeLifecycle?: NodeLifecycleOptions;
   /** Where the controllers log; a warn-level JSON logger by default. */
   logger?: ControllerLogger;
   /** Injected time source. @defaultValue Date.now */
@@ -65,6 +91,16 @@ export interface ControllerOptions {
 }
 
 export interface RunningControllers {
+  /**
+   * Stops the simulated kubelet of pool node `node`, as if the machine died: it annotates the Node
+   * `local-cluster.cite.dev/kubelet: stopped`, after which the kubelet no longer renews the node's Lease, posts
+   * node status, or starts, updates or removes the node's pods. The node lifecycle controller then marks the node
+   * Unknown and taints it after the grace period, and its pods are evicted as their tolerations say. Resolves once
+   * the API has the annotation. Rejects when there is no such Node.
+   */
+  stopKubelet(node: string): Promise<void>;
+  /** Starts the kubelet of `node` again (removes the annotation): it renews its Lease and posts Ready at once. */
+  startKubelet(node: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -83,6 +119,23 @@ function checkOptions(options: ControllerOptions): void {
     const problem = ingressVipsProblem(options.ingressVips);
     if (problem) throw new RangeError(`ingressVips ${problem}`);
   }
+  const lifecycle = nodeLifecycleTimings(options);
+  for (const [name, value] of Object.entries(lifecycle)) {
+    if (!Number.isFinite(value) || value <= 0)
+      throw new RangeError(`nodeLifecycle.${name} must be a positive number of milliseconds, got ${value}`);
+  }
+  if (lifecycle.gracePeriodMs <= lifecycle.heartbeatMs)
+    throw new RangeError(
+      `nodeLifecycle.gracePeriodMs (${lifecycle.gracePeriodMs}) must exceed heartbeatMs (${lifecycle.heartbeatMs})`,
+    );
+}
+
+function nodeLifecycleTimings(options: ControllerOptions): NodeLifecycleTimings {
+  return {
+    heartbeatMs: options.nodeLifecycle?.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    statusReportMs: options.nodeLifecycle?.statusReportMs ?? DEFAULT_STATUS_REPORT_MS,
+    gracePeriodMs: options.nodeLifecycle?.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS,
+  };
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
@@ -99,10 +152,10 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: () => strin
 
 /**
  * Starts the controllers (deployment, replicaset, scheduler, kubelets, endpoints, garbage collector, namespace,
- * node registration, the ingress controller stand-in; the API server's process gives namespaces their
- * `default` ServiceAccount and `kube-root-ca.crt`, see src/namespace-defaults). They talk to the emulator only
- * through its HTTP API, as kube-controller-manager does, and resolve once their caches are filled and the
- * pool's nodes are registered.
+ * node registration and heartbeats, node lifecycle, taint eviction, the ingress controller stand-in; the API
+ * server's process gives namespaces their `default` ServiceAccount and `kube-root-ca.crt`, see
+ * src/namespace-defaults). They talk to the emulator only through its HTTP API, as kube-controller-manager
+ * does, and resolve once their caches are filled and the pool's nodes are registered.
  */
 export async function startControllers(
   kubeConfig: KubeConfig,
@@ -144,6 +197,7 @@ export async function startControllers(
     pool,
     capacity: { ...DEFAULT_NODE_CAPACITY, ...options.nodeCapacity },
     timings: kubeletTimings(options),
+    nodeLifecycle: nodeLifecycleTimings(options),
     images: options.registryUrl
       ? createRegistryChecker({ registryUrl: options.registryUrl })
       : ALL_IMAGES_PRESENT,
@@ -171,7 +225,12 @@ export async function startControllers(
   }
 
   let stopping: Promise<void> | undefined;
+  const setKubelet = async (node: string, running: boolean): Promise<void> => {
+    informers.nodes.store.recordWrite(await switchKubelet(clients.raw, node, running));
+  };
   return {
+    stopKubelet: (node) => setKubelet(node, false),
+    startKubelet: (node) => setKubelet(node, true),
     stop: () => (stopping ??= stopEverything(workers, events)),
   };
 }

@@ -14,10 +14,20 @@ import type { KubeletTimings } from './kubelet/behaviour';
 import { startKubelets } from './kubelet/kubelet-controller';
 import type { ImageChecker } from './kubelet/registry';
 import { startNamespaceController } from './namespace/namespace-controller';
+import { startNodeLifecycleController } from './node-lifecycle/node-lifecycle-controller';
+import { startTaintEvictionController } from './node-lifecycle/taint-eviction-controller';
 import { startNodeController } from './nodes/node-controller';
+import { startNodeLeases } from './nodes/node-lease-controller';
 import type { NodeCapacity } from './nodes/nodes';
 import { startReplicaSetController } from './replicaset/replicaset-controller';
 import { startScheduler } from './scheduler/scheduler-controller';
+
+/** The node heartbeat and lifecycle timings, resolved (see `NodeLifecycleOptions`). */
+export interface NodeLifecycleTimings {
+  heartbeatMs: number;
+  statusReportMs: number;
+  gracePeriodMs: number;
+}
 
 export interface LoopContext {
   clients: Clients;
@@ -26,20 +36,28 @@ export interface LoopContext {
   pool: ValidatedPool;
   capacity: NodeCapacity;
   timings: KubeletTimings;
+  nodeLifecycle: NodeLifecycleTimings;
   images: ImageChecker;
   events: EventSink;
   clock: Clock;
   logger: ControllerLogger;
 }
 
-/** Starts node registration, the scheduler, the kubelets and the controller-manager's loops. */
+/**
+ * Starts node registration and heartbeats, the scheduler, the kubelets and the controller-manager's loops
+ * (node lifecycle and taint eviction among them).
+ */
 export function startLoops(context: LoopContext): Workers[] {
   const { clients, informers, pool, capacity, timings, images, events, clock, logger } = context;
-  const { pods, nodes, replicaSets, deployments, namespaces } = informers;
+  const { pods, nodes, nodeLeases: leases, replicaSets, deployments, namespaces } = informers;
+  const { heartbeatMs, statusReportMs, gracePeriodMs } = context.nodeLifecycle;
   return [
-    startNodeController({ clients, nodes, pool, capacity, clock, logger }),
+    startNodeController({ clients, nodes, pool, capacity, statusReportMs, events, clock, logger }),
+    startNodeLeases({ clients, nodes, leases, pool, heartbeatMs, clock, logger }),
+    startNodeLifecycleController({ clients, nodes, leases, pods, events, gracePeriodMs, clock, logger }),
+    startTaintEvictionController({ clients, nodes, pods, events, clock, logger }),
     startScheduler({ clients, pods, nodes, events, clock, logger }),
-    startKubelets({ clients, pods, pool, timings, images, events, clock, logger }),
+    startKubelets({ clients, pods, nodes, pool, timings, images, events, clock, logger }),
     startReplicaSetController({ clients, replicaSets, pods, events, clock, logger }),
     startDeploymentController({ clients, deployments, replicaSets, pods, events, clock, logger }),
     startEndpointsController({

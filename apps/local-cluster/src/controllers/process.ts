@@ -2,18 +2,30 @@
  * The controllers as their own OS process, the way kube-controller-manager, kube-scheduler and the kubelets run
  * apart from kube-apiserver: the parent (the API server) starts the child at a lower CPU priority, so on a small
  * machine requests to the API are answered before background reconciling. They talk over HTTP either way; the
- * IPC channel only carries the start options and the "ready" answer.
+ * IPC channel only carries the start options and the "ready" answer. Stopping and starting a kubelet goes
+ * through the API too (the Node's `local-cluster.cite.dev/kubelet` annotation), so it needs no IPC and holds
+ * across restarts of the child.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
+import { KubeHttp } from '@cite/kube';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ControllerOptions, RunningControllers } from './index';
 import type { ControllerLogger } from './kit/logger';
+import { RawApi } from './kit/raw-api';
+import { switchKubelet } from './kubelet/kubelet-switch';
 
 /** What crosses the IPC channel: the controllers' options that are plain data. */
 export type PlainControllerOptions = Pick<
   ControllerOptions,
-  'delays' | 'registryUrl' | 'pool' | 'backOffScale' | 'crashAfterMs' | 'nodeCapacity' | 'ingressVips'
+  | 'delays'
+  | 'registryUrl'
+  | 'pool'
+  | 'backOffScale'
+  | 'crashAfterMs'
+  | 'nodeCapacity'
+  | 'ingressVips'
+  | 'nodeLifecycle'
 >;
 
 type ToChild = { kind: 'start'; kubeconfig: string; options: PlainControllerOptions };
@@ -67,8 +79,22 @@ export async function startControllerProcess(
   } finally {
     clearTimeout(timer);
   }
+  // The parent's own client for the kubelet switch, opened on first use.
+  let http: KubeHttp | undefined;
+  const setKubelet = async (node: string, running: boolean): Promise<void> => {
+    http ??= new KubeHttp(kubeConfig);
+    await switchKubelet(new RawApi(http), node, running);
+  };
   let stopped: Promise<void> | undefined;
-  return { stop: () => (stopped ??= child.stop()) };
+  return {
+    stopKubelet: (node) => setKubelet(node, false),
+    startKubelet: (node) => setKubelet(node, true),
+    stop: () =>
+      (stopped ??= (async () => {
+        await child.stop();
+        await http?.close();
+      })()),
+  };
 }
 
 /** The controllers' child process: launched, re-launched after it dies with capped backoff, stopped. */

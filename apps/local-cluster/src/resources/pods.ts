@@ -1,11 +1,23 @@
 import { asArray, asObject, isJsonObject, jsonEqual, type JsonObject, type KubeObject } from '../api-types';
 import { fieldError } from '../errors';
 import { defaultPodSpec, validatePodSpec } from '../validation/pod-spec';
+import type { ResourceDefinition } from '../registry/resource-definition';
 import { defineResource, strategy } from './define';
 import { POD_ZERO_FIELDS, zeroValueNormalizer } from './omit-zero';
 import { podColumns } from './pod-table';
 
-const DEFAULT_TOLERATIONS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
+/**
+ * What the DefaultTolerationSeconds admission plugin gives every pod that does not say otherwise: NoExecute
+ * tolerations of the not-ready and unreachable taints for this many seconds (kube-apiserver's
+ * `--default-not-ready-toleration-seconds` and `--default-unreachable-toleration-seconds`, 300 each), which is how
+ * long its pods stay on a node that went NotReady or unreachable before the taint manager evicts them.
+ */
+export interface DefaultTolerationSeconds {
+  notReady: number;
+  unreachable: number;
+}
+
+export const DEFAULT_TOLERATION_SECONDS: DefaultTolerationSeconds = { notReady: 300, unreachable: 300 };
 
 /** The QoS class kube computes from requests and limits (Guaranteed, Burstable, BestEffort). */
 export function qosClass(spec: JsonObject): string {
@@ -62,72 +74,83 @@ function podFields(pod: KubeObject): Record<string, string | undefined> {
  * core/v1 pods: defaults (and the admission defaults: service account, tolerations, priority), status split,
  * the pod-update immutability rule, and graceful deletion of scheduled pods (the kubelet finishes it).
  */
-export const pods = defineResource({
-  group: '',
-  version: 'v1',
-  resource: 'pods',
-  kind: 'Pod',
-  namespaced: true,
-  shortNames: ['po'],
-  categories: ['all'],
-  subresources: ['status', 'log', 'binding', 'eviction'],
-  selectableFields: Object.keys(podFields({ metadata: {} })),
-  fieldGetter: podFields,
-  columns: podColumns,
-  strategy: strategy({
-    statusSubresource: true,
-    returnDeletedObject: true,
-    normalizeZeroValues: zeroValueNormalizer(POD_ZERO_FIELDS),
-    prepareForCreate(pod) {
-      const spec = asObject(pod.spec);
-      pod.spec = spec;
-      defaultPodSpec(spec);
-      spec.enableServiceLinks ??= true;
-      pod.status = { phase: 'Pending', qosClass: qosClass(spec) };
-    },
-    admitCreate(pod) {
-      const spec = asObject(pod.spec);
-      spec.serviceAccountName ??= spec.serviceAccount ?? 'default';
-      spec.serviceAccount = spec.serviceAccountName;
-      spec.priority ??= 0;
-      spec.preemptionPolicy ??= 'PreemptLowerPriority';
-      const tolerations = asArray(spec.tolerations).map(asObject);
-      for (const key of DEFAULT_TOLERATIONS) {
-        if (!tolerations.some((toleration) => toleration.key === key))
-          tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
-      }
-      spec.tolerations = tolerations;
-    },
-    prepareForUpdate(pod, previous) {
-      const spec = asObject(pod.spec);
-      pod.spec = spec;
-      defaultPodSpec(spec);
-      // Fields set by admission on create carry over when a client omits them.
-      const before = asObject(previous.spec);
-      for (const key of [
-        'serviceAccountName',
-        'serviceAccount',
-        'enableServiceLinks',
-        'priority',
-        'preemptionPolicy',
-        'nodeName',
-        'tolerations',
-      ])
-        if (spec[key] === undefined && before[key] !== undefined) spec[key] = before[key];
-    },
-    validate: (pod) => validatePodSpec(pod.spec, 'spec'),
-    validateUpdate(pod, previous) {
-      const errors = validatePodSpec(pod.spec, 'spec');
-      if (!jsonEqual(immutablePart(asObject(pod.spec)), immutablePart(asObject(previous.spec))))
-        errors.push(fieldError.forbidden('spec', POD_UPDATE_MESSAGE));
-      return errors;
-    },
-    gracePeriodSeconds(pod, requested) {
-      const spec = asObject(pod.spec);
-      const phase = asObject(pod.status).phase;
-      if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
-      const grace = requested ?? (spec.terminationGracePeriodSeconds as number | undefined) ?? 30;
-      return Math.max(0, grace);
-    },
-  }),
-});
+export function podResource(
+  tolerationSeconds: DefaultTolerationSeconds = DEFAULT_TOLERATION_SECONDS,
+): ResourceDefinition {
+  const defaultTolerations = [
+    { key: 'node.kubernetes.io/not-ready', seconds: tolerationSeconds.notReady },
+    { key: 'node.kubernetes.io/unreachable', seconds: tolerationSeconds.unreachable },
+  ];
+  return defineResource({
+    group: '',
+    version: 'v1',
+    resource: 'pods',
+    kind: 'Pod',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+    subresources: ['status', 'log', 'binding', 'eviction'],
+    selectableFields: Object.keys(podFields({ metadata: {} })),
+    fieldGetter: podFields,
+    columns: podColumns,
+    strategy: strategy({
+      statusSubresource: true,
+      returnDeletedObject: true,
+      normalizeZeroValues: zeroValueNormalizer(POD_ZERO_FIELDS),
+      prepareForCreate(pod) {
+        const spec = asObject(pod.spec);
+        pod.spec = spec;
+        defaultPodSpec(spec);
+        spec.enableServiceLinks ??= true;
+        pod.status = { phase: 'Pending', qosClass: qosClass(spec) };
+      },
+      admitCreate(pod) {
+        const spec = asObject(pod.spec);
+        spec.serviceAccountName ??= spec.serviceAccount ?? 'default';
+        spec.serviceAccount = spec.serviceAccountName;
+        spec.priority ??= 0;
+        spec.preemptionPolicy ??= 'PreemptLowerPriority';
+        const tolerations = asArray(spec.tolerations).map(asObject);
+        for (const { key, seconds } of defaultTolerations) {
+          if (!tolerations.some((toleration) => toleration.key === key))
+            tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
+        }
+        spec.tolerations = tolerations;
+      },
+      prepareForUpdate(pod, previous) {
+        const spec = asObject(pod.spec);
+        pod.spec = spec;
+        defaultPodSpec(spec);
+        // Fields set by admission on create carry over when a client omits them.
+        const before = asObject(previous.spec);
+        for (const key of [
+          'serviceAccountName',
+          'serviceAccount',
+          'enableServiceLinks',
+          'priority',
+          'preemptionPolicy',
+          'nodeName',
+          'tolerations',
+        ])
+          if (spec[key] === undefined && before[key] !== undefined) spec[key] = before[key];
+      },
+      validate: (pod) => validatePodSpec(pod.spec, 'spec'),
+      validateUpdate(pod, previous) {
+        const errors = validatePodSpec(pod.spec, 'spec');
+        if (!jsonEqual(immutablePart(asObject(pod.spec)), immutablePart(asObject(previous.spec))))
+          errors.push(fieldError.forbidden('spec', POD_UPDATE_MESSAGE));
+        return errors;
+      },
+      gracePeriodSeconds(pod, requested) {
+        const spec = asObject(pod.spec);
+        const phase = asObject(pod.status).phase;
+        if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+        const grace = requested ?? (spec.terminationGracePeriodSeconds as number | undefined) ?? 30;
+        return Math.max(0, grace);
+      },
+    }),
+  });
+}
+
+/** The pods resource with kube's default toleration seconds. */
+export const pods = podResource();

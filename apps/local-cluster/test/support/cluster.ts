@@ -23,6 +23,9 @@ export interface TestCluster {
   emulated: boolean;
   /** Namespaces made by createNamespace; on a real cluster stop() deletes them. */
   namespaces: string[];
+  /** Stops / starts a node's simulated kubelet (`RunningLocalCluster.stopKubelet`); emulator only. */
+  stopKubelet(node: string): Promise<void>;
+  startKubelet(node: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,13 +40,22 @@ export const quietLogger = {
 /** Zero simulated delays: pods run and become ready as soon as they are scheduled. */
 export const ZERO_DELAYS = { containerCreatingMs: 0, startMs: 0, readyMs: 0, logIntervalMs: 1000 };
 
+const noKubelets = async (): Promise<void> => {
+  throw new Error('a real cluster has no simulated kubelets to stop or start');
+};
+
 function handle(
   kubeConfig: KubeConfig,
   kubeconfigPath: string,
   emulated: boolean,
   stop: () => Promise<void>,
+  kubelets: Pick<TestCluster, 'stopKubelet' | 'startKubelet'> = {
+    stopKubelet: noKubelets,
+    startKubelet: noKubelets,
+  },
 ): TestCluster {
   return {
+    ...kubelets,
     url: kubeConfig.getCurrentCluster()?.server ?? '',
     kubeconfigPath,
     kubeConfig,
@@ -74,7 +86,10 @@ export async function startTestCluster(options: LocalClusterOptions = {}): Promi
     return cluster;
   }
   const local = await LocalCluster.start({ controllers: false, controllerLogger: quietLogger, ...options });
-  return handle(local.kubeConfig, local.kubeconfigPath, true, () => local.stop());
+  return handle(local.kubeConfig, local.kubeconfigPath, true, () => local.stop(), {
+    stopKubelet: (node) => local.stopKubelet(node),
+    startKubelet: (node) => local.startKubelet(node),
+  });
 }
 
 export function uniqueName(prefix: string): string {

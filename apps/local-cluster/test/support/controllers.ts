@@ -109,6 +109,8 @@ export const isReady = (pod: V1Pod): boolean =>
  */
 export class PodTracker {
   readonly pods = new Map<string, V1Pod>();
+  /** Every pod's last state seen, deleted ones included (a DELETED event carries the pod as it was removed). */
+  readonly lastSeen = new Map<string, V1Pod>();
   readonly events: { type: string; name: string }[] = [];
   maxActive = 0;
   maxTotal = 0;
@@ -150,6 +152,7 @@ export class PodTracker {
 
   private apply(type: string, pod: V1Pod): void {
     const name = pod.metadata?.name ?? '';
+    if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.lastSeen.set(name, pod);
     if (type === 'DELETED') this.pods.delete(name);
     else if (type === 'ADDED' || type === 'MODIFIED') this.pods.set(name, pod);
     else return;

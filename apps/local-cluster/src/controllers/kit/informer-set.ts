@@ -5,12 +5,14 @@
 import { Informer, type InformerSpec } from './informer';
 import type { Clients } from './clients';
 import type { ControllerLogger } from './logger';
+import { NODE_LEASE_NAMESPACE, NODE_PATHS } from './raw-api';
 import type {
   ConfigMap,
   Deployment,
   EndpointSlice,
   Endpoints,
   KubeObject,
+  Lease,
   Namespace,
   Node,
   Pod,
@@ -30,6 +32,8 @@ export class InformerSet {
   readonly endpointSlices: Informer<EndpointSlice>;
   readonly deployments: Informer<Deployment>;
   readonly replicaSets: Informer<ReplicaSet>;
+  /** The kubelets' heartbeats: the Leases of kube-node-lease only, as the node lifecycle controller watches. */
+  readonly nodeLeases: Informer<Lease>;
   /** Only the garbage collector reads these; the controllers do not wait for them. */
   readonly configMaps: Informer<ConfigMap>;
   readonly secrets: Informer<Secret>;
@@ -38,7 +42,7 @@ export class InformerSet {
   private readonly synced = new Set<string>();
 
   constructor(clients: Clients, logger: ControllerLogger) {
-    const { core, apps, discovery } = clients;
+    const { core, apps, discovery, coordination } = clients;
     const make = <T extends KubeObject>(spec: InformerSpec, required = true): Informer<T> => {
       const informer = new Informer<T>(spec, clients.watch, { logger });
       this.all.push(informer as unknown as Informer<KubeObject>);
@@ -77,6 +81,11 @@ export class InformerSet {
       name: 'replicasets',
       path: '/apis/apps/v1/replicasets',
       list: () => apps.listReplicaSetForAllNamespaces(),
+    });
+    this.nodeLeases = make({
+      name: 'leases',
+      path: NODE_PATHS.lease(),
+      list: () => coordination.listNamespacedLease({ namespace: NODE_LEASE_NAMESPACE }),
     });
     this.configMaps = make(
       { name: 'configmaps', path: '/api/v1/configmaps', list: () => core.listConfigMapForAllNamespaces() },

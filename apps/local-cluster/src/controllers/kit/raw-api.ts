@@ -9,9 +9,23 @@
 import { PATHS, type KubeHttp } from '@cite/kube';
 
 const MERGE_PATCH_TYPE = 'application/merge-patch+json';
+const STRATEGIC_MERGE_PATCH_TYPE = 'application/strategic-merge-patch+json';
 
 /** Paths of the resources written here: `(namespace, name?, subresource?)`. */
 export { PATHS };
+
+/** The namespace of the kubelets' node Leases. */
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+
+/** Paths of the node-related objects: Nodes (cluster scope) and their Leases in kube-node-lease. */
+export const NODE_PATHS = {
+  node: (name: string, subresource?: string): string =>
+    `/api/v1/nodes/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`,
+  lease: (name?: string): string =>
+    `/apis/coordination.k8s.io/v1/namespaces/${NODE_LEASE_NAMESPACE}/leases${
+      name === undefined ? '' : `/${encodeURIComponent(name)}`
+    }`,
+};
 
 export class RawApi {
   constructor(private readonly http: KubeHttp) {}
@@ -27,6 +41,11 @@ export class RawApi {
   /** RFC 7386 JSON merge patch. */
   mergePatch<T>(path: string, body: unknown): Promise<T> {
     return this.http.json<T>(path, { method: 'PATCH', body, contentType: MERGE_PATCH_TYPE });
+  }
+
+  /** Strategic merge patch: lists with a merge key (conditions by `type`) are merged item by item. */
+  strategicMergePatch<T>(path: string, body: unknown): Promise<T> {
+    return this.http.json<T>(path, { method: 'PATCH', body, contentType: STRATEGIC_MERGE_PATCH_TYPE });
   }
 
   /** DELETE with DeleteOptions (preconditions, grace period); answers the object or a Status. */

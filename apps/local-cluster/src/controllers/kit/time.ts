@@ -15,3 +15,8 @@ export function parseTime(value: string | null | undefined): number | undefined 
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
 }
+
+/** `2024-05-01T12:00:00.123000Z`: metav1.MicroTime (a Lease's renewTime), microseconds from milliseconds. */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '000Z');
+}

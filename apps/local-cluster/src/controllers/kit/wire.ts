@@ -14,8 +14,10 @@ import type {
   V1EndpointSlice,
   V1Endpoints,
   V1LabelSelector,
+  V1Lease,
   V1Namespace,
   V1Node,
+  V1NodeCondition,
   V1ObjectMeta,
   V1OwnerReference,
   V1Pod,
@@ -24,6 +26,8 @@ import type {
   V1ReplicaSet,
   V1Secret,
   V1Service,
+  V1Taint,
+  V1Toleration,
 } from '@kubernetes/client-node';
 
 export type Wire<T> = T extends Date
@@ -43,6 +47,10 @@ export type PodTemplateSpec = Wire<V1PodTemplateSpec>;
 export type Container = Wire<V1Container>;
 export type ContainerStatus = Wire<V1ContainerStatus>;
 export type Node = Wire<V1Node>;
+export type NodeCondition = Wire<V1NodeCondition>;
+export type Taint = Wire<V1Taint>;
+export type Toleration = Wire<V1Toleration>;
+export type Lease = Wire<V1Lease>;
 export type ReplicaSet = Wire<V1ReplicaSet>;
 export type Deployment = Wire<V1Deployment>;
 export type DeploymentCondition = Wire<V1DeploymentCondition>;

@@ -1,13 +1,33 @@
 /**
  * Per-pod failure behaviours, chosen by annotations under `local-cluster.cite.dev/` (set them on a pod
- * template and every pod of the Deployment behaves so), and the kubelet's back-off arithmetic.
+ * template and every pod of the Deployment behaves so), the node annotation that stops a node's kubelet, and
+ * the kubelet's back-off arithmetic.
  */
-import type { Pod } from '../kit/wire';
+import type { Node, Pod } from '../kit/wire';
 
 export const ANNOTATION_PREFIX = 'local-cluster.cite.dev/';
 export const IMAGE_PULL_ANNOTATION = `${ANNOTATION_PREFIX}image-pull`;
 export const CRASH_ANNOTATION = `${ANNOTATION_PREFIX}crash`;
 export const READY_ANNOTATION = `${ANNOTATION_PREFIX}ready`;
+
+/**
+ * On a Node: `stopped` makes its simulated kubelet stop, as if the machine died. It no longer renews the node's
+ * Lease, posts node status, or starts, updates or removes the node's pods; removing the annotation starts it
+ * again. The node lifecycle controller then sees what it would see of a dead node.
+ */
+export const KUBELET_ANNOTATION = `${ANNOTATION_PREFIX}kubelet`;
+export const KUBELET_STOPPED = 'stopped';
+
+export function isKubeletStopped(node: Node | undefined): boolean {
+  return node?.metadata?.annotations?.[KUBELET_ANNOTATION] === KUBELET_STOPPED;
+}
+
+/** The merge patch of a Node that stops (`running: false`) or starts its kubelet. */
+export function kubeletSwitchPatch(running: boolean): {
+  metadata: { annotations: Record<string, string | null> };
+} {
+  return { metadata: { annotations: { [KUBELET_ANNOTATION]: running ? null : KUBELET_STOPPED } } };
+}
 
 export interface PodBehaviour {
   /** `image-pull: fail`: every pull fails (ErrImagePull ↔ ImagePullBackOff). */

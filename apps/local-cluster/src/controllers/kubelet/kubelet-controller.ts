@@ -3,7 +3,9 @@
  * (pod-runtime.ts) that is stepped whenever the pod changes or a timed step is due; the loop gives it a pod IP
  * from the node's pod CIDR, and the executor (kubelet-executor.ts) asks the registry about images, records the
  * events, writes the status when it changed, and removes pods whose deletion it has carried out. Pod IPs are
- * released when pods disappear.
+ * released when pods disappear. The kubelet of a node annotated `local-cluster.cite.dev/kubelet: stopped` does
+ * nothing for that node's pods (no status, no start, no removal) until the annotation goes; then it syncs them
+ * all again.
  */
 import { nextFreeIp, nodeNamed, type ValidatedPool } from '@cite/ip-pool';
 import type { Clients } from '../kit/clients';
@@ -13,8 +15,8 @@ import type { ControllerLogger } from '../kit/logger';
 import { type ReconcileResult, runWorkers, type Workers } from '../kit/run-workers';
 import type { Clock } from '../kit/time';
 import { WorkQueue } from '../kit/work-queue';
-import { type Pod, keyOf } from '../kit/wire';
-import { type KubeletTimings, behaviourOf } from './behaviour';
+import { type Node, type Pod, keyOf } from '../kit/wire';
+import { type KubeletTimings, behaviourOf, isKubeletStopped } from './behaviour';
 import { type KubeletExecutor, kubeletExecutor } from './kubelet-executor';
 import { stepPod } from './pod-runtime';
 import { PodRuntimes } from './pod-runtimes';
@@ -24,6 +26,7 @@ import type { ImageChecker, PullCheck } from './registry';
 export interface KubeletDeps {
   clients: Clients;
   pods: Informer<Pod>;
+  nodes: Informer<Node>;
   pool: ValidatedPool;
   timings: KubeletTimings;
   images: ImageChecker;
@@ -35,7 +38,7 @@ export interface KubeletDeps {
 }
 
 export function startKubelets(deps: KubeletDeps): Workers {
-  const { pods, pool } = deps;
+  const { pods, nodes, pool } = deps;
   const queue = new WorkQueue();
   const poolNodes = new Set(pool.nodes.map((node) => node.name));
   const runtimes = new PodRuntimes();
@@ -45,6 +48,13 @@ export function startKubelets(deps: KubeletDeps): Workers {
     update: (pod) => concerned(pod) && queue.add(keyOf(pod)),
     delete: (pod) => runtimes.release(pod.metadata?.uid ?? ''),
   });
+  // A kubelet that starts again syncs every pod bound to its node.
+  nodes.addHandlers({
+    update: (node, old) => {
+      if (isKubeletStopped(node) || !isKubeletStopped(old)) return;
+      for (const pod of pods.store.byIndex('node', node.metadata?.name ?? '')) queue.add(keyOf(pod));
+    },
+  });
   const kubelet = kubeletExecutor(deps);
   return runWorkers(
     'kubelet',
@@ -52,7 +62,11 @@ export function startKubelets(deps: KubeletDeps): Workers {
     async (key) => {
       const pod = pods.store.getByKey(key);
       if (!pod) return;
-      if (poolNodes.has(pod.spec?.nodeName ?? '')) return syncPod(deps, runtimes, kubelet, pod);
+      const nodeName = pod.spec?.nodeName ?? '';
+      if (poolNodes.has(nodeName)) {
+        if (isKubeletStopped(nodes.store.get('', nodeName))) return;
+        return syncPod(deps, runtimes, kubelet, pod);
+      }
       // No kubelet will ever run it; the API server would delete an unbound pod at once.
       if (pod.metadata?.deletionTimestamp) await kubelet.remove(pod);
     },

@@ -1,11 +1,15 @@
 /**
  * The Node objects a pool implies: one per pool node, named after it, with its host address, its pod CIDR
  * and a fixed capacity, Ready. `reconcileNode` compares one such desired node with what the API holds and
- * says what to write: create it when absent, patch its status when it drifted, nothing otherwise.
+ * says what to write, as a kubelet posts node status: create it when absent, patch its status when it drifted
+ * or when the last report is older than the report period (kubelet's nodeStatusReportFrequency; the Lease is
+ * the frequent heartbeat), nothing otherwise. A posted status carries a fresh lastHeartbeatTime on every
+ * condition.
  */
 import { type PoolNode, rangeLayout } from '@cite/ip-pool';
 import { createMergePatch } from '../kit/merge-patch';
-import { rfc3339 } from '../kit/time';
+import { nodeCondition } from '../kit/taints';
+import { parseTime, rfc3339 } from '../kit/time';
 import type { Node } from '../kit/wire';
 
 export interface NodeCapacity {
@@ -29,7 +33,23 @@ export const DEFAULT_NODE_CAPACITY: NodeCapacity = {
 export const KUBELET_VERSION = 'v1.32.0';
 
 export type NodeAction =
-  { type: 'create'; node: Node } | { type: 'patchStatus'; name: string; patch: Record<string, unknown> };
+  | { type: 'create'; node: Node }
+  | {
+      type: 'patchStatus';
+      name: string;
+      patch: Record<string, unknown>;
+      /** Ready goes back to True (it was False or Unknown): the kubelet records NodeReady. */
+      becameReady: boolean;
+    };
+
+/** When the status is posted even if nothing changed. */
+export interface StatusReport {
+  now: number;
+  /** kubelet's nodeStatusReportFrequency. @defaultValue 300_000 */
+  statusReportMs: number;
+}
+
+export const DEFAULT_STATUS_REPORT_MS = 300_000;
 
 /** Max pods on a node: the configured figure, or fewer when the pod range has fewer addresses. */
 export function maxPodsFor(poolNode: PoolNode, capacity: NodeCapacity): number {
@@ -103,27 +123,62 @@ export function desiredNode(poolNode: PoolNode, capacity: NodeCapacity, now: num
   };
 }
 
-/** What to write so `observed` (undefined: absent) becomes `desired`; timestamps of unchanged conditions stay. */
-export function reconcileNode(desired: Node, observed: Node | undefined): NodeAction[] {
+/**
+ * What to write so `observed` (undefined: absent) becomes `desired`. Conditions whose status did not change keep
+ * their lastTransitionTime; their lastHeartbeatTime is kept too unless the status is posted anyway (something
+ * drifted, or the report is due), when every condition gets the desired (current) heartbeat.
+ */
+export function reconcileNode(
+  desired: Node,
+  observed: Node | undefined,
+  report?: StatusReport,
+): NodeAction[] {
   if (!observed) return [{ type: 'create', node: desired }];
+  const drifted = statusPatch(desired, observed, false);
+  const due = report !== undefined && reportDue(observed, report);
+  const patch = drifted || due ? statusPatch(desired, observed, true) : undefined;
+  if (!patch) return [];
+  const wasReady = nodeCondition(observed, 'Ready');
+  return [
+    {
+      type: 'patchStatus',
+      name: desired.metadata?.name ?? '',
+      patch: { status: patch },
+      becameReady: wasReady !== undefined && wasReady.status !== 'True',
+    },
+  ];
+}
+
+/** When the kubelet next posts an unchanged status: the last Ready heartbeat plus the report period. */
+export function nextReportAt(observed: Node, statusReportMs: number): number | undefined {
+  const last = parseTime(nodeCondition(observed, 'Ready')?.lastHeartbeatTime);
+  return last === undefined ? undefined : last + statusReportMs;
+}
+
+function reportDue(observed: Node, report: StatusReport): boolean {
+  const at = nextReportAt(observed, report.statusReportMs);
+  return at === undefined || at <= report.now;
+}
+
+function statusPatch(desired: Node, observed: Node, freshHeartbeats: boolean) {
   const observedConditions = observed.status?.conditions ?? [];
   const status = {
     ...desired.status,
     conditions: (desired.status?.conditions ?? []).map((condition) => {
       const current = observedConditions.find((candidate) => candidate.type === condition.type);
-      return current && current.status === condition.status
-        ? {
-            ...condition,
-            lastHeartbeatTime: current.lastHeartbeatTime ?? condition.lastHeartbeatTime,
-            lastTransitionTime: current.lastTransitionTime ?? condition.lastTransitionTime,
-          }
-        : condition;
+      if (!current || current.status !== condition.status) return condition;
+      return {
+        ...condition,
+        lastHeartbeatTime: freshHeartbeats
+          ? condition.lastHeartbeatTime
+          : (current.lastHeartbeatTime ?? condition.lastHeartbeatTime),
+        lastTransitionTime: current.lastTransitionTime ?? condition.lastTransitionTime,
+      };
     }),
   };
   // Only the fields this controller owns are compared; anything else on the status is left alone.
   const owned = Object.fromEntries(
     Object.keys(status).map((key) => [key, (observed.status as Record<string, unknown>)?.[key]]),
   );
-  const patch = createMergePatch(owned, status);
-  return patch ? [{ type: 'patchStatus', name: desired.metadata?.name ?? '', patch: { status: patch } }] : [];
+  return createMergePatch(owned, status);
 }

@@ -8,7 +8,8 @@
  */
 import { requirementMatches } from '../kit/labels';
 import { type Resources, addResources, allocatableOf, podRequests } from '../kit/resources';
-import type { Node, Pod } from '../kit/wire';
+import { NOT_READY_TAINT_KEY, UNSCHEDULABLE_TAINT_KEY, isNodeReady, tolerates } from '../kit/taints';
+import type { Node, Pod, Taint } from '../kit/wire';
 
 export interface NodeInfo {
   node: Node;
@@ -18,31 +19,10 @@ export interface NodeInfo {
 
 export type ScheduleResult = { type: 'bind'; nodeName: string } | { type: 'unschedulable'; message: string };
 
-interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-}
-
-const NOT_READY_TAINT: Taint = { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' };
-
-export function isNodeReady(node: Node): boolean {
-  return (node.status?.conditions ?? []).some(
-    (condition) => condition.type === 'Ready' && condition.status === 'True',
-  );
-}
-
-function tolerates(pod: Pod, taint: Taint): boolean {
-  return (pod.spec?.tolerations ?? []).some((toleration) => {
-    if (toleration.effect && toleration.effect !== taint.effect) return false;
-    if (!toleration.key) return toleration.operator === 'Exists';
-    if (toleration.key !== taint.key) return false;
-    return toleration.operator === 'Exists' || (toleration.value ?? '') === (taint.value ?? '');
-  });
-}
+const NOT_READY_TAINT: Taint = { key: NOT_READY_TAINT_KEY, effect: 'NoSchedule' };
 
 function untoleratedTaint(pod: Pod, node: Node): Taint | undefined {
-  const taints: Taint[] = [...((node.spec?.taints ?? []) as Taint[])];
+  const taints: Taint[] = [...(node.spec?.taints ?? [])];
   if (!isNodeReady(node)) taints.push(NOT_READY_TAINT);
   return taints.find(
     (taint) => (taint.effect === 'NoSchedule' || taint.effect === 'NoExecute') && !tolerates(pod, taint),
@@ -76,10 +56,7 @@ function sumRequests(pods: Pod[], nonZero: boolean): Resources {
 /** Why the pod does not fit on the node (kube's wording), or an empty list when it does. */
 export function fitFailures(pod: Pod, info: NodeInfo): string[] {
   const { node } = info;
-  if (
-    node.spec?.unschedulable &&
-    !tolerates(pod, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })
-  )
+  if (node.spec?.unschedulable && !tolerates(pod, { key: UNSCHEDULABLE_TAINT_KEY, effect: 'NoSchedule' }))
     return ['node(s) were unschedulable'];
   const taint = untoleratedTaint(pod, node);
   if (taint) return [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`];

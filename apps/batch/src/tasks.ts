@@ -1,0 +1,102 @@
+/** Builds the task an invocation names from the configuration, with the connections it needs and their closing. */
+import type { CiteConfig } from '@cite/config';
+import { NotConfiguredError } from '@cite/errors';
+import {
+  etcdBackupTask,
+  etcdRestoreTask,
+  gcTask,
+  healthCheckTask,
+  logRetentionTask,
+  newestSnapshot,
+  nodeReportTask,
+  type BatchTaskRun,
+} from '@cite/batch';
+import { KubeHttp, PooledKubeConfig } from '@cite/kube';
+import { LogStore } from '@cite/log-store';
+import type { MetadataStore } from '@cite/store';
+import type { Invocation } from './cli';
+
+export interface BuiltTask {
+  task: BatchTaskRun;
+  close: () => Promise<void>;
+}
+
+function kube(config: CiteConfig): KubeHttp {
+  const kubeConfig = new PooledKubeConfig();
+  if (config.kube.kubeconfig) kubeConfig.loadFromFile(config.kube.kubeconfig);
+  else kubeConfig.loadFromDefault();
+  return new KubeHttp(kubeConfig);
+}
+
+export async function buildTask(
+  invocation: Invocation,
+  config: CiteConfig,
+  store: MetadataStore,
+  runner: string,
+): Promise<BuiltTask> {
+  const none = async () => undefined;
+  switch (invocation.task) {
+    case 'gc': {
+      const http = kube(config);
+      return {
+        task: gcTask({
+          store,
+          http,
+          keepReleases: config.batch.gc.keepReleases,
+          keepReleaseLogs: config.batch.gc.keepReleaseLogs,
+          deliveryTtlHours: config.github.deliveryTtlHours,
+          batchSize: config.batch.gc.batch,
+          perSecond: config.batch.gc.rate,
+          owner: runner,
+        }),
+        close: () => http.close(),
+      };
+    }
+    case 'health-check': {
+      const http = kube(config);
+      return {
+        task: healthCheckTask({
+          store,
+          http,
+          timeoutMs: config.batch.health.timeoutMs,
+          restartThreshold: config.batch.health.restarts,
+        }),
+        close: () => http.close(),
+      };
+    }
+    case 'node-report': {
+      const http = kube(config);
+      return { task: nodeReportTask({ store, http }), close: () => http.close() };
+    }
+    case 'log-retention': {
+      if (!config.logs.url) {
+        throw new NotConfiguredError('log-retention needs the search engine: set CITE_LOGS_URL');
+      }
+      const logs = LogStore.connect({ url: config.logs.url });
+      return {
+        task: logRetentionTask({ logs, days: config.batch.logRetentionDays }),
+        close: () => logs.close(),
+      };
+    }
+    case 'etcd-backup':
+      return {
+        task: etcdBackupTask({
+          endpoints: config.etcd.endpoints,
+          dir: invocation.dir ?? config.batch.backupDir,
+          keep: config.batch.backupKeep,
+        }),
+        close: none,
+      };
+    case 'etcd-restore': {
+      const file = invocation.file ?? (await newestSnapshot(invocation.dir ?? config.batch.backupDir));
+      return {
+        task: etcdRestoreTask({
+          endpoints: config.etcd.endpoints,
+          prefix: config.etcd.prefix,
+          file,
+        }),
+        close: none,
+      };
+    }
+  }
+}
