@@ -35,6 +35,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** Writes to stdout and waits until it is flushed: a pipe takes a large report in chunks, and exit would cut it. */
+const print = (text: string) => new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+
 let code: number = EXIT.failed;
 let store: MetadataStore | undefined;
 let lockStore: MetadataStore | undefined;
@@ -64,8 +67,9 @@ try {
     signal: controller.signal,
   });
   progress.stop();
-  if (invocation.json) process.stdout.write(`${JSON.stringify(outcome.report, null, 2)}\n`);
-  else process.stdout.write(renderReport(outcome.report));
+  await print(
+    invocation.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : renderReport(outcome.report),
+  );
   if (!outcome.saved)
     process.stderr.write(`cite-batch ${invocation.task}: the report could not be saved to etcd\n`);
   if (outcome.exitCode !== 0)

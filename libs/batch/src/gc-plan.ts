@@ -32,12 +32,15 @@ export interface GcObject {
   image?: string;
 }
 
+/** The parts of a release gc decides on. */
+export type ReleaseBrief = Pick<Release, 'number' | 'status' | 'image'>;
+
 /** What etcd says about one service. */
 export interface GcServiceState {
   /** The stored record; undefined when etcd has none. */
   service?: Service;
   /** Releases that may be returned to: the current one, the in-flight ones and the newest successes. */
-  keptReleases: Release[];
+  keptReleases: ReleaseBrief[];
   /** A deploy or deletion holds the service's lock. */
   busy: boolean;
 }
@@ -58,13 +61,13 @@ export function describeObject(object: Pick<GcObject, 'kind' | 'namespace' | 'na
 }
 
 /** The releases gc keeps objects for: the current one, any not finished, and the newest successes. Pure. */
-export function keptReleases(
+export function keptReleases<R extends ReleaseBrief>(
   service: Service | undefined,
-  releases: readonly Release[],
+  releases: readonly R[],
   keep: number,
-): Release[] {
+): R[] {
   const newestFirst = [...releases].sort((a, b) => b.number - a.number);
-  const kept = new Map<number, Release>();
+  const kept = new Map<number, R>();
   for (const release of newestFirst) {
     if (release.number === service?.currentRelease) kept.set(release.number, release);
     if (!isTerminalReleaseStatus(release.status)) kept.set(release.number, release);

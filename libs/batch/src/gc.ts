@@ -7,7 +7,7 @@
  */
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 import { ANNOTATIONS, KubeHttpError, LABELS, MANAGED_BY, type KubeHttp } from '@cite/kube';
-import type { BatchItem, Release, Service } from '@cite/model';
+import type { BatchItem, Service } from '@cite/model';
 import {
   IdempotencyStore,
   IDEMPOTENCY_TTL_SECONDS,
@@ -24,8 +24,9 @@ import {
   type GcKind,
   type GcObject,
   type GcServiceState,
+  type ReleaseBrief,
 } from './gc-plan';
-import { collectionPath, kubeFailure, listAll, objectPath } from './kube-lists';
+import { collectionPath, kubeFailure, listMapped, objectPath } from './kube-lists';
 import { emptyResult, type BatchTaskRun, type TaskContext, type TaskResult } from './task';
 
 export interface GcOptions {
@@ -110,12 +111,10 @@ async function readState(options: GcOptions, context: TaskContext) {
   const [objects, services, releases, locks] = await Promise.all([
     Promise.all(
       KINDS.map(async (kind) =>
-        (
-          await listAll<WireObject>(http, collectionPath(kind), {
-            labelSelector: SELECTOR,
-            signal: context.signal,
-          })
-        ).map((wire) => toGcObject(kind, wire)),
+        listMapped<WireObject, GcObject>(http, collectionPath(kind), (wire) => toGcObject(kind, wire), {
+          labelSelector: SELECTOR,
+          signal: context.signal,
+        }),
       ),
     ).then((lists) => lists.flat()),
     (async () => {
@@ -124,11 +123,14 @@ async function readState(options: GcOptions, context: TaskContext) {
       return all;
     })(),
     (async () => {
-      const all = new Map<string, Release[]>();
-      for await (const item of store.releases.records.all()) {
-        const list = all.get(item.value.service);
-        if (list) list.push(item.value);
-        else all.set(item.value.service, [item.value]);
+      // Only what gc decides on: a release's config and actor are a kilobyte each, times every release.
+      const all = new Map<string, ReleaseBrief[]>();
+      for await (const item of store.releases.records.all({ limit: 1000 })) {
+        const { service, number, status, image } = item.value;
+        const brief = { number, status, image };
+        const list = all.get(service);
+        if (list) list.push(brief);
+        else all.set(service, [brief]);
       }
       return all;
     })(),
@@ -273,7 +275,7 @@ async function collectRecords(
   options: GcOptions,
   context: TaskContext,
   services: Map<string, Service>,
-  releases: Map<string, Release[]>,
+  releases: Map<string, ReleaseBrief[]>,
   states: Map<string, GcServiceState>,
 ): Promise<{ count: number; items: BatchItem[] }> {
   const { store } = options;

@@ -46,3 +46,35 @@ export function evictPod(registry: Registry, namespace: string, name: string, bo
   deleteObject(registry, pods, namespace, name, options);
   return successStatus();
 }
+
+/** What `pods/<name>[:port]/proxy/<path>` answers: the status and text the simulated container sends back. */
+export interface ProxyAnswer {
+  status: number;
+  body: string;
+}
+
+/**
+ * GET pods/<name>[:port]/proxy/<path>, as the API server's proxy to a pod would answer when the simulated app
+ * serves every path with 200 while its pod is Ready: a running pod that is not Ready (its readiness fails, as with
+ * the `ready: never` annotation) answers 503; a pod with no running container or no IP cannot be reached (503
+ * "error trying to reach service", as kube-apiserver says when the dial fails).
+ */
+export function proxyToPod(registry: Registry, namespace: string, nameAndPort: string, path: string): ProxyAnswer {
+  const [name = '', port = ''] = nameAndPort.split(':');
+  if (port !== '' && !/^\d{1,5}$/.test(port)) throw badRequest(`invalid port "${port}"`);
+  const pod = registry.get(pods, namespace, name);
+  const status = asObject(pod.status);
+  const ip = typeof status.podIP === 'string' ? status.podIP : '';
+  const running = asArray(status.containerStatuses)
+    .map(asObject)
+    .some((container) => asObject(container.state).running !== undefined);
+  const target = `${ip}:${port || '80'}`;
+  if (!ip || !running || pod.metadata.deletionTimestamp) {
+    return { status: 503, body: `error trying to reach service: dial tcp ${target}: connect: connection refused` };
+  }
+  const ready = asArray(status.conditions)
+    .map(asObject)
+    .some((condition) => condition.type === 'Ready' && condition.status === 'True');
+  if (!ready) return { status: 503, body: `GET ${path}: the app at ${target} is not ready\n` };
+  return { status: 200, body: `ok ${path}\n` };
+}

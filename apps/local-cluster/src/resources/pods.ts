@@ -89,7 +89,7 @@ export function podResource(
     namespaced: true,
     shortNames: ['po'],
     categories: ['all'],
-    subresources: ['status', 'log', 'binding', 'eviction'],
+    subresources: ['status', 'log', 'binding', 'eviction', 'proxy'],
     selectableFields: Object.keys(podFields({ metadata: {} })),
     fieldGetter: podFields,
     columns: podColumns,

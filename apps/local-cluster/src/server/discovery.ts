@@ -18,6 +18,8 @@ function subresourceShape(definition: ResourceDefinition, name: string): Subreso
       return { kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
     case 'log':
       return { kind: 'Pod', verbs: ['get'] };
+    case 'proxy':
+      return { kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] };
     case 'binding':
       return { kind: 'Binding', verbs: ['create'] };
     case 'eviction':

@@ -6,6 +6,8 @@ export interface ResourceRequest {
   namespace?: string;
   name?: string;
   subresource?: string;
+  /** `pods/<name>[:port]/proxy/<path>`: the path asked of the pod, from its `/`. */
+  proxyPath?: string;
   /** The legacy /watch/ path prefix was used. */
   watchPrefix: boolean;
 }
@@ -42,7 +44,8 @@ export function parseResourcePath(pathname: string): ResourceRequest | undefined
   request.resource = rest[0];
   request.name = rest[1];
   request.subresource = rest[2];
-  if (rest.length > 3) return undefined;
+  if (request.subresource === 'proxy') request.proxyPath = `/${rest.slice(3).join('/')}`;
+  else if (rest.length > 3) return undefined;
   if (request.resource === 'namespaces') request.namespace = undefined;
   return request;
 }

@@ -11,7 +11,7 @@ import { getScale, patchScale, updateScale } from '../registry/scale';
 import { objectJson, servedObject } from '../registry/serialize';
 import type { WatchSettings } from '../registry/watch';
 import { decodeKubernetesProtobuf } from '../protobuf/decode';
-import { bindPod, evictPod } from '../resources/pod-subresources';
+import { bindPod, evictPod, proxyToPod } from '../resources/pod-subresources';
 import { servePodLog, type PodLogSettings } from './pod-logs';
 import { deleteOptions, isWatch, listOptions, writeOptions } from './query';
 import type { ResourceRequest } from './request-info';
@@ -23,7 +23,10 @@ import { serveWatch } from './watch-stream';
 const COMMA = Buffer.from(',');
 const LIST_END = Buffer.from(']}');
 
-export interface HandlerSettings extends WatchSettings, PodLogSettings {}
+export interface HandlerSettings extends WatchSettings, PodLogSettings {
+  /** A pod proxy request's path below `proxy` (set per request). */
+  proxyPath?: string;
+}
 
 interface Exchange {
   request: IncomingMessage;
@@ -76,7 +79,10 @@ export async function handleResourceRequest(
   const { name, subresource } = target;
 
   if (subresource)
-    return handleSubresource(state, definition, namespace, name as string, subresource, exchange, settings);
+    return handleSubresource(state, definition, namespace, name as string, subresource, exchange, {
+      ...settings,
+      ...(target.proxyPath === undefined ? {} : { proxyPath: target.proxyPath }),
+    });
 
   if (method === 'GET' && (isWatch(query) || target.watchPrefix)) {
     const options = listOptions(query);
@@ -305,6 +311,14 @@ async function handleSubresource(
     case 'log':
       if (method === 'GET')
         return servePodLog(registry, namespace as string, name, query, request, response, settings);
+      break;
+    case 'proxy':
+      if (method === 'GET') {
+        const answer = proxyToPod(registry, namespace as string, name, settings.proxyPath ?? '/');
+        response.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(answer.body);
+        return;
+      }
       break;
     case 'binding':
       if (method === 'POST')
