@@ -10,10 +10,14 @@ import {
   newestSnapshot,
   nodeReportTask,
   type BatchTaskRun,
+  type GcOptions,
 } from '@cite/batch';
+import { ServiceCatalog } from '@cite/catalog';
+import { githubApiFromConfig } from '@cite/github';
 import { KubeHttp, PooledKubeConfig } from '@cite/kube';
+import { createJobQueue } from '@cite/queue';
 import { LogStore } from '@cite/log-store';
-import type { MetadataStore } from '@cite/store';
+import { ObservedStatusStore, ReleaseLog, type MetadataStore } from '@cite/store';
 import type { Invocation } from './cli';
 
 export interface BuiltTask {
@@ -28,6 +32,44 @@ function kube(config: CiteConfig): KubeHttp {
   return new KubeHttp(kubeConfig);
 }
 
+/**
+ * With GitHub configured, gc asks it whether each preview's pull request is still open, and removes the preview of
+ * a closed one the way the api's DELETE does (a deletion job for the deployer, written to etcd's outbox first).
+ */
+function closedPreviews(config: CiteConfig, store: MetadataStore) {
+  const github = githubApiFromConfig(config.github);
+  if (!github) return undefined;
+  const queue = createJobQueue(config.redis.url);
+  const catalog = new ServiceCatalog({
+    store,
+    queue,
+    observed: new ObservedStatusStore(store.etcd),
+    logs: new ReleaseLog(store.etcd),
+  });
+  const previews: NonNullable<GcOptions['previews']> = {
+    async isOpen(repo, pullRequest) {
+      const state = await github.pullRequestState(repo, pullRequest);
+      return state === null ? undefined : state === 'open';
+    },
+    async remove(name) {
+      const principal = { actor: 'batch:gc', name: 'cite-batch gc', role: 'admin' as const, teams: [] };
+      await catalog.remove(
+        {
+          principal,
+          audit: {
+            action: 'service.delete',
+            target: `service/${name}`,
+            sourceIp: '127.0.0.1',
+            details: { reason: 'pull request closed' },
+          },
+        },
+        name,
+      );
+    },
+  };
+  return { previews, close: () => queue.close() };
+}
+
 export async function buildTask(
   invocation: Invocation,
   config: CiteConfig,
@@ -38,8 +80,10 @@ export async function buildTask(
   switch (invocation.task) {
     case 'gc': {
       const http = kube(config);
+      const previews = closedPreviews(config, store);
       return {
         task: gcTask({
+          ...(previews ? { previews: previews.previews } : {}),
           store,
           http,
           keepReleases: config.batch.gc.keepReleases,
@@ -49,7 +93,10 @@ export async function buildTask(
           perSecond: config.batch.gc.rate,
           owner: runner,
         }),
-        close: () => http.close(),
+        close: async () => {
+          await http.close();
+          await previews?.close();
+        },
       };
     }
     case 'health-check': {

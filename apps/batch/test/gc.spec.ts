@@ -9,7 +9,7 @@ import { LABELS, MANAGED_BY } from '@cite/kube';
 import { teamNamespace, type Release } from '@cite/model';
 import { exampleRelease, exampleService } from '@cite/model/testing';
 import { IdempotencyStore, lockNames, ReleaseLog, type MetadataStore } from '@cite/store';
-import { pollUntil, testEtcdEndpoint } from '@cite/test-support';
+import { pollUntil, startFakeGitHub, testEtcdEndpoint, testRedisUrl } from '@cite/test-support';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { runBatch, startCluster, testStore, type Cluster } from './support';
 
@@ -277,6 +277,56 @@ describe('cite-batch gc', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^gc: ok in [\d.]+ s — deleted 0 of \d+ cite objects and 0 records\n/);
     expect(run.stderr).toMatch(/gc: reading the cluster and etcd/);
+  });
+
+  it("removes a preview whose pull request GitHub reports closed, as a user's delete would", async () => {
+    const github = await startFakeGitHub();
+    try {
+      const preview = (n: number) =>
+        exampleService({
+          name: `web-pr-${n}`,
+          team: 'payments',
+          repo: 'acme/web',
+          preview: { parent: 'web', pullRequest: n, branch: `feature-${n}` },
+        });
+      await store.services.create('web-pr-1', preview(1));
+      await store.services.create('web-pr-2', preview(2));
+      github.setPullRequest('acme/web', 1, 'closed');
+      github.setPullRequest('acme/web', 2, 'open');
+      const withGitHub = {
+        ...env,
+        CITE_GITHUB_API_URL: github.url,
+        CITE_GITHUB_TOKEN: 'ghp_batchTestTokenThatIsLongEnough0123456',
+        CITE_REDIS_URL: testRedisUrl(),
+      };
+      const dry = await runBatch(['gc', '--dry-run', '--json'], withGitHub);
+      expect(dry.stderr).not.toMatch(/error|failed/);
+      expect(dry.report!.items).toContainEqual({
+        action: 'would delete',
+        target: 'preview web-pr-1',
+        reason: 'pull request acme/web#1 is closed',
+      });
+      expect((await store.services.get('web-pr-1'))?.value.state).toBe('active');
+
+      const run = await runBatch(['gc', '--json'], withGitHub);
+      expect(run.code).toBe(0);
+      expect(run.report!.items.filter((i) => i.target.startsWith('preview '))).toEqual([
+        { action: 'delete', target: 'preview web-pr-1', reason: 'pull request acme/web#1 is closed' },
+      ]);
+      expect((await store.services.get('web-pr-1'))?.value.state).toBe('deleting');
+      expect((await store.services.get('web-pr-2'))?.value.state).toBe('active');
+      const audit = await store.audit.list({ limit: 10 });
+      expect(audit.items.map((i) => i.value)).toContainEqual(
+        expect.objectContaining({
+          action: 'service.delete',
+          target: 'service/web-pr-1',
+          actor: 'batch:gc',
+          outcome: 'ok',
+        }),
+      );
+    } finally {
+      await github.close();
+    }
   });
 
   it('exits 3 with one line while another run holds the lock', async () => {

@@ -152,6 +152,19 @@ describe('createGitHubApi with a token', () => {
     expect(error).toMatchObject({ status: 404 });
   });
 
+  it("answers a pull request's state, and null for one GitHub does not have", async () => {
+    github.setPullRequest('acme/web', 7, 'open');
+    github.setPullRequest('Acme/Web', 8, 'closed');
+    expect(await api.pullRequestState('acme/web', 7)).toBe('open');
+    expect(await api.pullRequestState('acme/web', 8)).toBe('closed');
+    expect(await api.pullRequestState('acme/web', 9)).toBeNull();
+    expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /repos/acme/web/pulls/7',
+      'GET /repos/acme/web/pulls/8',
+      'GET /repos/acme/web/pulls/9',
+    ]);
+  });
+
   it('refuses a repository that is not owner/name before calling GitHub', async () => {
     await expect(api.branchHead('acme', 'main')).rejects.toBeInstanceOf(InputError);
     expect(github.requests).toEqual([]);

@@ -59,6 +59,8 @@ export interface GitHubApi {
   }): Promise<{ id: number }>;
   /** The branch's head sha; null when GitHub says the branch does not exist. */
   branchHead(repo: string, branch: string): Promise<string | null>;
+  /** A pull request's state; null when GitHub says there is no such pull request. */
+  pullRequestState(repo: string, number: number): Promise<'open' | 'closed' | null>;
 }
 
 /**
@@ -325,7 +327,7 @@ function statusCalls(
 }
 
 /** The preview comment and branch heads. */
-function repositoryCalls(call: Call): Pick<GitHubApi, 'upsertComment' | 'branchHead'> {
+function repositoryCalls(call: Call): Pick<GitHubApi, 'upsertComment' | 'branchHead' | 'pullRequestState'> {
   return {
     upsertComment(i) {
       return call(i.repo, `comment on ${i.repo}#${i.issue}`, async (client, owner, repo) => {
@@ -350,6 +352,18 @@ function repositoryCalls(call: Call): Pick<GitHubApi, 'upsertComment' | 'branchH
           body: i.body,
         });
         return { id: data.id };
+      });
+    },
+
+    pullRequestState(repoName, number) {
+      return call(repoName, `pull request ${repoName}#${number}`, async (client, owner, repo) => {
+        try {
+          const { data } = await client.rest.pulls.get({ owner, repo, pull_number: number });
+          return data.state === 'open' ? 'open' : 'closed';
+        } catch (error) {
+          if ((error as { status?: number }).status === 404) return null;
+          throw error;
+        }
       });
     },
 

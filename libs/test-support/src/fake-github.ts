@@ -37,6 +37,8 @@ export interface FakeGitHub {
   setDown(down: boolean): void;
   /** `GET /repos/{repo}/branches/{branch}` answers this sha (repo is `owner/name`, case-insensitive). */
   setBranchHead(repo: string, branch: string, sha: string): void;
+  /** `GET /repos/{repo}/pulls/{number}` answers this state (unknown pull requests are 404). */
+  setPullRequest(repo: string, number: number, state: 'open' | 'closed'): void;
   /** Forgets requests, programmed failures and delays, objects and branch heads (ids keep increasing). */
   reset(): void;
   close(): Promise<void>;
@@ -53,6 +55,7 @@ interface State {
   deployments: Map<number, { repo: string; environment: string }>;
   comments: Map<number, { repo: string; issue: number; body: string; createdAt: string }>;
   branches: Map<string, string>;
+  pulls: Map<string, 'open' | 'closed'>;
 }
 
 type Handler = (params: string[], body: unknown, state: State) => Answer;
@@ -233,6 +236,20 @@ const getBranch: Handler = ([owner, repo, branch], _body, state) => {
   };
 };
 
+const getPullRequest: Handler = ([owner, repo, number], _body, state) => {
+  const found = state.pulls.get(`${repoKey(owner!, repo!)}#${number}`);
+  if (found === undefined) return error(404, 'Not Found');
+  return {
+    status: 200,
+    body: {
+      number: Number(number),
+      state: found,
+      merged: false,
+      head: { ref: 'feature', sha: 'f'.repeat(40) },
+    },
+  };
+};
+
 const getInstallation: Handler = ([owner]) => ({
   status: 200,
   body: { id: 1, account: { login: owner }, app_id: 1, target_type: 'Organization', permissions: {} },
@@ -273,6 +290,7 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
   },
   // A branch name may hold slashes (sent as %2F, or raw by some clients).
   { method: 'GET', pattern: route(`/repos/${SEGMENT}/${SEGMENT}/branches/(.+)`), handler: getBranch },
+  { method: 'GET', pattern: route(`/repos/${SEGMENT}/${SEGMENT}/pulls/(\\d+)`), handler: getPullRequest },
   { method: 'GET', pattern: route(`/repos/${SEGMENT}/${SEGMENT}/installation`), handler: getInstallation },
   { method: 'POST', pattern: route(`/app/installations/(\\d+)/access_tokens`), handler: createAccessToken },
 ];
@@ -314,7 +332,7 @@ function send(response: ServerResponse, answer: Answer): void {
 }
 
 function freshState(nextId: number): State {
-  return { nextId, deployments: new Map(), comments: new Map(), branches: new Map() };
+  return { nextId, deployments: new Map(), comments: new Map(), branches: new Map(), pulls: new Map() };
 }
 
 export async function startFakeGitHub(): Promise<FakeGitHub> {
@@ -379,6 +397,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     },
     setBranchHead(repo, branch, sha) {
       state.branches.set(`${repo.toLowerCase()}#${branch}`, sha);
+    },
+    setPullRequest(repo, number, pullState) {
+      state.pulls.set(`${repo.toLowerCase()}#${number}`, pullState);
     },
     reset() {
       requests.length = 0;
