@@ -1,3 +1,3 @@
 import preset from '../../jest.preset.js';
 
-export default { ...preset, displayName: 'batch', rootDir: import.meta.dirname };
+export default { ...preset, displayName: 'batch-tasks', rootDir: import.meta.dirname };

@@ -29,6 +29,8 @@ const ROUTES = [
   'delete /api/v1/tokens/{id}',
   'get /api/v1/audit',
   'get /api/v1/locks',
+  'get /api/v1/batch/reports',
+  'get /api/v1/batch/reports/{task}',
   'delete /api/v1/locks/{name}',
   'get /api/v1/openapi.json',
   'post /api/v1/webhooks/github',
