@@ -4,9 +4,10 @@
  * the api serving the UI built by Vite. The README walkthrough without curl: sign in, create a service, deploy and
  * watch the progress bar reach done, see pods turn Running, tail logs, deploy a broken tag and see the failure
  * reason and the automatic rollback, roll back by hand, scale, edit env; then the services list with 5,000
- * services, the network and operations pages, phone width, the dark theme, and a revoked token. Every page gets a
- * screenshot (`.local/test-artifacts/web/`), an axe-core check (no serious or critical violation) and a check for
- * console errors, failed requests and 5xx answers.
+ * services, the network page, the operations page with a report of a real `cite-batch node-report` run, phone
+ * width, the dark theme, and a revoked token. Every page gets a screenshot (`.local/test-artifacts/web/`), an
+ * axe-core check (no serious or critical violation) and a check for console errors, failed requests and 5xx
+ * answers.
  */
 import path from 'node:path';
 import { jest } from '@jest/globals';
@@ -362,10 +363,42 @@ describe('the web UI in a real browser', () => {
     await checkPage('network');
   });
 
-  it('shows operations to an admin: the audit log and the locks', async () => {
+  it('shows operations to an admin: the audit log, the locks and a real batch report', async () => {
+    // The real cite-batch, run as a child process against this platform's etcd and cluster, saves a report.
+    const run = await platform.batch('node-report');
+    if (run.code !== 0) throw new Error(`cite-batch node-report exited ${run.code}:\n${run.output}`);
+    const saved = (await platform.call('GET', '/batch/reports/node-report')).body.items[0] as {
+      summary: string;
+      items: unknown[];
+    };
+    expect(saved.summary).toMatch(/^\d+ of \d+ nodes Ready, \d+ pods/);
+
     await page.goto('/operations');
     await sees(page.getByText('service.create').first(), 'an audit entry');
+    const row = page.getByTestId('batch-task-node-report');
+    await sees(row.getByText('succeeded', { exact: true }), 'the node-report row, succeeded');
+    await sees(row.getByText(saved.summary, { exact: true }), "the node-report row's summary");
+    expect(await row.getByText('manual', { exact: true }).count()).toBe(1);
+    // The tasks that did not run are listed too.
+    const others = ['gc', 'etcd-backup', 'etcd-restore', 'log-retention', 'health-check'];
+    const neverRun = await Promise.all(
+      others.map((task) => page.getByTestId(`batch-task-${task}`).getByText('never run').count()),
+    );
+    expect(neverRun).toEqual([1, 1, 1, 1, 1]);
     await checkPage('operations');
+
+    await row.getByRole('button', { name: 'node-report', exact: true }).click();
+    await until(
+      'the task in the page address',
+      async () => new URL(page.url()).searchParams.get('batch'),
+      (task) => task === 'node-report',
+    );
+    const report = page.getByTestId('batch-report');
+    const items = report.getByRole('table', { name: /^Items/ });
+    await sees(items.getByText(/^node /).first(), "the report's items: one row per node");
+    expect(await items.locator('tbody tr').count()).toBe(saved.items.length);
+    expect(await report.getByText(saved.summary, { exact: true }).count()).toBe(1);
+    await checkPage('operations-batch-report');
   });
 
   it('works at phone width and in the dark theme', async () => {
@@ -385,9 +418,11 @@ describe('the web UI in a real browser', () => {
         ['/services', 'phone-services'],
         ['/services/hello', 'phone-service'],
         ['/network', 'phone-network'],
+        ['/operations?batch=node-report', 'phone-operations'],
       ] as const) {
         await small.goto(route);
         await small.getByRole('heading').first().waitFor();
+        if (route.startsWith('/operations')) await small.getByTestId('batch-report').waitFor();
         const overflow = (await small.evaluate(
           'document.documentElement.scrollWidth - innerWidth',
         )) as number;

@@ -46,6 +46,14 @@ export async function until<T>(
   }
 }
 
+/** What a run of `cite-batch` ended with. */
+export interface BatchRun {
+  /** The exit code (0: the task succeeded), or the signal that ended it. */
+  code: number | string;
+  /** stdout and stderr together. */
+  output: string;
+}
+
 export interface Platform {
   /** The api's base URL (`http://127.0.0.1:<port>`). */
   base: string;
@@ -53,8 +61,15 @@ export interface Platform {
   cluster: KubeCluster;
   /** local-cluster's kubeconfig file. */
   kubeconfig: string;
-  /** The platform's etcd (`http://127.0.0.1:<port>`; cite's keys under the default prefix). */
+  /** The platform's etcd (`http://127.0.0.1:<port>`; cite's keys under `etcdPrefix`). */
   etcdEndpoint: string;
+  /** cite's key prefix in that etcd (`/cite/v1/`, the default, unless `env` set `CITE_ETCD_PREFIX`). */
+  etcdPrefix: string;
+  /**
+   * Runs the real `cite-batch <args>` (`apps/batch/src/main.ts`, bundled by `buildApp('batch')`) as a child
+   * process against this platform's etcd and cluster, as `npm start`'s scheduler would; resolves when it exits.
+   */
+  batch(...args: string[]): Promise<BatchRun>;
   /** An API call as the bootstrap admin. */
   call(method: string, route: string, body?: unknown): Promise<Answer>;
   stop(): Promise<void>;
@@ -141,12 +156,34 @@ export async function startPlatform(
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     };
+    const etcdEndpoint = etcd.endpoint;
+    const etcdPrefix = env['CITE_ETCD_PREFIX'] ?? '/cite/v1/';
+    const batch = async (...args: string[]): Promise<BatchRun> => {
+      const run = await runApp(
+        'batch',
+        {
+          CITE_ETCD_ENDPOINTS: etcdEndpoint,
+          CITE_ETCD_PREFIX: etcdPrefix,
+          CITE_KUBECONFIG: kubeconfig,
+          CITE_LOG_LEVEL: 'warn',
+        },
+        args,
+      );
+      const timer = setTimeout(() => void run.stop('SIGKILL'), 120_000);
+      try {
+        return { code: await run.exited, output: run.output() };
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     return {
       base,
       registry,
       cluster: KubeCluster.fromKubeconfig({ kubeconfigPath: kubeconfig }),
       kubeconfig,
-      etcdEndpoint: etcd.endpoint,
+      etcdEndpoint,
+      etcdPrefix,
+      batch,
       call,
       stop,
     };

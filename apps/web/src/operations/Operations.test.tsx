@@ -24,6 +24,7 @@ const entry = (id: string, time: string, overrides: object = {}) => ({
 function adminApi(call: Call) {
   if (call.path === '/api/v1/whoami') return { status: 200, body: admin };
   if (call.path === '/api/v1/locks') return { status: 200, body: { items: [] } };
+  if (call.path === '/api/v1/batch/reports') return { status: 200, body: { items: [] } };
   if (call.path === '/api/v1/audit') {
     if (call.search.get('cursor') === 'page2')
       return {
@@ -61,6 +62,18 @@ describe('Operations', () => {
     expect(alert.textContent).toMatch(/for admins only/);
     expect(alert.textContent).toMatch(/The API answered: this needs an admin token/);
     expect(calls.map((call) => call.path)).toEqual(['/api/v1/whoami', '/api/v1/locks']);
+  });
+
+  it('shows an admin the batch tasks beside the locks and the audit log', async () => {
+    stubApi(adminApi);
+    renderAt(<Operations />, { path: '/operations', signedIn: true });
+    const batch = await screen.findByRole('table', { name: 'Batch tasks' });
+    expect(within(batch).getAllByText('never run')).toHaveLength(6);
+    expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual([
+      'Locks',
+      'Batch tasks',
+      'Audit log',
+    ]);
   });
 
   it('shows the audit log newest first and loads older pages with the cursor', async () => {

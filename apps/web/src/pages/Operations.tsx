@@ -1,12 +1,13 @@
 /**
- * `/operations` (admins): the locks held now, with releasing one, and the audit trail. The nav shows the page to
- * admins only; a member who opens it is told so from the API's own 403 (one request, the locks', is made).
- * Batch reports are left out until the API has them.
+ * `/operations` (admins): the locks held now, with releasing one, the batch tasks' reports, and the audit trail.
+ * The nav shows the page to admins only; a member who opens it is told so from the API's own 403 (one request,
+ * the locks', is made).
  */
 import { useQuery } from '@tanstack/react-query';
 import { ApiError } from '../api';
 import { useSession } from '../session';
 import { AuditLog } from '../operations/AuditLog';
+import { BatchReports } from '../operations/BatchReports';
 import { fetchLocks, Locks, LOCKS_KEY } from '../operations/Locks';
 import '../operations/operations.css';
 
@@ -27,8 +28,8 @@ export default function Operations() {
         {forbidden ? (
           <div className="panel" role="alert">
             <p>
-              <strong>Operations is for admins only.</strong> The audit log and the locks are not shown to
-              members.
+              <strong>Operations is for admins only.</strong> The audit log, the locks and the batch reports
+              are not shown to members.
             </p>
             <p className="hint">The API answered: {forbidden.message}</p>
           </div>
@@ -44,6 +45,7 @@ export default function Operations() {
           // The API let this session through though it is not an admin's: show what it allows.
           <>
             <Locks />
+            <BatchReports />
             <AuditLog />
           </>
         )}
@@ -54,6 +56,7 @@ export default function Operations() {
     <>
       <h1>Operations</h1>
       <Locks />
+      <BatchReports />
       <AuditLog />
     </>
   );
