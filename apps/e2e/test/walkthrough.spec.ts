@@ -39,7 +39,9 @@ describe('the README walkthrough, end to end', () => {
     });
 
   beforeAll(async () => {
-    platform = await startPlatform();
+    // As npm start runs it: with a watcher, /status follows the pods after a release's verdict too (without one it
+    // shows what the deployer saw at the verdict, which may include a pod the rollout was just deleting).
+    platform = await startPlatform({ watcher: true });
     ({ registry, cluster } = platform);
   });
 
