@@ -41,7 +41,7 @@ describe('the README walkthrough, end to end', () => {
   beforeAll(async () => {
     // As npm start runs it: with a watcher, /status follows the pods after a release's verdict too (without one it
     // shows what the deployer saw at the verdict, which may include a pod the rollout was just deleting).
-    platform = await startPlatform({ watcher: true });
+    platform = await startPlatform({}, { watcher: true });
     ({ registry, cluster } = platform);
   });
 
