@@ -15,6 +15,9 @@ const apps = fs
   .filter((name) => only.length === 0 || only.includes(name));
 
 const web = only.length === 0 || only.includes('web');
+// The `cite` CLI (apps/cli/src/cite.ts): one self-contained bundle with its npm packages inlined, so it starts
+// without resolving node_modules (< 300 ms) and installs alone: npm i -g ./dist/apps/cli.
+const cli = only.length === 0 || only.includes('cli');
 // React's production build whatever NODE_ENV the caller has (Jest's `test` would give its development build).
 if (web) process.env.NODE_ENV = 'production';
 const started = Date.now();
@@ -27,7 +30,34 @@ const binsOf = (name) => {
         .map((file) => ({ entry: path.join(dir, file), out: `${file.slice(0, -3)}.mjs` }))
     : [];
 };
+const cliDir = path.join(root, 'dist', 'apps', 'cli');
 await Promise.all([
+  ...(cli
+    ? [
+        build({
+          entryPoints: { cite: path.join(root, 'apps', 'cli', 'src', 'cite.ts') },
+          outdir: cliDir,
+          outExtension: { '.js': '.mjs' },
+          bundle: true,
+          splitting: true,
+          chunkNames: 'chunks/[name]-[hash]',
+          platform: 'node',
+          format: 'esm',
+          target: 'node22',
+          minify: true,
+          tsconfig: path.join(root, 'tsconfig.base.json'),
+          logLevel: 'warning',
+          legalComments: 'none',
+          // CommonJS packages inside an ESM bundle still call require() for Node's modules.
+          banner: { js: "import { createRequire as __citeRequire } from 'node:module'; const require = __citeRequire(import.meta.url);" },
+        }).then(() => {
+          const { version, engines, license } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+          const manifest = { name: 'cite-cli', version, description: "cite's command line", type: 'module', bin: { cite: 'cite.mjs' }, engines, license };
+          fs.writeFileSync(path.join(cliDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+          fs.chmodSync(path.join(cliDir, 'cite.mjs'), 0o755);
+        }),
+      ]
+    : []),
   ...(web
     ? [
         viteBuild({
@@ -57,5 +87,5 @@ await Promise.all([
   ),
 ]);
 process.stdout.write(
-  `built ${[...apps, ...(web ? ['web'] : [])].join(', ')} in ${Date.now() - started} ms\n`,
+  `built ${[...apps, ...(cli ? ['cli'] : []), ...(web ? ['web'] : [])].join(', ')} in ${Date.now() - started} ms\n`,
 );
