@@ -49,10 +49,21 @@ await Promise.all([
           logLevel: 'warning',
           legalComments: 'none',
           // CommonJS packages inside an ESM bundle still call require() for Node's modules.
-          banner: { js: "import { createRequire as __citeRequire } from 'node:module'; const require = __citeRequire(import.meta.url);" },
+          banner: {
+            js: "import { createRequire as __citeRequire } from 'node:module'; const require = __citeRequire(import.meta.url);",
+          },
         }).then(() => {
-          const { version, engines, license } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-          const manifest = { name: 'cite-cli', version, description: "cite's command line", type: 'module', bin: { cite: 'cite.mjs' }, engines, license };
+          const { version, license } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+          // The bundle needs only fetch and AbortSignal.any: Node 20.3 or later runs it (the platform itself wants 22).
+          const manifest = {
+            name: 'cite-cli',
+            version,
+            description: "cite's command line",
+            type: 'module',
+            bin: { cite: 'cite.mjs' },
+            engines: { node: '>=20.3' },
+            license,
+          };
           fs.writeFileSync(path.join(cliDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
           fs.chmodSync(path.join(cliDir, 'cite.mjs'), 0o755);
         }),
