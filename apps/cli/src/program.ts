@@ -247,7 +247,7 @@ Exit codes: 0 ok, 1 a release failed, 2 usage or input refused, 3 not logged in 
     .argument('<name>')
     .requiredOption('--image <repository>', 'image repository without tag (registry/team/app)')
     .requiredOption('--port <port>', 'container port', integer('--port'))
-    .requiredOption('--team <team>', 'owning team')
+    .option('--team <team>', "owning team (default: the token's team, when it acts for exactly one)")
     .option('--replicas <n>', 'replicas', integer('--replicas'))
     .option('--cpu <quantity>', 'cpu request = limit (e.g. 250m)')
     .option('--memory <quantity>', 'memory request = limit (e.g. 256Mi)')
@@ -262,7 +262,7 @@ Exit codes: 0 ok, 1 a release failed, 2 usage or input refused, 3 not logged in 
           o: {
             image: string;
             port: number;
-            team: string;
+            team?: string;
             replicas?: number;
             cpu?: string;
             memory?: string;
@@ -271,9 +271,21 @@ Exit codes: 0 ok, 1 a release failed, 2 usage or input refused, 3 not logged in 
             repo?: string;
           },
         ) => {
+          let team = o.team;
+          if (!team) {
+            const who = await s.api().get<{ teams: string[] }>('/whoami');
+            if (who.teams.length !== 1) {
+              const acts = who.teams.length ? `acts for ${who.teams.join(', ')}` : 'acts for every team';
+              throw new CliError(
+                `say which team owns ${name}: --team <team> (your token ${acts})`,
+                EXIT.usage,
+              );
+            }
+            team = who.teams[0]!;
+          }
           const body = {
             name,
-            team: o.team,
+            team,
             image: o.image,
             port: o.port,
             ...(o.replicas === undefined ? {} : { replicas: o.replicas }),

@@ -114,6 +114,19 @@ describe('cite, the whole lifecycle', () => {
     const again = await cite(['create', 'web', '--image', image, '--port', '8080', '--team', 'demo']);
     expect(again.code).toBe(5);
     expect(again.stderr.split('\n')).toHaveLength(2);
+    // A member token of one team creates in that team without --team.
+    const member = JSON.parse(
+      (await cite(['tokens', 'create', '--name', 'dev', '--team', 'demo', '--json'])).stdout,
+    );
+    const solo = await cite(['create', 'solo', '--image', image, '--port', '8080', '--json'], {
+      env: { CITE_TOKEN: member.secret, CITE_URL: platform!.base },
+    });
+    expect(JSON.parse(solo.stdout)).toMatchObject({ name: 'solo', team: 'demo' });
+    const noTeam = await cite(['create', 'other', '--image', image, '--port', '8080']);
+    expect(noTeam.code).toBe(2);
+    expect(noTeam.stderr).toBe(
+      'cite: say which team owns other: --team <team> (your token acts for every team)\n',
+    );
     const bad = await cite(['create', 'Bad_Name', '--image', image, '--port', '8080', '--team', 'demo']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^cite: .*\(name: .+\)\n$/);
@@ -168,6 +181,26 @@ describe('cite, the whole lifecycle', () => {
         ).length === 3,
     );
     expect(status.service).toBe('web');
+  });
+
+  it('follows the pods with status --watch until interrupted', async () => {
+    const child = spawn(process.execPath, [CLI, 'status', 'web', '--watch', '--json'], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await until(
+      'the first snapshot',
+      async () => stdout,
+      (text) => text.includes('\n'),
+    );
+    const first = JSON.parse(stdout.split('\n')[0]!) as { event: string; pods: { name: string }[] };
+    expect(first.event).toBe('snapshot');
+    expect(first.pods.length).toBeGreaterThanOrEqual(3);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
   });
 
   it('shows merged logs, each line prefixed with its pod', async () => {
