@@ -10,18 +10,19 @@ export interface Rule {
 
 export const RULES: Rule[] = [
   // The deployer: team namespaces, and each service's Deployment, Service and Ingress (server-side apply, delete).
-  { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'create', 'patch', 'delete'] },
+  // Server-side apply: patch, and create for an object not there yet; nothing reads them back with a GET.
+  { apiGroups: [''], resources: ['namespaces'], verbs: ['create', 'patch', 'delete'] },
   {
     apiGroups: ['apps'],
     resources: ['deployments'],
     verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
   },
   { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['patch'] },
-  { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch', 'create', 'patch', 'delete'] },
   {
     apiGroups: ['networking.k8s.io'],
     resources: ['ingresses'],
-    verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
+    verbs: ['list', 'watch', 'create', 'patch', 'delete'],
   },
   // Rollout tracking, status, the watcher's informers, the live log tail and the shipper, health checks.
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
