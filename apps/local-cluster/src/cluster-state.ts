@@ -2,6 +2,7 @@ import type { KubeObject } from './api-types';
 import { ResourceCatalog } from './registry/catalog';
 import { Registry, type Clock } from './registry/registry';
 import { storageKey, type ResourceDefinition } from './registry/resource-definition';
+import { cronJobs, jobs } from './resources/batch';
 import { ClusterIpAllocator } from './resources/cluster-ip-allocator';
 import { configMaps } from './resources/configmaps';
 import { CrdLifecycle } from './resources/crd-lifecycle';
@@ -13,9 +14,12 @@ import { horizontalPodAutoscalers, horizontalPodAutoscalersV1 } from './resource
 import { ingresses } from './resources/ingresses';
 import { leases } from './resources/leases';
 import { namespaces } from './resources/namespaces';
+import { networkPolicies } from './resources/networkpolicies';
 import { nodes } from './resources/nodes';
 import { type DefaultTolerationSeconds, podResource } from './resources/pods';
+import { podDisruptionBudgets } from './resources/poddisruptionbudgets';
 import { limitRanges, resourceQuotas } from './resources/quotas';
+import { clusterRoleBindings, clusterRoles, roleBindings, roles } from './resources/rbac';
 import { replicaSets } from './resources/replicasets';
 import { secrets } from './resources/secrets';
 import { serviceAccountAdmission, serviceAccounts } from './resources/serviceaccounts';
@@ -70,8 +74,16 @@ export class ClusterState {
       deployments,
       replicaSets,
       ingresses,
+      networkPolicies,
       horizontalPodAutoscalers,
       horizontalPodAutoscalersV1,
+      jobs,
+      cronJobs,
+      podDisruptionBudgets,
+      clusterRoleBindings,
+      clusterRoles,
+      roleBindings,
+      roles,
       leases,
       endpointSlices,
       this.crds,

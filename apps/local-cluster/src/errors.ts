@@ -20,6 +20,8 @@ export interface FieldError {
   detail?: string;
   /** For NotSupported: the values that are. */
   supported?: string[];
+  /** The value as kube prints it when that is not its JSON (a Go struct: `rbac.RoleRef{…}`). */
+  shownAs?: string;
 }
 
 export interface StatusCause {
@@ -205,7 +207,7 @@ export function successStatus(details?: StatusDetails): Record<string, unknown> 
 
 /** The text after `field: ` in a kube field error, e.g. `Required value` or `Invalid value: "x": detail`. */
 export function fieldErrorBody(error: FieldError): string {
-  const shown = formatValue(error.value);
+  const shown = error.shownAs ?? formatValue(error.value);
   switch (error.type) {
     case 'FieldValueRequired':
       return error.detail ? `Required value: ${error.detail}` : 'Required value';

@@ -216,3 +216,24 @@ export const HPA_ZERO_FIELDS: ZeroFieldRules = {
   omit: ['status.currentReplicas', 'status.conditions'],
   keep: { 'status.desiredReplicas': 0 },
 };
+
+/** batch/v1 JobStatus counts (the spec's counts are pointers) and the pod template's fields. */
+export const JOB_ZERO_FIELDS: ZeroFieldRules = {
+  omit: [...TEMPLATE_OMIT, ...under('status', ['active', 'succeeded', 'failed', 'conditions'])],
+};
+
+/** batch/v1 CronJob: the job template's pod fields, the active list. */
+export const CRONJOB_ZERO_FIELDS: ZeroFieldRules = {
+  omit: [...under('spec.jobTemplate', TEMPLATE_OMIT), 'status.active'],
+};
+
+/** policy/v1 PodDisruptionBudgetStatus: the four counts have no omitempty, so a fresh PDB shows them as 0. */
+export const PDB_ZERO_FIELDS: ZeroFieldRules = {
+  omit: ['status.observedGeneration', 'status.conditions'],
+  keep: {
+    'status.disruptionsAllowed': 0,
+    'status.currentHealthy': 0,
+    'status.desiredHealthy': 0,
+    'status.expectedPods': 0,
+  },
+};

@@ -4,6 +4,7 @@ import {
   ApiextensionsV1Api,
   AppsV1Api,
   AutoscalingV2Api,
+  BatchV1Api,
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -11,6 +12,8 @@ import {
   type KubeConfig,
   NetworkingV1Api,
   PatchStrategy,
+  PolicyV1Api,
+  RbacAuthorizationV1Api,
   Watch,
   setHeaderOptions,
 } from '@kubernetes/client-node';
@@ -24,6 +27,9 @@ export interface Clients {
   autoscaling: AutoscalingV2Api;
   discovery: DiscoveryV1Api;
   coordination: CoordinationV1Api;
+  batch: BatchV1Api;
+  policy: PolicyV1Api;
+  rbac: RbacAuthorizationV1Api;
   apiextensions: ApiextensionsV1Api;
   custom: CustomObjectsApi;
   watch: Watch;
@@ -44,6 +50,9 @@ export function makeClients(source: KubeConfig): Clients {
     autoscaling: kubeConfig.makeApiClient(AutoscalingV2Api),
     discovery: kubeConfig.makeApiClient(DiscoveryV1Api),
     coordination: kubeConfig.makeApiClient(CoordinationV1Api),
+    batch: kubeConfig.makeApiClient(BatchV1Api),
+    policy: kubeConfig.makeApiClient(PolicyV1Api),
+    rbac: kubeConfig.makeApiClient(RbacAuthorizationV1Api),
     apiextensions: kubeConfig.makeApiClient(ApiextensionsV1Api),
     custom: kubeConfig.makeApiClient(CustomObjectsApi),
     watch: new Watch(kubeConfig),

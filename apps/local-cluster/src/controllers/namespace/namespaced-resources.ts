@@ -42,7 +42,7 @@ function typed(name: string, list: ListFn, deleteCollection: DeleteCollectionFn)
 }
 
 export function builtInResources(clients: Clients): NamespacedResource[] {
-  const { core, apps, networking, autoscaling, discovery, coordination } = clients;
+  const { core, apps, networking, autoscaling, discovery, coordination, batch, policy, rbac } = clients;
   return [
     typed(
       'pods',
@@ -118,6 +118,36 @@ export function builtInResources(clients: Clients): NamespacedResource[] {
       'horizontalpodautoscalers.autoscaling',
       (p) => autoscaling.listNamespacedHorizontalPodAutoscaler(p),
       (p) => autoscaling.deleteCollectionNamespacedHorizontalPodAutoscaler(p),
+    ),
+    typed(
+      'networkpolicies.networking.k8s.io',
+      (p) => networking.listNamespacedNetworkPolicy(p),
+      (p) => networking.deleteCollectionNamespacedNetworkPolicy(p),
+    ),
+    typed(
+      'jobs.batch',
+      (p) => batch.listNamespacedJob(p),
+      (p) => batch.deleteCollectionNamespacedJob(p),
+    ),
+    typed(
+      'cronjobs.batch',
+      (p) => batch.listNamespacedCronJob(p),
+      (p) => batch.deleteCollectionNamespacedCronJob(p),
+    ),
+    typed(
+      'poddisruptionbudgets.policy',
+      (p) => policy.listNamespacedPodDisruptionBudget(p),
+      (p) => policy.deleteCollectionNamespacedPodDisruptionBudget(p),
+    ),
+    typed(
+      'roles.rbac.authorization.k8s.io',
+      (p) => rbac.listNamespacedRole(p),
+      (p) => rbac.deleteCollectionNamespacedRole(p),
+    ),
+    typed(
+      'rolebindings.rbac.authorization.k8s.io',
+      (p) => rbac.listNamespacedRoleBinding(p),
+      (p) => rbac.deleteCollectionNamespacedRoleBinding(p),
     ),
   ];
 }
