@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for cite to run and test on Debian 12: etcd-server, redis-server, docker-registry,
+# Ansible and ansible-lint,
 # a JDK and Maven, Chromium (the UI's browser tests) from Debian, kubectl, the npm packages (which bring Node 22), and builds the embedded OpenSearch.
 # Idempotent and quick when nothing is missing.
 # Usage: ensure-deps.sh [system] [npm] [opensearch]   (all three when no argument)
@@ -45,6 +46,10 @@ if [[ " $want " == *" system "* ]]; then
   command -v redis-server >/dev/null || missing+=(redis-server)
   # Docker Registry v2 (/usr/bin/docker-registry): the deployer's image checks are tested against it.
   command -v docker-registry >/dev/null || missing+=(docker-registry)
+  # Ansible and ansible-lint: the non-Kubernetes install (ansible/) is syntax-checked, linted and run in check mode
+  # by apps/e2e/test/ansible.spec.ts. Debian's ansible brings the community.crypto collection the etcd role uses.
+  command -v ansible-playbook >/dev/null || missing+=(ansible)
+  command -v ansible-lint >/dev/null || missing+=(ansible-lint)
   # Java 17 and Maven: the embedded OpenSearch behind the logs (ops/opensearch) is built with Maven, runs on Java.
   command -v java >/dev/null || missing+=(default-jdk-headless)
   command -v mvn >/dev/null || missing+=(maven)

@@ -65,7 +65,7 @@ const securityContext = {
 function container(
   app: string,
   args: string[],
-  env: Record<string, string>,
+  env: Record<string, string | Slot>,
   resourcesPath: string,
   extra: Record<string, unknown> = {},
 ) {
@@ -87,7 +87,7 @@ const probes = (port: number, ready = '/readyz') => ({
   livenessProbe: { httpGet: { path: '/healthz', port }, periodSeconds: 10, failureThreshold: 6 },
 });
 
-function deployment(app: string, env: Record<string, string>, port: number, ready: string) {
+function deployment(app: string, env: Record<string, string | Slot>, port: number, ready: string) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -295,7 +295,13 @@ export function chartFiles(): ChartFile[] {
       objects: [
         deployment(
           'deployer',
-          { CITE_DEPLOYER_METRICS_HOST: '0.0.0.0', CITE_DEPLOYER_METRICS_PORT: '9090' },
+          {
+            CITE_DEPLOYER_METRICS_HOST: '0.0.0.0',
+            CITE_DEPLOYER_METRICS_PORT: '9090',
+            CITE_DEPLOYER_CONCURRENCY: new Slot('.Values.deployer.concurrency | quote', (values) =>
+              String(valueAt(values, 'deployer.concurrency')),
+            ),
+          },
           9090,
           '/healthz',
         ),

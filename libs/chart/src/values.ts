@@ -13,6 +13,7 @@ export const SECRET_KEYS: string[] = CONFIG_KEYS.filter(
 
 /** Config keys that make no sense in a cluster (the local platform's) or that the chart sets per app. */
 export const CHART_SET_KEYS = [
+  'CITE_DEPLOYER_CONCURRENCY',
   'CITE_API_HOST',
   'CITE_API_PORT',
   'CITE_DEPLOYER_METRICS_HOST',
@@ -75,6 +76,8 @@ export function defaultValues() {
     },
     deployer: {
       replicas: 2,
+      /** Releases one deployer replica works on at once (`CITE_DEPLOYER_CONCURRENCY`). */
+      concurrency: 64,
       resources: resources('100m', '256Mi', '1', '512Mi'),
       pdb: { enabled: true, minAvailable: 1 },
     },
