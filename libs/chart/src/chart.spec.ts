@@ -4,7 +4,7 @@ import { CONFIG_KEYS } from '@cite/config';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { generateChart, manifests } from './generate';
-import { CHART_SET_KEYS, defaultValues, LOCAL_ONLY_KEYS, SECRET_KEYS } from './values';
+import { CLUSTER_DEFAULTS, defaultValues, SECRET_KEYS } from './values';
 import { valueAt } from './slots';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -48,23 +48,19 @@ describe('charts/cite', () => {
     ]);
   });
 
-  it('maps every configuration key: to the ConfigMap, the Secret, an app it concerns, or nowhere as local-only', () => {
+  it('lets every configuration key be set through the values: the ConfigMap, or the Secret for secrets', () => {
     const values = defaultValues();
-    for (const key of CONFIG_KEYS) {
-      const places = [
-        key.env in values.config,
-        key.env in values.secrets,
-        CHART_SET_KEYS.includes(key.env),
-        LOCAL_ONLY_KEYS.includes(key.env),
-      ].filter(Boolean);
-      expect({ key: key.env, places: places.length }).toEqual({ key: key.env, places: 1 });
-    }
+    const inConfig = Object.keys(values.config);
+    const inSecrets = Object.keys(values.secrets);
+    expect([...inConfig, ...inSecrets].sort()).toEqual(CONFIG_KEYS.map((key) => key.env).sort());
+    expect(inConfig.filter((key) => inSecrets.includes(key))).toEqual([]);
     for (const secret of SECRET_KEYS) expect(generated.get('templates/configmap.yaml')).not.toContain(secret);
-    // The keys the chart sets per app are set on the apps that read them.
-    const env = manifests(release)
-      .flatMap((object) => JSON.stringify(object).match(/"name":"CITE_[A-Z_]+"/g) ?? [])
-      .map((pair) => pair.slice(8, -1));
-    for (const key of CHART_SET_KEYS) expect(env).toContain(key);
+    // The cluster's own settings, where a laptop's default would not do.
+    expect(values.config).toMatchObject(CLUSTER_DEFAULTS);
+    const configMap = manifests(release).find((o) => o['kind'] === 'ConfigMap') as {
+      data: Record<string, string>;
+    };
+    expect(configMap.data['CITE_API_HOST']).toBe('0.0.0.0');
   });
 
   it('reads only values that exist, in conventional Helm expressions', () => {

@@ -59,7 +59,6 @@ const DESCRIPTIONS: Record<string, string> = {
   'api.service.port': 'the api Service port',
   'api.autoscaling.enabled': 'a HorizontalPodAutoscaler for the api',
   'deployer.replicas': 'deployer replicas (jobs are shared through Redis; each holds per-service locks)',
-  'deployer.concurrency': 'releases each deployer replica works on at once',
   'watcher.replicas': 'watcher replicas (one leads, elected through etcd; the others stand by)',
   'batch.volumes':
     "the batch pods' volumes: `backups` (give it a PersistentVolumeClaim in production) and `tmp`",

@@ -6,4 +6,4 @@ export { CHART_VERSION, generateChart, manifests, schemaOf } from './generate';
 export { chartFiles, taskKey, type ChartFile } from './objects';
 export { RULES, type Rule } from './rbac';
 export { resolve, template, type Release, type Values } from './slots';
-export { defaultValues, SECRET_KEYS, CHART_SET_KEYS, LOCAL_ONLY_KEYS, type ChartValues } from './values';
+export { CLUSTER_DEFAULTS, defaultValues, SECRET_KEYS, type ChartValues } from './values';

@@ -156,18 +156,12 @@ function cronJob(task: string): ChartFile {
                   imagePullSecrets: block('imagePullSecrets'),
                   securityContext: { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 },
                   containers: [
-                    container(
-                      'batch',
-                      ['batch', task, '--trigger', 'schedule'],
-                      { CITE_BATCH_BACKUP_DIR: '/backups' },
-                      'batch.resources',
-                      {
-                        volumeMounts: [
-                          { name: 'backups', mountPath: '/backups' },
-                          { name: 'tmp', mountPath: '/tmp' },
-                        ],
-                      },
-                    ),
+                    container('batch', ['batch', task, '--trigger', 'schedule'], {}, 'batch.resources', {
+                      volumeMounts: [
+                        { name: 'backups', mountPath: '/backups' },
+                        { name: 'tmp', mountPath: '/tmp' },
+                      ],
+                    }),
                   ],
                   // `backups` (etcd-backup's snapshots) and `tmp`: a PersistentVolumeClaim for backups in production.
                   volumes: block('batch.volumes'),
@@ -243,12 +237,7 @@ export function chartFiles(): ChartFile[] {
     {
       path: 'templates/api.yaml',
       objects: [
-        deployment(
-          'api',
-          { CITE_API_HOST: '0.0.0.0', CITE_API_PORT: '8080', CITE_WEB_DIR: '/app/dist/apps/web' },
-          8080,
-          '/readyz',
-        ),
+        deployment('api', {}, 8080, '/readyz'),
         {
           apiVersion: 'v1',
           kind: 'Service',
@@ -292,32 +281,12 @@ export function chartFiles(): ChartFile[] {
     pdb('api'),
     {
       path: 'templates/deployer.yaml',
-      objects: [
-        deployment(
-          'deployer',
-          {
-            CITE_DEPLOYER_METRICS_HOST: '0.0.0.0',
-            CITE_DEPLOYER_METRICS_PORT: '9090',
-            CITE_DEPLOYER_CONCURRENCY: new Slot('.Values.deployer.concurrency | quote', (values) =>
-              String(valueAt(values, 'deployer.concurrency')),
-            ),
-          },
-          9090,
-          '/healthz',
-        ),
-      ],
+      objects: [deployment('deployer', {}, 9090, '/healthz')],
     },
     pdb('deployer'),
     {
       path: 'templates/watcher.yaml',
-      objects: [
-        deployment(
-          'watcher',
-          { CITE_WATCHER_METRICS_HOST: '0.0.0.0', CITE_WATCHER_METRICS_PORT: '9091' },
-          9091,
-          '/healthz',
-        ),
-      ],
+      objects: [deployment('watcher', {}, 9091, '/healthz')],
     },
     pdb('watcher'),
     ...SCHEDULABLE_TASKS.map(cronJob),

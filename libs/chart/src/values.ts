@@ -11,42 +11,34 @@ export const SECRET_KEYS: string[] = CONFIG_KEYS.filter(
   (key) => key.kind === 'secret' || key.env === 'CITE_GITHUB_TOKEN',
 ).map((key) => key.env);
 
-/** Config keys that make no sense in a cluster (the local platform's) or that the chart sets per app. */
-export const CHART_SET_KEYS = [
-  'CITE_DEPLOYER_CONCURRENCY',
-  'CITE_API_HOST',
-  'CITE_API_PORT',
-  'CITE_DEPLOYER_METRICS_HOST',
-  'CITE_DEPLOYER_METRICS_PORT',
-  'CITE_WATCHER_METRICS_HOST',
-  'CITE_WATCHER_METRICS_PORT',
-  'CITE_WEB_DIR',
-  'CITE_BATCH_BACKUP_DIR',
-];
-export const LOCAL_ONLY_KEYS = [
-  'CITE_LOCAL_DIR',
-  'CITE_LAUNCHER_ANY_PORTS',
-  'CITE_LOCAL_REGISTRY_URL',
-  'CITE_BATCH_SCHEDULES',
-  'CITE_KUBECONFIG',
-];
+/**
+ * What the chart sets where the key table's default suits a laptop, not a cluster: the apps listen on every
+ * address, at fixed ports the probes and Services name; the web UI and the backups live at the image's paths; the
+ * CronJobs schedule the batch tasks, so nothing else does.
+ */
+export const CLUSTER_DEFAULTS: Record<string, string> = {
+  CITE_API_HOST: '0.0.0.0',
+  CITE_API_PORT: '8080',
+  CITE_WEB_DIR: '/app/dist/apps/web',
+  CITE_DEPLOYER_METRICS_HOST: '0.0.0.0',
+  CITE_DEPLOYER_METRICS_PORT: '9090',
+  CITE_WATCHER_METRICS_HOST: '0.0.0.0',
+  CITE_WATCHER_METRICS_PORT: '9091',
+  CITE_BATCH_BACKUP_DIR: '/backups',
+  CITE_BATCH_SCHEDULES: 'none',
+};
 
 const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({
   requests: { cpu, memory },
   limits: { cpu: cpuLimit, memory: memoryLimit },
 });
 
-/** What the cluster sets on cite's apps, from the key table's defaults (keys without one are left out). */
+/** Every non-secret key, with the cluster's default or the key table's (empty: unset, the app's own default). */
 function configDefaults(): Record<string, string> {
   const config: Record<string, string> = {};
   for (const key of CONFIG_KEYS) {
-    if (
-      SECRET_KEYS.includes(key.env) ||
-      CHART_SET_KEYS.includes(key.env) ||
-      LOCAL_ONLY_KEYS.includes(key.env)
-    )
-      continue;
-    config[key.env] = key.default ?? '';
+    if (SECRET_KEYS.includes(key.env)) continue;
+    config[key.env] = CLUSTER_DEFAULTS[key.env] ?? key.default ?? '';
   }
   return config;
 }
@@ -76,8 +68,6 @@ export function defaultValues() {
     },
     deployer: {
       replicas: 2,
-      /** Releases one deployer replica works on at once (`CITE_DEPLOYER_CONCURRENCY`). */
-      concurrency: 64,
       resources: resources('100m', '256Mi', '1', '512Mi'),
       pdb: { enabled: true, minAvailable: 1 },
     },
