@@ -26,10 +26,7 @@ export interface BuiltTask {
 }
 
 function kube(config: CiteConfig): KubeHttp {
-  const kubeConfig = new PooledKubeConfig();
-  if (config.kube.kubeconfig) kubeConfig.loadFromFile(config.kube.kubeconfig);
-  else kubeConfig.loadFromDefault();
-  return new KubeHttp(kubeConfig);
+  return new KubeHttp(PooledKubeConfig.load(config.kube.kubeconfig));
 }
 
 /**

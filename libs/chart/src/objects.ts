@@ -62,20 +62,13 @@ const securityContext = {
   capabilities: { drop: ['ALL'] },
 };
 
-function container(
-  app: string,
-  args: string[],
-  env: Record<string, string | Slot>,
-  resourcesPath: string,
-  extra: Record<string, unknown> = {},
-) {
+function container(app: string, args: string[], resourcesPath: string, extra: Record<string, unknown> = {}) {
   return {
     name: app,
     image,
     imagePullPolicy: value('image.pullPolicy'),
     args,
     envFrom: [{ configMapRef: { name: named('config') } }, { secretRef: { name: secretName } }],
-    env: Object.entries(env).map(([name, v]) => ({ name, value: v })),
     resources: block(resourcesPath),
     securityContext,
     ...extra,
@@ -87,7 +80,8 @@ const probes = (port: number, ready = '/readyz') => ({
   livenessProbe: { httpGet: { path: '/healthz', port }, periodSeconds: 10, failureThreshold: 6 },
 });
 
-function deployment(app: string, env: Record<string, string | Slot>, port: number, ready: string) {
+/** Every setting comes from the ConfigMap and the Secret (`envFrom`): one place to set each key. */
+function deployment(app: string, port: number, ready: string) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -102,7 +96,7 @@ function deployment(app: string, env: Record<string, string | Slot>, port: numbe
           imagePullSecrets: block('imagePullSecrets'),
           securityContext: { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 },
           containers: [
-            container(app, [app], env, `${app}.resources`, {
+            container(app, [app], `${app}.resources`, {
               ports: [{ name: app === 'api' ? 'http' : 'metrics', containerPort: port }],
               ...probes(port, ready),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
@@ -156,7 +150,7 @@ function cronJob(task: string): ChartFile {
                   imagePullSecrets: block('imagePullSecrets'),
                   securityContext: { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 },
                   containers: [
-                    container('batch', ['batch', task, '--trigger', 'schedule'], {}, 'batch.resources', {
+                    container('batch', ['batch', task, '--trigger', 'schedule'], 'batch.resources', {
                       volumeMounts: [
                         { name: 'backups', mountPath: '/backups' },
                         { name: 'tmp', mountPath: '/tmp' },
@@ -237,7 +231,7 @@ export function chartFiles(): ChartFile[] {
     {
       path: 'templates/api.yaml',
       objects: [
-        deployment('api', {}, 8080, '/readyz'),
+        deployment('api', 8080, '/readyz'),
         {
           apiVersion: 'v1',
           kind: 'Service',
@@ -281,12 +275,12 @@ export function chartFiles(): ChartFile[] {
     pdb('api'),
     {
       path: 'templates/deployer.yaml',
-      objects: [deployment('deployer', {}, 9090, '/healthz')],
+      objects: [deployment('deployer', 9090, '/healthz')],
     },
     pdb('deployer'),
     {
       path: 'templates/watcher.yaml',
-      objects: [deployment('watcher', {}, 9091, '/healthz')],
+      objects: [deployment('watcher', 9091, '/healthz')],
     },
     pdb('watcher'),
     ...SCHEDULABLE_TASKS.map(cronJob),

@@ -108,10 +108,7 @@ export class KubeCluster implements Cluster {
 
   /** Loads the kubeconfig (file, or the client's defaults). Does not contact the cluster. */
   static fromKubeconfig(options: KubeClusterOptions = {}): KubeCluster {
-    const kubeConfig = new PooledKubeConfig();
-    if (options.kubeconfigPath) kubeConfig.loadFromFile(options.kubeconfigPath);
-    else kubeConfig.loadFromDefault();
-    return new KubeCluster(kubeConfig, options);
+    return new KubeCluster(PooledKubeConfig.load(options.kubeconfigPath), options);
   }
 
   /** The API server URL, for logs. */

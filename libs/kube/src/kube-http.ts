@@ -50,6 +50,14 @@ interface Closable {
 export class PooledKubeConfig extends KubeConfig {
   private pooled: unknown;
 
+  /** From a kubeconfig file; without one, client-node's defaults (KUBECONFIG, ~/.kube/config, in-cluster). */
+  static load(kubeconfigPath?: string): PooledKubeConfig {
+    const config = new PooledKubeConfig();
+    if (kubeconfigPath) config.loadFromFile(kubeconfigPath);
+    else config.loadFromDefault();
+    return config;
+  }
+
   /** A pooled copy of `source` (its clusters, users and current context). */
   static from(source: KubeConfig): PooledKubeConfig {
     if (source instanceof PooledKubeConfig) return source;
