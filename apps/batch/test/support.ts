@@ -3,12 +3,15 @@
  * built and run as users run it (a subprocess, its stdout, stderr and exit code kept apart).
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { BatchReport } from '@cite/model';
 import { MetadataStore } from '@cite/store';
-import { buildApp, runApp, testEtcdEndpoint, uniquePrefix, type AppProcess } from '@cite/test-support';
+import {
+  buildApp,
+  runLocalCluster,
+  testEtcdEndpoint,
+  uniquePrefix,
+  type AppProcess,
+} from '@cite/test-support';
 import { AppsV1Api, CoreV1Api, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node';
 
 export interface Cluster {
@@ -21,29 +24,16 @@ export interface Cluster {
 }
 
 export async function startCluster(env: Record<string, string> = {}): Promise<Cluster> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cite-batch-test-'));
-  const kubeconfig = path.join(dir, 'kubeconfig');
-  const app = await runApp('local-cluster', {
-    CITE_LOCAL_CLUSTER_PORT: '0',
-    CITE_LOCAL_CLUSTER_KUBECONFIG: kubeconfig,
-    CITE_LOCAL_CLUSTER_CONTAINER_CREATING_MS: '0',
-    CITE_LOCAL_CLUSTER_START_MS: '0',
-    CITE_LOCAL_CLUSTER_READY_MS: '0',
-    ...env,
-  });
-  await app.waitForOutput(/kubeconfig: .+\n/, 30_000);
+  const cluster = await runLocalCluster(env);
   const config = new KubeConfig();
-  config.loadFromFile(kubeconfig);
+  config.loadFromFile(cluster.kubeconfig);
   return {
-    kubeconfig,
+    kubeconfig: cluster.kubeconfig,
     core: config.makeApiClient(CoreV1Api),
     apps: config.makeApiClient(AppsV1Api),
     networking: config.makeApiClient(NetworkingV1Api),
-    process: app,
-    stop: async () => {
-      await app.stop('SIGTERM');
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    process: cluster.process,
+    stop: cluster.stop,
   };
 }
 

@@ -9,14 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
 import { defaultValues, manifests } from '@cite/chart';
-import { runApp, type AppProcess } from '@cite/test-support';
+import { runLocalCluster, type LocalClusterApp } from '@cite/test-support';
 import { stringify } from 'yaml';
 
 jest.setTimeout(120_000);
 
 const release = { name: 'cite', namespace: 'cite-system', appVersion: '0.1.0' };
 let dir: string;
-let cluster: AppProcess;
+let cluster: LocalClusterApp;
 let kubeconfig: string;
 
 function kubectl(args: string[], input?: string) {
@@ -32,13 +32,8 @@ const documents = (objects: unknown[]) => objects.map((object) => stringify(obje
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cite-chart-'));
-  kubeconfig = path.join(dir, 'kubeconfig');
-  cluster = await runApp('local-cluster', {
-    CITE_LOCAL_CLUSTER_PORT: '0',
-    CITE_LOCAL_CLUSTER_KUBECONFIG: kubeconfig,
-    CITE_LOCAL_CLUSTER_CONTROLLERS: 'false',
-  });
-  await cluster.waitForOutput(/kubeconfig: .+\n/, 30_000);
+  cluster = await runLocalCluster({ CITE_LOCAL_CLUSTER_CONTROLLERS: 'false' });
+  kubeconfig = cluster.kubeconfig;
   expect(kubectl(['create', 'namespace', release.namespace]).status).toBe(0);
 });
 

@@ -3,13 +3,10 @@
  * as a process over HTTP with its controllers, or the cluster named by CITE_TEST_KUBECONFIG — and watcher
  * processes built and started the way users run them. What etcd holds is read back as sets of records.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { teamNamespace, type Service } from '@cite/model';
 import { exampleService } from '@cite/model/testing';
 import { MetadataStore } from '@cite/store';
-import { runApp, testEtcdEndpoint, uniquePrefix, type AppProcess } from '@cite/test-support';
+import { runApp, runLocalCluster, testEtcdEndpoint, uniquePrefix, type AppProcess } from '@cite/test-support';
 import { AppsV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, type V1Ingress } from '@kubernetes/client-node';
 
 /** A real cluster was named: emulator-only steps say so and are left out. */
@@ -39,25 +36,12 @@ export async function startCluster(): Promise<Cluster> {
   };
   if (REAL_CLUSTER)
     return { kubeconfig: REAL_CLUSTER, ...clients(REAL_CLUSTER), stop: async () => undefined };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cite-watcher-test-'));
-  const kubeconfig = path.join(dir, 'kubeconfig');
-  const app = await runApp('local-cluster', {
-    CITE_LOCAL_CLUSTER_PORT: '0',
-    CITE_LOCAL_CLUSTER_KUBECONFIG: kubeconfig,
-    CITE_LOCAL_CLUSTER_CONTAINER_CREATING_MS: '0',
-    CITE_LOCAL_CLUSTER_START_MS: '0',
-    CITE_LOCAL_CLUSTER_READY_MS: '0',
-    CITE_LOCAL_CLUSTER_INGRESS_VIPS: VIP,
-  });
-  await app.waitForOutput(/kubeconfig: .+\n/, 30_000);
+  const cluster = await runLocalCluster({ CITE_LOCAL_CLUSTER_INGRESS_VIPS: VIP });
   return {
-    kubeconfig,
-    ...clients(kubeconfig),
-    process: app,
-    stop: async () => {
-      await app.stop('SIGTERM');
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    kubeconfig: cluster.kubeconfig,
+    ...clients(cluster.kubeconfig),
+    process: cluster.process,
+    stop: cluster.stop,
   };
 }
 

@@ -3,6 +3,8 @@
  * child process, so tests exercise the same start-up, signals and exit codes users get.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -122,6 +124,46 @@ export function followOutput(child: ChildProcess): {
           }
         });
       });
+    },
+  };
+}
+
+export interface LocalClusterApp {
+  /** The kubeconfig file it wrote. */
+  kubeconfig: string;
+  process: AppProcess;
+  /** Stops it (SIGTERM) and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * local-cluster as its own process on a free port, zero simulated delays unless `env` says otherwise; resolves
+ * once it has written its kubeconfig.
+ */
+export async function runLocalCluster(env: Record<string, string> = {}): Promise<LocalClusterApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cite-local-cluster-'));
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  const app = await runApp('local-cluster', {
+    CITE_LOCAL_CLUSTER_PORT: '0',
+    CITE_LOCAL_CLUSTER_KUBECONFIG: kubeconfig,
+    CITE_LOCAL_CLUSTER_CONTAINER_CREATING_MS: '0',
+    CITE_LOCAL_CLUSTER_START_MS: '0',
+    CITE_LOCAL_CLUSTER_READY_MS: '0',
+    ...env,
+  });
+  try {
+    await app.waitForOutput(/kubeconfig: .+\n/, 30_000);
+  } catch (error) {
+    await app.stop('SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    kubeconfig,
+    process: app,
+    stop: async () => {
+      await app.stop('SIGTERM');
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
